@@ -1,0 +1,170 @@
+/**
+ * The tensor operations the GAN and the controller are built from, written so that their gradients are
+ * correct on every backend we run (see ../../README.md, "Backends"). Two known defects of tfjs 4.22 are
+ * worked around here, for every backend alike, rather than patched in node_modules:
+ *  - wasm has no `Conv2DBackpropFilter` kernel: `conv2d` then computes the filter gradient as
+ *    patches × matMul;
+ *  - cpu's `ResizeNearestNeighborGrad` indexes dy with the image's batch stride, wrong for batch > 1:
+ *    `upsampleNearest` is a reshape + broadcast, whose gradient is a plain sum;
+ *  - `ResizeBilinearGrad` ignores half-pixel centres on every backend: `upsampleBilinear` is two matMuls.
+ * All images are NHWC: [B, H, W, C]. Conv filters are HWIO: [kh, kw, Cin, Cout].
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type T4 = tf.Tensor4D;
+
+function backendHasKernel(kernel: string): boolean {
+  return tf.getKernel(kernel, tf.getBackend()) !== undefined;
+}
+
+/** [B, H, W, C] → [B, H, W, kh·kw·C]: every k×k neighbourhood of a 'same'-padded image, HWI order. */
+function samePatches(x: T4, kh: number, kw: number): T4 {
+  const [b, h, w, c] = x.shape;
+  const ph = (kh - 1) / 2;
+  const pw = (kw - 1) / 2;
+  const xp = tf.pad(x, [[0, 0], [ph, ph], [pw, pw], [0, 0]]);
+  const slices: T4[] = [];
+  for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) slices.push(tf.slice(xp, [0, i, j, 0], [b, h, w, c]));
+  return tf.concat(slices, 3);
+}
+
+/** dL/dW of a stride-1 'same' conv as patchesᵀ × dy: [kh, kw, Cin, Cout]. */
+function filterGradViaPatches(x: T4, dy: T4, kh: number, kw: number): tf.Tensor4D {
+  const [b, h, w, cin] = x.shape;
+  const cout = dy.shape[3];
+  const patches = samePatches(x, kh, kw).reshape([b * h * w, kh * kw * cin]);
+  return tf.matMul(patches, dy.reshape([b * h * w, cout]), true, false).reshape([kh, kw, cin, cout]);
+}
+
+/** The same conv with a custom gradient, for backends without `Conv2DBackpropFilter`. */
+const conv2dPatchGrad = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, w, save] = args as [T4, T4, tf.GradSaveFunc];
+  save([x, w]);
+  return {
+    value: tf.conv2d(x, w, 1, 'same'),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, ws] = saved as [T4, T4];
+      const [kh, kw] = ws.shape;
+      return [tf.conv2dTranspose(dy as T4, ws, xs.shape, 1, 'same'), filterGradViaPatches(xs, dy as T4, kh, kw)];
+    },
+  };
+}) as (x: T4, w: T4) => T4;
+
+/** Stride-1 'same' convolution with an odd square kernel, plus an optional bias. */
+export function conv2d(x: T4, w: T4, bias?: tf.Tensor1D): T4 {
+  const y = backendHasKernel('Conv2DBackpropFilter') ? tf.conv2d(x, w, 1, 'same') : conv2dPatchGrad(x, w);
+  return bias ? tf.add(y, bias) : y;
+}
+
+/** 1×1 convolution as a matMul: w is [1, 1, Cin, Cout]. */
+export function conv1x1(x: T4, w: T4, bias?: tf.Tensor1D): T4 {
+  const [b, h, wd, cin] = x.shape;
+  const cout = w.shape[3];
+  const y = tf.matMul(x.reshape([b * h * wd, cin]), w.reshape([cin, cout]));
+  return (bias ? tf.add(y, bias) : y).reshape([b, h, wd, cout]);
+}
+
+/**
+ * Transposed convolution, kernel 2, stride 2 (×2 upsampling). w is [2, 2, Cout, Cin] as in
+ * `tf.conv2dTranspose`. The kernels do not overlap, so out[b, 2i+a, 2j+c, o] = Σ x[b, i, j, :]·w[a, c, o, :]:
+ * one matMul and a reshuffle, whose gradients every backend has.
+ */
+export function deconv2x2(x: T4, w: T4, bias?: tf.Tensor1D): T4 {
+  const [b, h, wd, cin] = x.shape;
+  const cout = w.shape[2];
+  const wm = tf.transpose(w, [3, 0, 1, 2]).reshape([cin, 4 * cout]); // [Cin, (a, c, o)]
+  const y = tf
+    .matMul(x.reshape([b * h * wd, cin]), wm)
+    .reshape([b, h, wd, 2, 2, cout])
+    .transpose([0, 1, 3, 2, 4, 5])
+    .reshape([b, 2 * h, 2 * wd, cout]) as T4;
+  return bias ? tf.add(y, bias) : y;
+}
+
+/**
+ * Nearest-neighbour upsampling by an integer factor, as a broadcasting multiply by ones: its gradient is a
+ * sum over the broadcast axes. (A rank-6 `broadcastTo` would not do: its gradient is `tile`'s, which tfjs
+ * lacks above rank 5.)
+ */
+export function upsampleNearest(x: T4, factor: number): T4 {
+  const [b, h, w, c] = x.shape;
+  return tf
+    .mul(x.reshape([b, h, 1, w, 1, c]), tf.ones([1, 1, factor, 1, factor, 1]))
+    .reshape([b, h * factor, w * factor, c]);
+}
+
+/**
+ * The [n·f, n] matrix of 1-D linear interpolation with half-pixel centres (PyTorch's align_corners=False):
+ * output i samples input position (i + 0.5) / f − 0.5, clamped to the edges.
+ */
+function linearUpsampleMatrix(n: number, factor: number): tf.Tensor2D {
+  const m = new Float32Array(n * factor * n);
+  for (let i = 0; i < n * factor; i++) {
+    const src = Math.min(Math.max((i + 0.5) / factor - 0.5, 0), n - 1);
+    const i0 = Math.floor(src);
+    const i1 = Math.min(i0 + 1, n - 1);
+    const frac = src - i0;
+    m[i * n + i0]! += 1 - frac;
+    m[i * n + i1]! += frac;
+  }
+  return tf.tensor2d(m, [n * factor, n]);
+}
+
+/**
+ * Bilinear upsampling by an integer factor with half-pixel centres, as two interpolation matMuls.
+ * tfjs's own `ResizeBilinearGrad` ignores half-pixel centres (and on cpu mixes up H and W when they
+ * differ), so its gradient is wrong for the mode PyTorch's reference uses; see test/ops-values.test.ts.
+ */
+export function upsampleBilinear(x: T4, factor: number): T4 {
+  const [b, h, w, c] = x.shape;
+  const alongH = tf
+    .matMul(linearUpsampleMatrix(h, factor), x.transpose([1, 0, 2, 3]).reshape([h, b * w * c]))
+    .reshape([h * factor, b, w, c]); // [fH, B, W, C]
+  return tf
+    .matMul(linearUpsampleMatrix(w, factor), alongH.transpose([2, 1, 0, 3]).reshape([w, b * h * factor * c]))
+    .reshape([w * factor, b, h * factor, c])
+    .transpose([1, 2, 0, 3]) as T4; // [B, fH, fW, C]
+}
+
+/** 2×2 average pooling, stride 2, as a reshape + mean. */
+export function avgPool2(x: T4): T4 {
+  const [b, h, w, c] = x.shape;
+  return tf.mean(x.reshape([b, h / 2, 2, w / 2, 2, c]), [2, 4]) as T4;
+}
+
+/** Normalises over the given axes with the batch's own statistics; returns them for running averages. */
+function normalize(x: T4, axes: number[], eps: number): { y: T4; mean: tf.Tensor; variance: tf.Tensor } {
+  const { mean, variance } = tf.moments(x, axes, true);
+  const y = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))) as T4;
+  return { y, mean, variance };
+}
+
+/** Batch norm in training mode: normalises with the batch statistics (over B, H, W), then scales and shifts. */
+export function batchNormTrain(
+  x: T4,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  eps = 1e-5,
+): { y: T4; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  const c = x.shape[3];
+  const { y, mean, variance } = normalize(x, [0, 1, 2], eps);
+  return { y: tf.add(tf.mul(y, gamma), beta), mean: mean.reshape([c]), variance: variance.reshape([c]) };
+}
+
+/** Batch norm in inference mode, with running statistics. */
+export function batchNormInfer(
+  x: T4,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  runningMean: tf.Tensor1D,
+  runningVar: tf.Tensor1D,
+  eps = 1e-5,
+): T4 {
+  const scale = tf.div(gamma, tf.sqrt(tf.add(runningVar, eps)));
+  return tf.add(tf.mul(tf.sub(x, runningMean), scale), beta);
+}
+
+/** Instance norm without affine parameters: each image and channel over H, W. */
+export function instanceNorm(x: T4, eps = 1e-5): T4 {
+  return normalize(x, [1, 2], eps).y;
+}

@@ -1,0 +1,62 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InputError, flagError } from '../errors.js';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+/** One CLI command: its help text, its flags and what it runs. */
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  /** Full help text printed by `--help`. */
+  readonly help: string;
+  readonly options: OptionSpec;
+  /** Positional arguments allowed (sub-commands parse their own). */
+  readonly allowPositionals?: boolean;
+  run(values: ParsedValues, positionals: string[]): Promise<void>;
+}
+
+export type ParsedValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/** Parses argv for a command; unknown flags and missing values become exit-2 errors naming the flag. */
+export function parseCommandArgs(cmd: Command, argv: string[]): { values: ParsedValues; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...cmd.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: cmd.allowPositionals ?? false,
+      strict: true,
+    });
+    return { values: values as ParsedValues, positionals };
+  } catch (e) {
+    throw new InputError(`${cmd.name}: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+export function stringFlag(values: ParsedValues, flag: string): string | undefined {
+  const v = values[flag];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw flagError(flag, 'expects a value');
+  return v;
+}
+
+export function requiredString(values: ParsedValues, flag: string): string {
+  const v = stringFlag(values, flag);
+  if (v === undefined || v === '') throw flagError(flag, 'is required');
+  return v;
+}
+
+export function intFlag(values: ParsedValues, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const v = stringFlag(values, flag);
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v)) throw flagError(flag, `expects an integer, got "${v}"`);
+  const n = Number(v);
+  if (n < min || n > max) throw flagError(flag, `must be in [${min}, ${max}], got ${n}`);
+  return n;
+}
+
+export function choiceFlag<T extends string>(values: ParsedValues, flag: string, choices: readonly T[]): T | undefined {
+  const v = stringFlag(values, flag);
+  if (v === undefined) return undefined;
+  if (!(choices as readonly string[]).includes(v)) throw flagError(flag, `must be one of ${choices.join('|')}, got "${v}"`);
+  return v as T;
+}

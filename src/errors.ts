@@ -1,0 +1,23 @@
+/**
+ * Errors that carry the exit code the CLI must return.
+ * `InputError` (exit 2) is for anything the user gave us that is wrong: a flag, a config, a data file,
+ * a checkpoint. Every other thrown error is a runtime failure (exit 1).
+ */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  readonly exitCode = 2;
+}
+
+/** Bad input found in a file: the message always starts with the file's path. */
+export function fileError(path: string, problem: string): InputError {
+  return new InputError(`${path}: ${problem}`);
+}
+
+/** Bad command-line usage: names the flag and what is wrong with it. */
+export function flagError(flag: string, problem: string): InputError {
+  return new InputError(`--${flag}: ${problem}`);
+}
+
+export function isInputError(e: unknown): e is InputError {
+  return e instanceof InputError;
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { commands } from './cli/registry.js';
+import { parseCommandArgs } from './cli/command.js';
+import { isInputError } from './errors.js';
+
+function usage(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return ['Usage: autogan <command> [options]', '', 'Commands:', ...lines, '', 'Run `autogan <command> --help` for a command\'s options.'].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const cmd = commands.find((c) => c.name === name);
+  if (!cmd) {
+    console.error(`error: unknown command "${name}" (run --help for the list)`);
+    return 2;
+  }
+  try {
+    const { values, positionals } = parseCommandArgs(cmd, rest);
+    if (values.help === true) {
+      console.log(cmd.help);
+      return 0;
+    }
+    await cmd.run(values, positionals);
+    return 0;
+  } catch (e) {
+    if (isInputError(e)) {
+      console.error(`error: ${e.message}`);
+      return e.exitCode;
+    }
+    console.error(`fatal: ${(e as Error)?.stack ?? String(e)}`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

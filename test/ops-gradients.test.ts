@@ -1,0 +1,61 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '@tensorflow/tfjs';
+import * as ops from '../src/backend/ops.js';
+import { lstmCell } from '../src/nn/lstm.js';
+import { gradCheck, awayFromZero } from './support/gradcheck.js';
+import { BACKENDS_UNDER_TEST, useBackend } from './support/backends.js';
+
+type T4 = tf.Tensor4D;
+const TOL = 2e-2;
+const rnd = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
+
+/** Every op the GAN and controller use, each with inputs of batch > 1. */
+const cases: Record<string, () => { f: (...xs: tf.Tensor[]) => tf.Tensor; inputs: tf.Tensor[] }> = {
+  'conv 3x3 + bias': () => ({ f: (x, w, b) => ops.conv2d(x as T4, w as T4, b as tf.Tensor1D), inputs: [rnd([2, 5, 5, 3], 1), rnd([3, 3, 3, 4], 2), rnd([4], 3)] }),
+  'conv 1x1 + bias': () => ({ f: (x, w, b) => ops.conv1x1(x as T4, w as T4, b as tf.Tensor1D), inputs: [rnd([2, 4, 4, 3], 4), rnd([1, 1, 3, 5], 5), rnd([5], 6)] }),
+  'transposed conv k2 s2': () => ({ f: (x, w, b) => ops.deconv2x2(x as T4, w as T4, b as tf.Tensor1D), inputs: [rnd([2, 3, 3, 3], 7), rnd([2, 2, 4, 3], 8), rnd([4], 9)] }),
+  'nearest x2': () => ({ f: (x) => ops.upsampleNearest(x as T4, 2), inputs: [rnd([2, 3, 3, 2], 10)] }),
+  'nearest x4': () => ({ f: (x) => ops.upsampleNearest(x as T4, 4), inputs: [rnd([3, 2, 2, 2], 11)] }),
+  'bilinear x2': () => ({ f: (x) => ops.upsampleBilinear(x as T4, 2), inputs: [rnd([2, 3, 3, 2], 12)] }),
+  'bilinear x4': () => ({ f: (x) => ops.upsampleBilinear(x as T4, 4), inputs: [rnd([2, 2, 3, 2], 13)] }),
+  'average pool 2': () => ({ f: (x) => ops.avgPool2(x as T4), inputs: [rnd([2, 4, 4, 3], 14)] }),
+  'batch norm (training)': () => ({
+    f: (x, g, b) => ops.batchNormTrain(x as T4, g as tf.Tensor1D, b as tf.Tensor1D).y,
+    inputs: [rnd([3, 3, 3, 2], 15), rnd([2], 16), rnd([2], 17)],
+  }),
+  'batch norm (inference)': () => {
+    const mean = rnd([2], 18);
+    const variance = tf.abs(rnd([2], 19)).add(0.5);
+    return { f: (x, g, b) => ops.batchNormInfer(x as T4, g as tf.Tensor1D, b as tf.Tensor1D, mean as tf.Tensor1D, variance as tf.Tensor1D), inputs: [rnd([2, 3, 3, 2], 20), rnd([2], 21), rnd([2], 22)] };
+  },
+  'instance norm': () => ({ f: (x) => ops.instanceNorm(x as T4), inputs: [rnd([2, 3, 3, 2], 23)] }),
+  matMul: () => ({ f: (a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), inputs: [rnd([3, 4], 24), rnd([4, 5], 25)] }),
+  relu: () => ({ f: (x) => tf.relu(x), inputs: [awayFromZero([2, 3, 3, 2], 26)] }),
+  tanh: () => ({ f: (x) => tf.tanh(x), inputs: [rnd([2, 5], 27)] }),
+  sigmoid: () => ({ f: (x) => tf.sigmoid(x), inputs: [rnd([2, 5], 28)] }),
+  'LSTM cell': () => ({
+    f: (x, h, c, wx, wh, b) => {
+      const s = lstmCell(x as tf.Tensor2D, { h: h as tf.Tensor2D, c: c as tf.Tensor2D }, { wx: wx as tf.Tensor2D, wh: wh as tf.Tensor2D, bias: b as tf.Tensor1D });
+      return tf.concat([s.h, s.c], 1);
+    },
+    inputs: [rnd([2, 3], 29), rnd([2, 4], 30), rnd([2, 4], 31), rnd([3, 16], 32).mul(0.5), rnd([4, 16], 33).mul(0.5), rnd([16], 34)],
+  }),
+  'log-softmax': () => ({ f: (x) => tf.logSoftmax(x), inputs: [rnd([3, 6], 35)] }),
+};
+
+for (const backend of BACKENDS_UNDER_TEST) {
+  const s = suite(`gradients on ${backend}`);
+  s.before(() => useBackend(backend));
+  for (const [name, make] of Object.entries(cases)) {
+    s(`${name} matches finite differences`, () => {
+      const { f, inputs } = make();
+      const before = tf.memory().numTensors;
+      const { worst, where } = gradCheck(f, inputs);
+      assert.ok(worst < TOL, `${name} on ${backend}: relative error ${worst.toExponential(2)} at ${where}`);
+      assert.is(tf.memory().numTensors, before, 'the check leaks no tensors');
+      inputs.forEach((t) => t.dispose());
+    });
+  }
+  s.run();
+}

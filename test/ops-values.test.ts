@@ -1,0 +1,67 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '@tensorflow/tfjs';
+import * as ops from '../src/backend/ops.js';
+import { useBackend } from './support/backends.js';
+import { gradCheck } from './support/gradcheck.js';
+
+const close = (a: tf.Tensor, b: tf.Tensor, tol = 1e-4) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]! < tol;
+
+test('our transposed conv equals tf.conv2dTranspose (k2 s2)', async () => {
+  await useBackend('cpu');
+  const x = tf.randomNormal([2, 3, 4, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const w = tf.randomNormal([2, 2, 5, 3], 0, 1, 'float32', 2) as tf.Tensor4D;
+  assert.ok(close(ops.deconv2x2(x, w), tf.conv2dTranspose(x, w, [2, 6, 8, 5], 2, 'same')));
+});
+
+test('our nearest upsampling equals tf.image.resizeNearestNeighbor in value', async () => {
+  await useBackend('cpu');
+  const x = tf.randomNormal([2, 3, 3, 2], 0, 1, 'float32', 3) as tf.Tensor4D;
+  assert.ok(close(ops.upsampleNearest(x, 4), tf.image.resizeNearestNeighbor(x, [12, 12])));
+});
+
+test('bilinear x2 uses half-pixel centres (PyTorch align_corners=False)', async () => {
+  await useBackend('cpu');
+  const x = tf.tensor4d([0, 4], [1, 1, 2, 1]);
+  const y = ops.upsampleBilinear(x, 2).dataSync();
+  assert.equal(Array.from(y).slice(0, 4), [0, 1, 3, 4]);
+});
+
+test('bilinear upsampling equals tf.image.resizeBilinear with half-pixel centres in value', async () => {
+  await useBackend('cpu');
+  const x = tf.randomNormal([2, 3, 5, 2], 0, 1, 'float32', 9) as tf.Tensor4D;
+  assert.ok(close(ops.upsampleBilinear(x, 2), tf.image.resizeBilinear(x, [6, 10], false, true)));
+  assert.ok(close(ops.upsampleBilinear(x, 4), tf.image.resizeBilinear(x, [12, 20], false, true)));
+});
+
+test('known defect: stock ResizeBilinearGrad ignores half-pixel centres', async () => {
+  await useBackend('wasm');
+  const x = tf.randomNormal([2, 3, 3, 2], 0, 1, 'float32', 10);
+  const { worst } = gradCheck((t) => tf.image.resizeBilinear(t as tf.Tensor4D, [6, 6], false, true), [x], 36);
+  assert.ok(worst > 0.1, `expected the stock gradient to be wrong, worst error ${worst}`);
+});
+
+test('conv 1x1 equals tf.conv2d with a 1x1 kernel', async () => {
+  await useBackend('cpu');
+  const x = tf.randomNormal([2, 3, 3, 4], 0, 1, 'float32', 4) as tf.Tensor4D;
+  const w = tf.randomNormal([1, 1, 4, 6], 0, 1, 'float32', 5) as tf.Tensor4D;
+  assert.ok(close(ops.conv1x1(x, w), tf.conv2d(x, w, 1, 'same')));
+});
+
+// The known defects exist in this tfjs: these tests show that the checks above would catch them if the
+// workarounds in ops.ts were removed. If one starts failing, tfjs fixed the defect and the workaround can go.
+test('known defect: cpu ResizeNearestNeighborGrad is wrong for batch > 1', async () => {
+  await useBackend('cpu');
+  const x = tf.randomNormal([2, 3, 3, 2], 0, 1, 'float32', 6);
+  const { worst } = gradCheck((t) => tf.image.resizeNearestNeighbor(t as tf.Tensor4D, [6, 6]), [x], 72);
+  assert.ok(worst > 0.1, `expected the stock gradient to be wrong, worst error ${worst}`);
+});
+
+test('known gap: wasm has no Conv2DBackpropFilter, so the stock conv cannot train there', async () => {
+  await useBackend('wasm');
+  const x = tf.randomNormal([2, 4, 4, 2], 0, 1, 'float32', 7);
+  const w = tf.randomNormal([3, 3, 2, 2], 0, 1, 'float32', 8);
+  assert.throws(() => tf.grad((v: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, v as tf.Tensor4D, 1, 'same').sum())(w), /Conv2DBackpropFilter/);
+});
+
+test.run();
