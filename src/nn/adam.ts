@@ -1,0 +1,73 @@
+import * as tf from '@tensorflow/tfjs';
+
+export interface AdamConfig {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+}
+
+/**
+ * Adam (Kingma & Ba) as PyTorch computes it, over named parameters. Our own rather than tfjs's optimizer so
+ * that its state is keyed by our parameter names and a checkpoint restores it exactly in a new process.
+ */
+export class Adam {
+  private readonly m = new Map<string, tf.Variable>();
+  private readonly v = new Map<string, tf.Variable>();
+  private t = 0;
+
+  constructor(readonly cfg: AdamConfig) {}
+
+  /** Minimises `loss` over `params`; returns the loss value before the update. */
+  minimize(loss: () => tf.Scalar, params: readonly [string, tf.Variable][]): number {
+    const { value, grads } = tf.variableGrads(loss, params.map(([, p]) => p));
+    const result = value.dataSync()[0]!;
+    value.dispose();
+    this.t += 1;
+    const { lr, beta1, beta2, eps } = this.cfg;
+    const stepSize = lr / (1 - beta1 ** this.t);
+    const vCorrection = 1 - beta2 ** this.t;
+    tf.tidy(() => {
+      for (const [name, p] of params) {
+        const g = grads[p.name];
+        if (!g) continue; // not on this minibatch's path: PyTorch leaves its moments untouched too
+        const m = this.moment(this.m, name, p);
+        const v = this.moment(this.v, name, p);
+        m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
+        v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
+        p.assign(tf.sub(p, tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(tf.div(v, vCorrection)), eps))));
+      }
+    });
+    Object.values(grads).forEach((g) => g.dispose());
+    return result;
+  }
+
+  private moment(map: Map<string, tf.Variable>, name: string, p: tf.Variable): tf.Variable {
+    let s = map.get(name);
+    if (!s) {
+      s = tf.variable(tf.zerosLike(p), false);
+      map.set(name, s);
+    }
+    return s;
+  }
+
+  /** State for checkpoints: the step count and both moments by parameter name. */
+  state(): { t: number; m: Map<string, tf.Variable>; v: Map<string, tf.Variable> } {
+    return { t: this.t, m: this.m, v: this.v };
+  }
+
+  /** Restores state saved by `state()`; the arrays are copied into new variables. */
+  restore(t: number, m: Map<string, tf.Tensor>, v: Map<string, tf.Tensor>): void {
+    this.dispose();
+    this.t = t;
+    for (const [k, x] of m) this.m.set(k, tf.variable(x.clone(), false));
+    for (const [k, x] of v) this.v.set(k, tf.variable(x.clone(), false));
+  }
+
+  dispose(): void {
+    for (const x of [...this.m.values(), ...this.v.values()]) x.dispose();
+    this.m.clear();
+    this.v.clear();
+    this.t = 0;
+  }
+}

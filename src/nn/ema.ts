@@ -1,0 +1,51 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ParamStore } from './params.js';
+
+/**
+ * Exponential moving average of a network's trainable parameters (not its buffers), updated after each
+ * G step as the reference does: avg ← decay·avg + (1 − decay)·param. Used for evaluation and sampling.
+ */
+export class Ema {
+  readonly shadow = new Map<string, tf.Variable>();
+
+  constructor(private readonly store: ParamStore, readonly decay: number) {
+    for (const [name, p] of store.trainable()) this.shadow.set(name, tf.variable(p.clone(), false));
+  }
+
+  update(): void {
+    tf.tidy(() => {
+      for (const [name, p] of this.store.trainable()) {
+        const s = this.shadow.get(name)!;
+        s.assign(tf.add(tf.mul(s, this.decay), tf.mul(p, 1 - this.decay)));
+      }
+    });
+  }
+
+  /** Runs `fn` with the network's parameters temporarily replaced by the averages. */
+  withAverages<T>(fn: () => T): T {
+    const saved = this.store.trainable().map(([name, p]) => [p, p.clone(), this.shadow.get(name)!] as const);
+    for (const [p, , s] of saved) p.assign(s);
+    try {
+      return fn();
+    } finally {
+      for (const [p, original] of saved) {
+        p.assign(original);
+        original.dispose();
+      }
+    }
+  }
+
+  /** Sets the averages to given values (checkpoint restore). */
+  restore(values: Map<string, tf.Tensor>): void {
+    for (const [name, s] of this.shadow) {
+      const v = values.get(name);
+      if (!v) throw new Error(`EMA value for ${name} missing`);
+      s.assign(v);
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.shadow.values()) s.dispose();
+    this.shadow.clear();
+  }
+}

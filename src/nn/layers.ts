@@ -1,0 +1,85 @@
+/**
+ * Layers as small objects that own named parameters in a ParamStore and apply an op from backend/ops.
+ * Creating a layer creates its parameters at once, so a network's parameter set is known after construction.
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as ops from '../backend/ops.js';
+import type { ParamStore } from './params.js';
+
+type T4 = tf.Tensor4D;
+
+/** PyTorch's default bound for linear and conv biases (and linear weights): 1/√fan_in. */
+const defaultBound = (fanIn: number) => 1 / Math.sqrt(fanIn);
+
+/** A k×k 'same' conv (k odd; 1 uses the matMul path) with bias. Weight [k, k, Cin, Cout]. */
+export class Conv {
+  readonly w: tf.Variable;
+  readonly b: tf.Variable;
+  constructor(store: ParamStore, readonly name: string, readonly cin: number, readonly cout: number, readonly k: number) {
+    const fan = k * k;
+    this.w = store.param(`${name}.w`, [k, k, cin, cout], { kind: 'xavier', fanIn: fan * cin, fanOut: fan * cout });
+    this.b = store.param(`${name}.b`, [cout], { kind: 'uniform', bound: defaultBound(fan * cin) });
+  }
+  /** Applies the conv, with `w` replaced by a normalised weight when spectral norm is on. */
+  apply(x: T4, w: tf.Tensor = this.w): T4 {
+    return this.k === 1 ? ops.conv1x1(x, w as T4, this.b as tf.Tensor1D) : ops.conv2d(x, w as T4, this.b as tf.Tensor1D);
+  }
+}
+
+/** Transposed conv, kernel 2, stride 2, with bias. Weight [2, 2, Cout, Cin]. */
+export class Deconv {
+  readonly w: tf.Variable;
+  readonly b: tf.Variable;
+  constructor(store: ParamStore, readonly name: string, cin: number, cout: number) {
+    this.w = store.param(`${name}.w`, [2, 2, cout, cin], { kind: 'xavier', fanIn: 4 * cout, fanOut: 4 * cin });
+    this.b = store.param(`${name}.b`, [cout], { kind: 'uniform', bound: defaultBound(4 * cout) });
+  }
+  apply(x: T4): T4 {
+    return ops.deconv2x2(x, this.w as T4, this.b as tf.Tensor1D);
+  }
+}
+
+/** Fully connected layer. Weight [in, out]; PyTorch's default init (uniform ±1/√in). */
+export class Linear {
+  readonly w: tf.Variable;
+  readonly b: tf.Variable | null;
+  constructor(store: ParamStore, readonly name: string, readonly inDim: number, readonly outDim: number, bias = true) {
+    this.w = store.param(`${name}.w`, [inDim, outDim], { kind: 'uniform', bound: defaultBound(inDim) });
+    this.b = bias ? store.param(`${name}.b`, [outDim], { kind: 'uniform', bound: defaultBound(inDim) }) : null;
+  }
+  apply(x: tf.Tensor2D, w: tf.Tensor = this.w): tf.Tensor2D {
+    const y = tf.matMul(x, w as tf.Tensor2D) as tf.Tensor2D;
+    return this.b ? (tf.add(y, this.b) as tf.Tensor2D) : y;
+  }
+}
+
+/** Batch norm with learned scale/shift and running statistics (momentum 0.1, as PyTorch). */
+export class BatchNorm {
+  readonly gamma: tf.Variable;
+  readonly beta: tf.Variable;
+  readonly runningMean: tf.Variable;
+  readonly runningVar: tf.Variable;
+  constructor(store: ParamStore, readonly name: string, channels: number, readonly momentum = 0.1) {
+    this.gamma = store.param(`${name}.gamma`, [channels], { kind: 'normal', mean: 1, std: 0.02 });
+    this.beta = store.param(`${name}.beta`, [channels], { kind: 'constant', value: 0 });
+    this.runningMean = store.buffer(`${name}.running_mean`, [channels], { kind: 'constant', value: 0 });
+    this.runningVar = store.buffer(`${name}.running_var`, [channels], { kind: 'constant', value: 1 });
+  }
+  /**
+   * Training mode normalises with the batch's statistics and updates the running ones. `assign` is not
+   * recorded on the gradient tape, so the running statistics never receive gradients.
+   */
+  apply(x: T4, training: boolean, gamma: tf.Tensor = this.gamma, beta: tf.Tensor = this.beta): T4 {
+    if (!training) return ops.batchNormInfer(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, this.runningMean as tf.Tensor1D, this.runningVar as tf.Tensor1D);
+    const { y, mean, variance } = ops.batchNormTrain(x, gamma as tf.Tensor1D, beta as tf.Tensor1D);
+    const n = x.shape[0] * x.shape[1] * x.shape[2];
+    const m = this.momentum;
+    tf.tidy(() => {
+      // PyTorch keeps the unbiased variance in its running estimate.
+      const unbiased = n > 1 ? tf.mul(variance, n / (n - 1)) : variance;
+      this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
+      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(unbiased, m)));
+    });
+    return y;
+  }
+}

@@ -1,0 +1,54 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ParamStore } from './params.js';
+
+/**
+ * Spectral normalisation of one weight (Miyato et al. 2018), as PyTorch's `spectral_norm`: the weight viewed
+ * as a matrix [rest, out] is divided by σ, its largest singular value, estimated by one power iteration per
+ * training step. The vectors u [out] and v [rest] are buffers, kept between steps and saved in checkpoints.
+ */
+export class SpectralNorm {
+  private readonly u: tf.Variable;
+  private readonly v: tf.Variable;
+  private readonly rows: number;
+  private readonly cols: number;
+
+  constructor(store: ParamStore, name: string, private readonly weight: tf.Variable) {
+    this.cols = weight.shape[weight.shape.length - 1]!;
+    this.rows = weight.size / this.cols;
+    this.u = store.buffer(`${name}.sn_u`, [this.cols], { kind: 'normal', mean: 0, std: 1 });
+    this.v = store.buffer(`${name}.sn_v`, [this.rows], { kind: 'normal', mean: 0, std: 1 });
+    tf.tidy(() => {
+      this.u.assign(normalize(this.u));
+      this.v.assign(normalize(this.v));
+    });
+  }
+
+  private matrix(): tf.Tensor2D {
+    return this.weight.reshape([this.rows, this.cols]);
+  }
+
+  /** One power iteration, outside any gradient tape: v ← W u / ‖W u‖, u ← Wᵀ v / ‖Wᵀ v‖. */
+  powerIterate(): void {
+    tf.tidy(() => {
+      const w = this.matrix();
+      const v = normalize(tf.matMul(w, this.u.reshape([this.cols, 1])).reshape([this.rows]));
+      const u = normalize(tf.matMul(v.reshape([1, this.rows]), w).reshape([this.cols]));
+      this.v.assign(v);
+      this.u.assign(u);
+    });
+  }
+
+  /** σ = vᵀ W u, differentiable in W with u, v held fixed. */
+  sigma(): tf.Scalar {
+    return tf.sum(tf.mul(tf.matMul(this.v.reshape([1, this.rows]), this.matrix()), this.u.reshape([1, this.cols]))) as tf.Scalar;
+  }
+
+  /** W / σ, in the weight's own shape. */
+  normalized(): tf.Tensor {
+    return tf.div(this.weight, this.sigma());
+  }
+}
+
+function normalize(x: tf.Tensor1D | tf.Variable): tf.Tensor1D {
+  return tf.div(x, tf.add(tf.norm(x), 1e-12)) as tf.Tensor1D;
+}

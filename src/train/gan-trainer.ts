@@ -1,0 +1,86 @@
+/**
+ * One GAN training iteration as the reference runs it: a D step on a real minibatch against G's fakes, and,
+ * every n_critic-th iteration, a G step. Hinge losses, Adam for both nets, EMA of G after each G step.
+ * The architecture is chosen per iteration, so the same class trains the shared generator during search
+ * (a sampled architecture per minibatch) and a derived generator from scratch (always its own).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Arch } from '../nn/arch.js';
+import { Adam } from '../nn/adam.js';
+import type { Discriminator } from '../nn/discriminator.js';
+import { Ema } from '../nn/ema.js';
+import type { Generator } from '../nn/generator.js';
+import { discriminatorHingeLoss, generatorHingeLoss } from '../nn/losses.js';
+import { nameSeed } from '../nn/params.js';
+
+export interface GanTrainConfig {
+  /** Real and fake images per D step (64 in the reference). */
+  readonly dBatch: number;
+  /** Fake images per G step (128 in the reference). */
+  readonly gBatch: number;
+  /** D steps per G step (5). */
+  readonly nCritic: number;
+  readonly lrG: number;
+  readonly lrD: number;
+  /** Adam betas for both nets ((0, 0.9) in the reference). */
+  readonly beta1: number;
+  readonly beta2: number;
+  /** EMA decay of G's weights (0.999). */
+  readonly emaDecay: number;
+}
+
+export interface IterationLosses {
+  readonly dLoss: number;
+  /** Null on iterations without a G step. */
+  readonly gLoss: number | null;
+}
+
+export class GanTrainer {
+  readonly optG: Adam;
+  readonly optD: Adam;
+  readonly ema: Ema;
+  /** D steps taken so far; noise of iteration i is a function of (seed, i), so a resumed run draws the same. */
+  iteration = 0;
+
+  constructor(readonly G: Generator, readonly D: Discriminator, readonly cfg: GanTrainConfig, readonly seed: number) {
+    this.optG = new Adam({ lr: cfg.lrG, beta1: cfg.beta1, beta2: cfg.beta2, eps: 1e-8 });
+    this.optD = new Adam({ lr: cfg.lrD, beta1: cfg.beta1, beta2: cfg.beta2, eps: 1e-8 });
+    this.ema = new Ema(G.store, cfg.emaDecay);
+  }
+
+  private noise(kind: 'd' | 'g', batch: number): tf.Tensor2D {
+    return tf.randomNormal([batch, this.G.dims.latent], 0, 1, 'float32', nameSeed(this.seed, `z.${kind}.${this.iteration}`));
+  }
+
+  /** real: [dBatch, S, S, C] in [-1, 1]; arch: the prefix to run; blocks: D's blocks at this stage. */
+  trainIteration(real: tf.Tensor4D, arch: Arch, blocks: readonly number[]): IterationLosses {
+    const fake = tf.tidy(() => this.G.forward(this.noise('d', real.shape[0]), arch, true));
+    this.D.powerIterate();
+    const dLoss = this.optD.minimize(
+      () => discriminatorHingeLoss(this.D.forward(real, blocks), this.D.forward(fake, blocks)),
+      this.D.store.trainable(),
+    );
+    fake.dispose();
+    let gLoss: number | null = null;
+    if (this.iteration % this.cfg.nCritic === 0) {
+      const z = this.noise('g', this.cfg.gBatch);
+      this.D.powerIterate();
+      gLoss = this.optG.minimize(() => generatorHingeLoss(this.D.forward(this.G.forward(z, arch, true), blocks)), this.G.store.trainable());
+      z.dispose();
+      this.ema.update();
+    }
+    this.iteration += 1;
+    return { dLoss, gLoss };
+  }
+
+  /** Images from the EMA generator (inference-mode batch norm), for evaluation and sample grids. */
+  sample(z: tf.Tensor2D, arch: Arch): tf.Tensor4D {
+    return this.ema.withAverages(() => tf.tidy(() => this.G.forward(z, arch, false)));
+  }
+
+  dispose(): void {
+    this.optG.dispose();
+    this.optD.dispose();
+    this.ema.dispose();
+  }
+}
