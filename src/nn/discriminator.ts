@@ -60,14 +60,15 @@ export class Discriminator {
     this.headSn = new SpectralNorm(s, 'd.head', this.head.w);
   }
 
-  private allSn(): SpectralNorm[] {
+  /** Every spectral norm, by the name of the layer whose weight it normalises. */
+  spectralNorms(): Map<string, SpectralNorm> {
     const convs = [this.b1.c1, this.b1.c2, this.b1.sc, this.b2.c1, this.b2.c2, this.b2.sc, this.b3.c1, this.b3.c2, this.b4.c1, this.b4.c2];
-    return [...convs.map((c) => c.sn), this.headSn];
+    return new Map([...convs.map((c) => [c.conv.name, c.sn] as const), [this.head.name, this.headSn] as const]);
   }
 
   /** One power iteration on every spectral-normalised weight: call once per training step, outside the tape. */
   powerIterate(): void {
-    for (const sn of this.allSn()) sn.powerIterate();
+    for (const sn of this.spectralNorms().values()) sn.powerIterate();
   }
 
   /** x [B, S, S, C] in [-1, 1] → scores [B, 1]. `blocks` is the stage's block list. */

@@ -7,9 +7,9 @@ export const TINY_G: GeneratorDims = { latent: 8, gf: 4, bottom: 4, channels: 1 
 export const TINY_TRAIN: GanTrainConfig = { dBatch: 4, gBatch: 4, nCritic: 2, lrG: 2e-3, lrD: 2e-3, beta1: 0, beta2: 0.9, emaDecay: 0.9 };
 
 /** A shared generator, a discriminator and their trainer at the smallest widths. */
-export function tinyGan(seed = 1): GanTrainer {
-  const g = new Generator(TINY_G, { kind: 'shared' }, seed);
-  const d = new Discriminator({ df: 4, channels: 1 }, seed + 1);
+export function tinyGan(seed = 1, weightSeed = seed): GanTrainer {
+  const g = new Generator(TINY_G, { kind: 'shared' }, weightSeed);
+  const d = new Discriminator({ df: 4, channels: 1 }, weightSeed + 1);
   return new GanTrainer(g, d, TINY_TRAIN, seed);
 }
 
