@@ -3,12 +3,16 @@
  * Speed targets are checked here, never in timed tests. `--only NAME` runs one section.
  */
 import { benchConv } from './conv.js';
+import { benchBlasThreads } from './blas.js';
+import { loadBlasAddon } from '../src/backend/blas/addon.js';
 import type { BackendName } from '../src/backend/select.js';
 
-const CPU_BACKENDS: readonly BackendName[] = ['cpu', 'wasm'];
+/** The pure CPU backends, and the OpenBLAS one where its addon is built. */
+const CPU_BACKENDS: readonly BackendName[] = ['cpu', 'wasm', ...(loadBlasAddon().ok ? (['blas'] as const) : [])];
 
 const sections: Record<string, () => Promise<void>> = {
   conv: () => benchConv(CPU_BACKENDS),
+  'blas-threads': benchBlasThreads,
 };
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;

@@ -1,16 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors.js';
+import { BLAS_TF_NAME, registerBlasBackend } from './blas/backend.js';
 
 /** Backends a user may ask for with `--backend`. */
-export const BACKEND_NAMES = ['auto', 'node-gpu', 'node', 'wasm', 'cpu', 'webgpu'] as const;
+export const BACKEND_NAMES = ['auto', 'node-gpu', 'node', 'blas', 'wasm', 'cpu', 'webgpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** What a process ended up running on; logged once at start and reported in events. */
 export interface BackendInfo {
   readonly requested: BackendName;
-  /** The name we use for it (`node-gpu`, `node`, `wasm`, `cpu`, `webgpu`). */
+  /** The name we use for it (`node-gpu`, `node`, `blas`, `wasm`, `cpu`, `webgpu`). */
   readonly name: Exclude<BackendName, 'auto'>;
-  /** tfjs's own backend name (`tensorflow`, `wasm`, `cpu`, `webgpu`). */
+  /** tfjs's own backend name (`tensorflow`, `cpu-blas`, `wasm`, `cpu`, `webgpu`). */
   readonly tfName: string;
   readonly reason: string;
 }
@@ -46,6 +47,14 @@ async function startCpu(): Promise<void> {
   await activate('cpu');
 }
 
+/** The cpu backend with OpenBLAS convs and matMuls (src/backend/blas/); null when started, else why not. */
+async function startBlas(): Promise<string | null> {
+  const load = registerBlasBackend();
+  if (!load.ok) return load.why;
+  await activate(BLAS_TF_NAME);
+  return null;
+}
+
 async function startNative(name: 'node' | 'node-gpu'): Promise<string | null> {
   const pkg = name === 'node' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu';
   const r = await tryImport(pkg);
@@ -68,8 +77,8 @@ async function startWebgpu(): Promise<string | null> {
 /**
  * Chooses and starts the tfjs backend of this process. An explicit request that cannot start is an
  * `InputError`, never a silent fallback. `auto` takes tfjs-node-gpu when GPUs are asked for and it loads,
- * else tfjs-node when it loads, else wasm: measured here as the fastest CPU backend that trains correctly
- * (with the gradient fixes in `ops.ts`; see `npm run bench`).
+ * else tfjs-node when it loads, else the OpenBLAS `blas` backend when its addon is built, else wasm: the
+ * fastest pure CPU backend that trains correctly (with the gradient fixes in `ops.ts`; see `npm run bench`).
  */
 export async function startBackend(requested: BackendName, opts: StartOptions = {}): Promise<BackendInfo> {
   const info = await choose(requested, opts);
@@ -90,6 +99,11 @@ async function choose(requested: BackendName, opts: StartOptions): Promise<Backe
       if (why) throw new InputError(`--backend webgpu: cannot start: ${why}`);
       return { requested, name: 'webgpu', tfName: 'webgpu', reason: 'requested' };
     }
+    case 'blas': {
+      const why = await startBlas();
+      if (why) throw new InputError(`--backend blas: cannot start: ${why}`);
+      return { requested, name: 'blas', tfName: BLAS_TF_NAME, reason: 'requested' };
+    }
     case 'wasm':
       await startWasm();
       return { requested, name: 'wasm', tfName: 'wasm', reason: 'requested' };
@@ -106,6 +120,9 @@ async function choose(requested: BackendName, opts: StartOptions): Promise<Backe
       const why = await startNative('node');
       if (!why) return { requested, name: 'node', tfName: 'tensorflow', reason: 'tfjs-node loads' };
       skipped.push(why);
+      const blasWhy = await startBlas();
+      if (!blasWhy) return { requested, name: 'blas', tfName: BLAS_TF_NAME, reason: `OpenBLAS addon loads; skipped: ${skipped.join('; ')}` };
+      skipped.push(`blas: ${blasWhy}`);
       await startWasm();
       return { requested, name: 'wasm', tfName: 'wasm', reason: `fastest pure CPU backend; skipped: ${skipped.join('; ')}` };
     }

@@ -1,0 +1,303 @@
+/*
+ * Heavy tfjs kernels on OpenBLAS: NHWC convolution (forward and both gradients) as im2col + sgemm, and
+ * batched matMul. The tfjs cpu backend keeps tensors in plain Float32Arrays, so every function reads its
+ * inputs and writes a caller-allocated output in place: no copies cross the boundary.
+ *
+ * Convolution geometry is an Int32Array, in the order of `Geom` below; filters are [fH, fW, inC, outC],
+ * so a filter is already the [K = fH·fW·inC, outC] matrix that the patch rows multiply.
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <cblas.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);
+char *openblas_get_config(void);
+
+typedef struct {
+  int batch, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW, dilH, dilW, padTop, padLeft;
+} Geom;
+#define GEOM_LEN 15
+
+/* Patch rows are built this many floats at a time (64 MiB): big sgemms, bounded scratch memory. */
+#define CHUNK_FLOATS (16L * 1024 * 1024)
+
+/* One scratch buffer per Node environment (main thread or worker), grown on demand, freed with it. */
+typedef struct {
+  float *buf;
+  size_t cap;
+} Scratch;
+
+static void free_scratch(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  Scratch *s = data;
+  free(s->buf);
+  free(s);
+}
+
+static float *scratch(napi_env env, size_t n) {
+  Scratch *s = NULL;
+  napi_get_instance_data(env, (void **)&s);
+  if (s->cap < n) {
+    free(s->buf);
+    s->buf = malloc(n * sizeof(float));
+    s->cap = s->buf ? n : 0;
+  }
+  return s->buf;
+}
+
+/* ---------- argument helpers: every failure throws a JS TypeError and returns 0 ---------- */
+
+static int fail(napi_env env, const char *msg) {
+  napi_throw_type_error(env, NULL, msg);
+  return 0;
+}
+
+static int get_f32(napi_env env, napi_value v, float **data, size_t *len) {
+  bool is;
+  napi_typedarray_type type;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return fail(env, "expected a Float32Array");
+  napi_get_typedarray_info(env, v, &type, len, (void **)data, NULL, NULL);
+  if (type != napi_float32_array) return fail(env, "expected a Float32Array");
+  return 1;
+}
+
+static int get_ints(napi_env env, napi_value v, int *out, size_t n) {
+  bool is;
+  napi_typedarray_type type;
+  size_t len;
+  int32_t *data;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return fail(env, "expected an Int32Array");
+  napi_get_typedarray_info(env, v, &type, &len, (void **)&data, NULL, NULL);
+  if (type != napi_int32_array || len != n) return fail(env, "expected an Int32Array of the right length");
+  for (size_t i = 0; i < n; i++) {
+    if (data[i] < 0) return fail(env, "negative size");
+    out[i] = data[i];
+  }
+  return 1;
+}
+
+/* (a, b, c, geometry) with sizes checked against the geometry: na, nb, nc are the element counts needed. */
+static int conv_args(napi_env env, napi_callback_info info, float **a, float **b, float **c, Geom *g,
+                     int which) {
+  size_t argc = 4;
+  napi_value argv[4];
+  size_t la, lb, lc;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 4) return fail(env, "expected 4 arguments");
+  if (!get_f32(env, argv[0], a, &la) || !get_f32(env, argv[1], b, &lb) || !get_f32(env, argv[2], c, &lc) ||
+      !get_ints(env, argv[3], (int *)g, GEOM_LEN))
+    return 0;
+  if (g->strideH < 1 || g->strideW < 1 || g->dilH < 1 || g->dilW < 1) return fail(env, "bad strides");
+  size_t x = (size_t)g->batch * g->inH * g->inW * g->inC;
+  size_t y = (size_t)g->batch * g->outH * g->outW * g->outC;
+  size_t w = (size_t)g->fH * g->fW * g->inC * g->outC;
+  /* which: 0 forward (x, w, y), 1 input gradient (dy, w, dx), 2 filter gradient (x, dy, dw) */
+  size_t need[3][3] = {{x, w, y}, {y, w, x}, {x, y, w}};
+  if (la != need[which][0] || lb != need[which][1] || lc != need[which][2])
+    return fail(env, "array length does not match the convolution geometry");
+  return 1;
+}
+
+/* ---------- im2col / col2im over output rows [r0, r1): row r is output pixel (b, oy, ox) ---------- */
+
+static void im2col(const float *x, const Geom *g, long r0, long r1, float *col) {
+  const long K = (long)g->fH * g->fW * g->inC, hw = (long)g->outH * g->outW;
+  const size_t bytes = (size_t)g->inC * sizeof(float);
+  for (long r = r0; r < r1; r++) {
+    const long b = r / hw, oy = (r % hw) / g->outW, ox = r % g->outW;
+    float *dst = col + (r - r0) * K;
+    for (int ky = 0; ky < g->fH; ky++) {
+      const long iy = oy * g->strideH - g->padTop + (long)ky * g->dilH;
+      for (int kx = 0; kx < g->fW; kx++, dst += g->inC) {
+        const long ix = ox * g->strideW - g->padLeft + (long)kx * g->dilW;
+        if (iy < 0 || iy >= g->inH || ix < 0 || ix >= g->inW)
+          memset(dst, 0, bytes);
+        else
+          memcpy(dst, x + ((b * g->inH + iy) * g->inW + ix) * g->inC, bytes);
+      }
+    }
+  }
+}
+
+static void col2im_add(const float *col, const Geom *g, long r0, long r1, float *dx) {
+  const long K = (long)g->fH * g->fW * g->inC, hw = (long)g->outH * g->outW;
+  for (long r = r0; r < r1; r++) {
+    const long b = r / hw, oy = (r % hw) / g->outW, ox = r % g->outW;
+    const float *src = col + (r - r0) * K;
+    for (int ky = 0; ky < g->fH; ky++) {
+      const long iy = oy * g->strideH - g->padTop + (long)ky * g->dilH;
+      for (int kx = 0; kx < g->fW; kx++, src += g->inC) {
+        const long ix = ox * g->strideW - g->padLeft + (long)kx * g->dilW;
+        if (iy < 0 || iy >= g->inH || ix < 0 || ix >= g->inW) continue;
+        float *d = dx + ((b * g->inH + iy) * g->inW + ix) * g->inC;
+        for (int c = 0; c < g->inC; c++) d[c] += src[c];
+      }
+    }
+  }
+}
+
+/* A 1×1, stride-1, unpadded conv's patch matrix is the input itself. */
+static int is_pointwise(const Geom *g) {
+  return g->fH == 1 && g->fW == 1 && g->strideH == 1 && g->strideW == 1 && g->padTop == 0 &&
+         g->padLeft == 0 && g->outH == g->inH && g->outW == g->inW;
+}
+
+/* Rows per chunk, split evenly so the last chunk is not a sliver. */
+static long chunk_rows(long M, long K) {
+  long chunks = (M * K + CHUNK_FLOATS - 1) / CHUNK_FLOATS;
+  if (chunks < 1) chunks = 1;
+  return (M + chunks - 1) / chunks;
+}
+
+static napi_value undefined(napi_env env) {
+  napi_value u;
+  napi_get_undefined(env, &u);
+  return u;
+}
+
+/* conv2d(x, w, y, geom): y = conv(x, w). */
+static napi_value conv2d(napi_env env, napi_callback_info info) {
+  float *x, *w, *y;
+  Geom g;
+  if (!conv_args(env, info, &x, &w, &y, &g, 0)) return NULL;
+  const long M = (long)g.batch * g.outH * g.outW, K = (long)g.fH * g.fW * g.inC, N = g.outC;
+  if (M == 0 || N == 0) return undefined(env);
+  if (is_pointwise(&g)) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.f, x, K, w, N, 0.f, y, N);
+    return undefined(env);
+  }
+  const long rows = chunk_rows(M, K);
+  float *col = scratch(env, (size_t)rows * K);
+  if (!col) return napi_throw_error(env, NULL, "out of memory for conv patches"), NULL;
+  for (long r0 = 0; r0 < M; r0 += rows) {
+    const long r1 = r0 + rows < M ? r0 + rows : M;
+    im2col(x, &g, r0, r1, col);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, r1 - r0, N, K, 1.f, col, K, w, N, 0.f, y + r0 * N, N);
+  }
+  return undefined(env);
+}
+
+/* conv2dBackpropInput(dy, w, dx, geom): dx = col2im(dy · wᵀ). */
+static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
+  float *dy, *w, *dx;
+  Geom g;
+  if (!conv_args(env, info, &dy, &w, &dx, &g, 1)) return NULL;
+  const long M = (long)g.batch * g.outH * g.outW, K = (long)g.fH * g.fW * g.inC, N = g.outC;
+  if (is_pointwise(&g)) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, K, N, 1.f, dy, N, w, N, 0.f, dx, K);
+    return undefined(env);
+  }
+  memset(dx, 0, (size_t)g.batch * g.inH * g.inW * g.inC * sizeof(float));
+  if (M == 0 || K == 0) return undefined(env);
+  const long rows = chunk_rows(M, K);
+  float *col = scratch(env, (size_t)rows * K);
+  if (!col) return napi_throw_error(env, NULL, "out of memory for conv patches"), NULL;
+  for (long r0 = 0; r0 < M; r0 += rows) {
+    const long r1 = r0 + rows < M ? r0 + rows : M;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, r1 - r0, K, N, 1.f, dy + r0 * N, N, w, N, 0.f, col, K);
+    col2im_add(col, &g, r0, r1, dx);
+  }
+  return undefined(env);
+}
+
+/* conv2dBackpropFilter(x, dy, dw, geom): dw = im2col(x)ᵀ · dy, accumulated over row chunks. */
+static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) {
+  float *x, *dy, *dw;
+  Geom g;
+  if (!conv_args(env, info, &x, &dy, &dw, &g, 2)) return NULL;
+  const long M = (long)g.batch * g.outH * g.outW, K = (long)g.fH * g.fW * g.inC, N = g.outC;
+  if (M == 0) {
+    memset(dw, 0, (size_t)K * N * sizeof(float));
+    return undefined(env);
+  }
+  if (is_pointwise(&g)) {
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, N, M, 1.f, x, K, dy, N, 0.f, dw, N);
+    return undefined(env);
+  }
+  const long rows = chunk_rows(M, K);
+  float *col = scratch(env, (size_t)rows * K);
+  if (!col) return napi_throw_error(env, NULL, "out of memory for conv patches"), NULL;
+  for (long r0 = 0; r0 < M; r0 += rows) {
+    const long r1 = r0 + rows < M ? r0 + rows : M;
+    im2col(x, &g, r0, r1, col);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, N, r1 - r0, 1.f, col, K, dy + r0 * N, N,
+                r0 == 0 ? 0.f : 1.f, dw, N);
+  }
+  return undefined(env);
+}
+
+/*
+ * batchMatMul(a, b, c, dims) with dims = [batchA, batchB, M, N, K, transA, transB]: c[i] = op(a[i % batchA]) ·
+ * op(b[i % batchB]) for i < max(batchA, batchB), as tfjs's cpu kernel broadcasts.
+ */
+static napi_value batch_mat_mul(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  float *a, *b, *c;
+  size_t la, lb, lc;
+  int d[7];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 4) return fail(env, "expected 4 arguments"), NULL;
+  if (!get_f32(env, argv[0], &a, &la) || !get_f32(env, argv[1], &b, &lb) || !get_f32(env, argv[2], &c, &lc) ||
+      !get_ints(env, argv[3], d, 7))
+    return NULL;
+  const long bA = d[0], bB = d[1], M = d[2], N = d[3], K = d[4];
+  const int tA = d[5], tB = d[6];
+  const long batch = bA > bB ? bA : bB;
+  if (bA < 1 || bB < 1 || la != (size_t)(bA * M * K) || lb != (size_t)(bB * K * N) || lc != (size_t)(batch * M * N))
+    return fail(env, "array length does not match the matMul dimensions"), NULL;
+  if (M == 0 || N == 0) return undefined(env);
+  for (long i = 0; i < batch; i++)
+    cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, M, N, K, 1.f,
+                a + (i % bA) * M * K, tA ? M : K, b + (i % bB) * K * N, tB ? K : N, 0.f, c + i * M * N, N);
+  return undefined(env);
+}
+
+static napi_value set_threads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t n = 0;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 1 || napi_get_value_int32(env, argv[0], &n) != napi_ok || n < 1)
+    return fail(env, "expected a thread count >= 1"), NULL;
+  openblas_set_num_threads(n);
+  return undefined(env);
+}
+
+static napi_value threads(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value v;
+  napi_create_int32(env, openblas_get_num_threads(), &v);
+  return v;
+}
+
+static napi_value config(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value v;
+  napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
+NAPI_MODULE_INIT() {
+  Scratch *s = calloc(1, sizeof(Scratch));
+  if (!s || napi_set_instance_data(env, s, free_scratch, NULL) != napi_ok) {
+    napi_throw_error(env, NULL, "cannot allocate the addon's state");
+    return NULL;
+  }
+  const napi_property_descriptor fns[] = {
+      {"conv2d", NULL, conv2d, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv2dBackpropInput", NULL, conv2d_backprop_input, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv2dBackpropFilter", NULL, conv2d_backprop_filter, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"batchMatMul", NULL, batch_mat_mul, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"threads", NULL, threads, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"config", NULL, config, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns);
+  return exports;
+}

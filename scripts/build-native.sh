@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds the optional OpenBLAS addon (native/) behind the `blas` backend; run by `npm install`/`npm ci`
+# and by `npm run build`. Never fails: without the addon the pure tfjs backends serve.
+cd "$(dirname "$0")/../native" || exit 0
+addon=build/Release/blas.node
+if [ -f "$addon" ] && [ "$addon" -nt blas.c ] && [ "$addon" -nt binding.gyp ]; then exit 0; fi
+if ! command -v node-gyp >/dev/null; then
+  echo "native: node-gyp not found (run this through npm: npm run build:native); the blas backend is unavailable"
+  exit 0
+fi
+if node-gyp rebuild >build.log 2>&1; then
+  echo "native: built the OpenBLAS addon; the blas backend is available"
+else
+  rm -rf build
+  echo "native: OpenBLAS addon not built (see native/build.log; it needs libopenblas-dev and a C compiler); the pure tfjs backends serve"
+fi
+exit 0

@@ -1,0 +1,54 @@
+/**
+ * Loads the optional OpenBLAS addon (native/, built by `npm run build:native` at install and build time).
+ * Absent or unloadable, the caller gets the reason and the pure backends serve.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The addon's functions (native/blas.c). Outputs are written into caller-allocated arrays. */
+export interface BlasAddon {
+  /** geometry: [batch, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW, dilH, dilW, padTop, padLeft] */
+  conv2d(x: Float32Array, w: Float32Array, y: Float32Array, geometry: Int32Array): void;
+  conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: Int32Array): void;
+  /** dims: [batchA, batchB, M, N, K, transposeA, transposeB]; operand i is taken modulo its batch. */
+  batchMatMul(a: Float32Array, b: Float32Array, c: Float32Array, dims: Int32Array): void;
+  setThreads(n: number): void;
+  threads(): number;
+  config(): string;
+}
+
+export type AddonLoad = { ok: true; addon: BlasAddon; path: string } | { ok: false; why: string };
+
+/** Setting this environment variable to 1 makes the process ignore the addon (to compare paths). */
+export const DISABLE_ENV = 'AUTOGAN_NO_BLAS';
+export const BUILD_HINT = 'install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas-dev) and run `npm run build:native`';
+const ADDON_PATH = join('native', 'build', 'Release', 'blas.node');
+
+/** The addon sits in the package root's native/; this module runs from dist/ or .test-build/, so search upward. */
+function findAddon(): string | undefined {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, ADDON_PATH))) return join(dir, ADDON_PATH);
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+let loaded: AddonLoad | undefined;
+
+export function loadBlasAddon(): AddonLoad {
+  loaded ??= load();
+  return loaded;
+}
+
+function load(): AddonLoad {
+  if (process.env[DISABLE_ENV] === '1') return { ok: false, why: `disabled by ${DISABLE_ENV}=1` };
+  const path = findAddon();
+  if (!path) return { ok: false, why: `the native BLAS addon is not built (no ${ADDON_PATH}); ${BUILD_HINT}` };
+  try {
+    return { ok: true, addon: createRequire(import.meta.url)(path) as BlasAddon, path };
+  } catch (e) {
+    return { ok: false, why: `the native BLAS addon at ${path} does not load (${(e as Error).message.split('\n')[0]}); ${BUILD_HINT}` };
+  }
+}

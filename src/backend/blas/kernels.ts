@@ -1,0 +1,123 @@
+/**
+ * tfjs kernels computed by the OpenBLAS addon, for a backend that stores tensors as the cpu backend does
+ * (MathBackendCPU: plain typed arrays). Inputs the addon does not cover (non-float32, NCHW, matMul batch
+ * shapes that the stock kernel broadcasts differently) go to the stock cpu kernel, so every call is served.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { BlasAddon } from './addon.js';
+
+type Conv2DInfo = tf.backend_util.Conv2DInfo;
+type Args = Parameters<tf.KernelFunc>[0];
+type Inputs = Record<string, tf.TensorInfo>;
+type Attrs = Record<string, unknown>;
+
+/** The stock cpu kernel of the same name: the fallback for inputs the addon does not take. */
+function stock(kernelName: string): tf.KernelFunc {
+  const k = tf.getKernel(kernelName, 'cpu');
+  if (!k) throw new Error(`tfjs cpu backend has no ${kernelName} kernel to fall back on`);
+  return k.kernelFunc;
+}
+
+/** The float32 values of a tensor of a cpu-style backend, or undefined if it holds anything else. */
+function floats(backend: MathBackendCPU, t: tf.TensorInfo): Float32Array | undefined {
+  if (t.dtype !== 'float32') return undefined;
+  const v = backend.data.get(t.dataId).values;
+  return v instanceof Float32Array ? v : undefined;
+}
+
+function geometry(c: Conv2DInfo): Int32Array {
+  return Int32Array.from([
+    c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.outChannels,
+    c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth,
+    c.padInfo.top, c.padInfo.left,
+  ]);
+}
+
+type Shape4 = [number, number, number, number];
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Conv info for NHWC (the addon's only layout), or undefined for NCHW. */
+function convInfo(a: Attrs, xShape: number[], filterShape: number[], dilations: unknown): Conv2DInfo | undefined {
+  if (a['dataFormat'] === 'NCHW') return undefined;
+  return tf.backend_util.computeConv2DInfo(
+    xShape as Shape4, filterShape as Shape4, a['strides'] as [number, number], dilations as [number, number],
+    a['pad'] as 'same', a['dimRoundingMode'] as 'floor' | undefined, false, 'channelsLast',
+  );
+}
+
+export function blasKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
+  const conv2D = stock('Conv2D');
+  const conv2DBackpropInput = stock('Conv2DBackpropInput');
+  const conv2DBackpropFilter = stock('Conv2DBackpropFilter');
+  const batchMatMul = stock('BatchMatMul');
+
+  return {
+    Conv2D(args: Args) {
+      const backend = args.backend as MathBackendCPU;
+      const { x, filter } = args.inputs as Inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+      const xs = floats(backend, x);
+      const ws = floats(backend, filter);
+      const info = convInfo(args.attrs as Attrs, x.shape, filter.shape, (args.attrs as Attrs)['dilations']);
+      if (!xs || !ws || !info) return conv2D(args);
+      const y = new Float32Array(size(info.outShape));
+      addon.conv2d(xs, ws, y, geometry(info));
+      return backend.makeTensorInfo(info.outShape, 'float32', y);
+    },
+
+    Conv2DBackpropInput(args: Args) {
+      const backend = args.backend as MathBackendCPU;
+      const attrs = args.attrs as Attrs;
+      const { dy, filter } = args.inputs as Inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+      const dys = floats(backend, dy);
+      const ws = floats(backend, filter);
+      const info = convInfo(attrs, attrs['inputShape'] as number[], filter.shape, 1);
+      if (!dys || !ws || !info) return conv2DBackpropInput(args);
+      const dx = new Float32Array(size(info.inShape));
+      addon.conv2dBackpropInput(dys, ws, dx, geometry(info));
+      return backend.makeTensorInfo(info.inShape, 'float32', dx);
+    },
+
+    Conv2DBackpropFilter(args: Args) {
+      const backend = args.backend as MathBackendCPU;
+      const attrs = args.attrs as Attrs;
+      const { x, dy } = args.inputs as Inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+      const xs = floats(backend, x);
+      const dys = floats(backend, dy);
+      const info = convInfo(attrs, x.shape, attrs['filterShape'] as number[], 1);
+      if (!xs || !dys || !info) return conv2DBackpropFilter(args);
+      const dw = new Float32Array(size(info.filterShape));
+      addon.conv2dBackpropFilter(xs, dys, dw, geometry(info));
+      return backend.makeTensorInfo(info.filterShape, 'float32', dw);
+    },
+
+    BatchMatMul(args: Args) {
+      const backend = args.backend as MathBackendCPU;
+      const { a, b } = args.inputs as Inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+      const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+      const as = floats(backend, a);
+      const bs = floats(backend, b);
+      const [ra, rb] = [a.shape.length, b.shape.length];
+      const m = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
+      const k = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
+      const kb = transposeB ? b.shape[rb - 1]! : b.shape[rb - 2]!;
+      const n = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
+      const batchA = size(a.shape.slice(0, -2));
+      const batchB = size(b.shape.slice(0, -2));
+      // Outer shapes that do not broadcast, or whose broadcast is not one operand's batch (which the stock
+      // kernel also mishandles), take the stock path and its error or answer.
+      let outer: number[] | undefined;
+      try {
+        outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+      } catch {
+        outer = undefined;
+      }
+      if (!as || !bs || k !== kb || !outer || batchA === 0 || batchB === 0 || size(outer) !== Math.max(batchA, batchB)) {
+        return batchMatMul(args);
+      }
+      const c = new Float32Array(size(outer) * m * n);
+      addon.batchMatMul(as, bs, c, Int32Array.from([batchA, batchB, m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0]));
+      return backend.makeTensorInfo([...outer, m, n], 'float32', c);
+    },
+  };
+}

@@ -1,0 +1,188 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '@tensorflow/tfjs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startBackend } from '../src/backend/select.js';
+import { BLAS_TF_NAME, registerBlasBackend } from '../src/backend/blas/backend.js';
+import { DISABLE_ENV } from '../src/backend/blas/addon.js';
+import { InputError } from '../src/errors.js';
+
+const addon = registerBlasBackend();
+if (!addon.ok) console.log(`blas-backend: native kernel checks skipped: ${addon.why}`);
+
+const rnd = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
+
+/** Runs `f` on the stock cpu backend and on cpu-blas; returns the worst difference relative to the values' scale. */
+async function disagreement(f: () => tf.Tensor | tf.Tensor[]): Promise<number> {
+  const run = async (backend: string) => {
+    await tf.setBackend(backend);
+    const out = tf.tidy(() => [f()].flat().map((t) => t.dataSync().slice()));
+    return out;
+  };
+  const ref = await run('cpu');
+  const got = await run(BLAS_TF_NAME);
+  let worst = 0;
+  ref.forEach((r, i) => {
+    const g = got[i]!;
+    assert.is(g.length, r.length, `output ${i} length`);
+    let scale = 1;
+    for (let j = 0; j < r.length; j++) scale = Math.max(scale, Math.abs(r[j]!));
+    for (let j = 0; j < r.length; j++) worst = Math.max(worst, Math.abs(r[j]! - g[j]!) / scale);
+  });
+  return worst;
+}
+
+const TOL = 1e-5;
+
+// ---- convolution: forward and both gradients, over strides, paddings, dilations, odd shapes ----
+interface ConvCase {
+  x: number[];
+  w: number[];
+  strides: [number, number];
+  pad: 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+  dilations?: [number, number];
+}
+const convCases: Record<string, ConvCase> = {
+  '3x3 stride 1 same, batch 2, odd sizes': { x: [2, 5, 7, 3], w: [3, 3, 3, 4], strides: [1, 1], pad: 'same' },
+  '3x3 stride 2 same': { x: [3, 8, 6, 5], w: [3, 3, 5, 2], strides: [2, 2], pad: 'same' },
+  '5x3 stride (2, 1) valid': { x: [2, 9, 7, 3], w: [5, 3, 3, 6], strides: [2, 1], pad: 'valid' },
+  '3x3 explicit asymmetric padding': { x: [2, 6, 5, 2], w: [3, 3, 2, 3], strides: [1, 1], pad: [[0, 0], [2, 0], [1, 2], [0, 0]] },
+  '1x1 pointwise': { x: [3, 4, 5, 7], w: [1, 1, 7, 5], strides: [1, 1], pad: 'same' },
+  '1x1 stride 2': { x: [2, 5, 5, 3], w: [1, 1, 3, 4], strides: [2, 2], pad: 'valid' },
+  '3x3 dilation 2 (forward only)': { x: [2, 9, 9, 3], w: [3, 3, 3, 2], strides: [1, 1], pad: 'same', dilations: [2, 2] },
+};
+
+const s = suite('blas backend');
+
+const check = addon.ok ? s : s.skip;
+
+for (const [name, c] of Object.entries(convCases)) {
+  check(`conv ${name}: forward${c.dilations ? '' : ' and both gradients'} agree with the stock cpu kernels`, async () => {
+    const worst = await disagreement(() => {
+      const x = rnd(c.x, 1) as tf.Tensor4D;
+      const w = rnd(c.w, 2) as tf.Tensor4D;
+      const conv = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad, 'NHWC', c.dilations ?? 1);
+      const y = conv(x, w);
+      if (c.dilations) return y;
+      const r = rnd(y.shape, 3);
+      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a, b), r)))([x, w]);
+      return [y, dx!, dw!];
+    });
+    assert.ok(worst < TOL, `relative difference ${worst}`);
+  });
+}
+
+// M·K = 16·32·32 × 9·128 is more than the addon's 16M-float patch chunk, so the whole batch is computed in
+// two chunks; each half alone fits one. (The stock kernels are too slow at this size to compare with.)
+check('a conv whose patches span several chunks equals its halves computed in one chunk each', async () => {
+  await startBackend('blas');
+  const worst = tf.tidy(() => {
+    const x = rnd([16, 32, 32, 128], 13) as tf.Tensor4D;
+    const w = rnd([3, 3, 128, 3], 14) as tf.Tensor4D;
+    const r = rnd([16, 32, 32, 3], 15);
+    const parts = (xp: tf.Tensor, rp: tf.Tensor) => {
+      const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), rp));
+      const [dx, dw] = tf.grads(f)([xp, w]);
+      return { y: tf.conv2d(xp as tf.Tensor4D, w, 1, 'same'), dx: dx!, dw: dw! };
+    };
+    const whole = parts(x, r);
+    const [x1, x2] = tf.split(x, 2);
+    const [r1, r2] = tf.split(r, 2);
+    const a = parts(x1!, r1!);
+    const b = parts(x2!, r2!);
+    const diff = (p: tf.Tensor, q: tf.Tensor) => tf.max(tf.abs(tf.sub(p, q))).dataSync()[0]! / Math.max(1, tf.max(tf.abs(q)).dataSync()[0]!);
+    return Math.max(diff(whole.y, tf.concat([a.y, b.y])), diff(whole.dx, tf.concat([a.dx, b.dx])), diff(whole.dw, tf.add(a.dw, b.dw)));
+  });
+  assert.ok(worst < TOL, `relative difference ${worst}`);
+});
+
+check('conv2dTranspose (Conv2DBackpropInput as an op) agrees with the stock cpu kernel', async () => {
+  const worst = await disagreement(() => tf.conv2dTranspose(rnd([2, 4, 3, 5], 4) as tf.Tensor4D, rnd([3, 3, 2, 5], 5) as tf.Tensor4D, [2, 8, 6, 2], 2, 'same'));
+  assert.ok(worst < TOL, `relative difference ${worst}`);
+});
+
+// ---- batched matMul: transposes, batch > 1, broadcasting, odd shapes ----
+const matCases: Record<string, { a: number[]; b: number[]; tA: boolean; tB: boolean }> = {
+  plain: { a: [3, 4], b: [4, 5], tA: false, tB: false },
+  'transpose A': { a: [4, 3], b: [4, 5], tA: true, tB: false },
+  'transpose B': { a: [3, 4], b: [5, 4], tA: false, tB: true },
+  'transpose both': { a: [4, 3], b: [5, 4], tA: true, tB: true },
+  'batch 3, rank 3, transposes': { a: [3, 7, 2], b: [3, 5, 7], tA: true, tB: true },
+  'rank 4 batch [2, 3]': { a: [2, 3, 4, 5], b: [2, 3, 5, 6], tA: false, tB: false },
+  'broadcast A batch 1': { a: [1, 4, 5], b: [3, 5, 2], tA: false, tB: false },
+  'broadcast B batch 1, transpose B': { a: [3, 4, 5], b: [1, 2, 5], tA: false, tB: true },
+  'vector-like': { a: [1, 9], b: [9, 1], tA: false, tB: false },
+};
+for (const [name, c] of Object.entries(matCases)) {
+  // tfjs's matMul gradient does not sum over broadcast batches (on every backend): forward only there.
+  const grads = c.a.slice(0, -2).join() === c.b.slice(0, -2).join();
+  check(`batchMatMul ${name}${grads ? ' and its gradients' : ''} agree with the stock cpu kernel`, async () => {
+    const worst = await disagreement(() => {
+      const a = rnd(c.a, 6);
+      const b = rnd(c.b, 7);
+      const mm = (x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, c.tA, c.tB);
+      const y = mm(a, b);
+      if (!grads) return y;
+      const [da, db] = tf.grads((x: tf.Tensor, z: tf.Tensor) => tf.sum(tf.mul(mm(x, z), rnd(y.shape, 8))))([a, b]);
+      return [y, da!, db!];
+    });
+    assert.ok(worst < TOL, `relative difference ${worst}`);
+  });
+}
+
+check('int32 matMul takes the stock path and agrees', async () => {
+  const worst = await disagreement(() => tf.matMul(tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3], 'int32'), tf.tensor2d([1, 0, 2, 1, 0, 3], [3, 2], 'int32')));
+  assert.is(worst, 0);
+});
+
+check('only Conv2D, its gradients and BatchMatMul are replaced; every other cpu kernel is shared', async () => {
+  const replaced = tf.getKernelsForBackend('cpu').filter((k) => tf.getKernel(k.kernelName, BLAS_TF_NAME)?.kernelFunc !== k.kernelFunc);
+  assert.equal(replaced.map((k) => k.kernelName).sort(), ['BatchMatMul', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput']);
+  assert.is(tf.getKernelsForBackend(BLAS_TF_NAME).length, tf.getKernelsForBackend('cpu').length);
+});
+
+check('the native kernels leak no tensors', async () => {
+  await startBackend('blas');
+  const before = tf.memory().numTensors;
+  tf.tidy(() => {
+    const x = rnd([2, 5, 5, 3], 9) as tf.Tensor4D;
+    tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same')))([x, rnd([3, 3, 3, 2], 10)]);
+    tf.matMul(rnd([2, 3, 4], 11), rnd([2, 4, 5], 12));
+  });
+  assert.is(tf.memory().numTensors, before);
+});
+
+check('--backend blas starts cpu-blas; auto prefers it over wasm', async () => {
+  const info = await startBackend('blas');
+  assert.is(info.tfName, BLAS_TF_NAME);
+  assert.is(tf.getBackend(), BLAS_TF_NAME);
+  const auto = await startBackend('auto');
+  assert.ok(['node-gpu', 'node', 'blas'].includes(auto.name), `auto chose ${auto.name}`);
+});
+
+check('the addon rejects arrays that do not match the geometry instead of overrunning them', () => {
+  if (!addon.ok) return;
+  const g = Int32Array.from([1, 4, 4, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1]);
+  assert.throws(() => addon.addon.conv2d(new Float32Array(32), new Float32Array(54), new Float32Array(47), g), /geometry/);
+  assert.throws(() => addon.addon.batchMatMul(new Float32Array(6), new Float32Array(6), new Float32Array(3), Int32Array.from([1, 1, 2, 2, 3, 0, 0])), /dimensions/);
+});
+
+/** What `--backend blas` says in a process where the addon is unavailable (forced with the env switch). */
+function blasErrorWithoutAddon(): string {
+  const select = fileURLToPath(new URL('../src/backend/select.js', import.meta.url));
+  const script = `import { startBackend } from ${JSON.stringify(select)};
+    try { await startBackend('blas'); console.log('STARTED'); } catch (e) { console.log(e.name + ': ' + e.message); }`;
+  return execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, [DISABLE_ENV]: '1' }, encoding: 'utf8' });
+}
+
+s('without the addon, --backend blas is an InputError that says why', async () => {
+  if (!addon.ok) {
+    const e = await startBackend('blas').then(() => undefined, (err: unknown) => err);
+    assert.instance(e, InputError);
+    assert.match((e as Error).message, /--backend blas: cannot start: .*npm run build:native/);
+  }
+  assert.match(blasErrorWithoutAddon(), /^InputError: --backend blas: cannot start: disabled by AUTOGAN_NO_BLAS=1/);
+});
+
+s.run();
