@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { truncateSync } from 'node:fs';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir, writeCifarDir, writeStlDir } from './support/datafiles.js';
@@ -50,6 +50,14 @@ test('a truncated data file exits 2 naming the file and what was expected', () =
   const r = cli('data', 'check', '--dataset', 'cifar10', '--root', root);
   assert.is(r.code, 2);
   assert.match(r.stderr, /^error: .*data_batch_5\.bin: size 3000 bytes is not a whole, non-zero number of 3073-byte records/);
+});
+
+test('data download refuses an archive already in --root that is not the official one (exit 2, no network)', () => {
+  const root = tempDir('cli-dl');
+  writeFileSync(join(root, 'cifar-10-binary.tar.gz'), 'not the archive');
+  const r = cli('data', 'download', '--dataset', 'cifar10', '--root', root);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /cifar-10-binary\.tar\.gz: MD5 [0-9a-f]{32}, expected c32a1d4ab5d03f1284b67883e8d87530/);
 });
 
 test('usage errors exit 2 with a one-line message; --help describes both sub-commands', () => {

@@ -34,6 +34,9 @@ export function makeDataset(d: ImageDataset): ImageDataset {
   return d;
 }
 
+/** byte → [-1, 1], tabulated: a lookup is several times faster than dividing per pixel. */
+const UNIT = Float32Array.from({ length: 256 }, (_, b) => b / 127.5 - 1);
+
 /**
  * The images at `indices` as one float32 batch in [-1, 1] (byte / 127.5 - 1: 0 → -1, 255 → 1), laid out [B, H, W, C] (NHWC, as tfjs wants).
  * Pass `out` to reuse a buffer of exactly B·H·W·C floats.
@@ -48,7 +51,7 @@ export function gatherBatch(ds: ImageDataset, indices: ArrayLike<number>, out?: 
     if (!(i >= 0 && i < ds.count)) throw new Error(`gatherBatch: index ${i} outside 0..${ds.count - 1}`);
     const src = i * per;
     const dst = b * per;
-    for (let k = 0; k < per; k++) batch[dst + k] = px[src + k]! / 127.5 - 1;
+    for (let k = 0; k < per; k++) batch[dst + k] = UNIT[px[src + k]!]!;
   }
   return batch;
 }

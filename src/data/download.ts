@@ -5,6 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fileError } from '../errors.js';
 import type { TransferProgress } from './progress.js';
 
 /** An official archive: where it is, what it is called and the MD5 its publisher gives. */
@@ -34,7 +35,7 @@ export type DownloadOutcome = 'present' | 'downloaded' | 'resumed';
  * `dest.part`; an existing `.part` is resumed with an HTTP Range request; the MD5 of the whole file is
  * checked before `.part` is renamed to `dest`. An interrupted transfer leaves `.part` for the next call;
  * a checksum mismatch deletes it (its bytes cannot be trusted) and throws.
- * A `dest` already present is verified, not fetched again.
+ * A `dest` already present is verified, not fetched again (a mismatch there is an InputError: it is the user's file).
  *
  * @example
  * await downloadFile(ARCHIVES.cifar10.url, '/data/cifar-10-binary.tar.gz', { md5: ARCHIVES.cifar10.md5 });
@@ -43,7 +44,7 @@ export async function downloadFile(url: string, dest: string, opts: DownloadOpti
   const want = opts.md5.toLowerCase();
   if ((await sizeOf(dest)) !== null) {
     const got = await md5OfFile(dest);
-    if (got !== want) throw new Error(`${dest}: MD5 ${got}, expected ${want}; delete it to download it again`);
+    if (got !== want) throw fileError(dest, `MD5 ${got}, expected ${want} (not the official archive, or damaged); delete it to download it again`);
     return 'present';
   }
   const part = `${dest}.part`;
