@@ -27,25 +27,27 @@ function listAll(dir: string, prefix = ''): string[] {
     .sort();
 }
 
-test('unpacks an archive made by the system tar (GNU format, long names, nested folders)', async () => {
-  const src = tempDir('tar-src');
-  const long = 'a-rather-long-folder-name-that-goes-on/'.repeat(3) + 'and-a-file-name-past-one-hundred-characters.bin';
-  mkdirSync(join(src, 'cifar-10-batches-bin', ...long.split('/').slice(0, -1)), { recursive: true });
-  const big = Buffer.alloc(300_000);
-  for (let i = 0; i < big.length; i++) big[i] = (i * 7919) % 251;
-  writeFileSync(join(src, 'cifar-10-batches-bin', 'data_batch_1.bin'), big);
-  writeFileSync(join(src, 'cifar-10-batches-bin', 'batches.meta.txt'), 'airplane\nautomobile\n');
-  writeFileSync(join(src, 'cifar-10-batches-bin', long), 'deep');
-  const archive = join(tempDir('tar-out'), 'x.tar.gz');
-  execFileSync('tar', ['-czf', archive, '-C', src, 'cifar-10-batches-bin']);
+for (const format of ['gnu', 'ustar', 'pax']) {
+  test(`unpacks an archive made by the system tar in ${format} format (long names, nested folders)`, async () => {
+    const src = tempDir('tar-src');
+    const long = 'a-rather-long-folder-name-that-goes-on/'.repeat(3) + 'and-a-file-name-past-one-hundred-characters.bin';
+    mkdirSync(join(src, 'cifar-10-batches-bin', ...long.split('/').slice(0, -1)), { recursive: true });
+    const big = Buffer.alloc(300_000);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7919) % 251;
+    writeFileSync(join(src, 'cifar-10-batches-bin', 'data_batch_1.bin'), big);
+    writeFileSync(join(src, 'cifar-10-batches-bin', 'batches.meta.txt'), 'airplane\nautomobile\n');
+    writeFileSync(join(src, 'cifar-10-batches-bin', long), 'deep');
+    const archive = join(tempDir('tar-out'), 'x.tar.gz');
+    execFileSync('tar', [`--format=${format}`, '-czf', archive, '-C', src, 'cifar-10-batches-bin']);
 
-  const dest = tempDir('tar-dest');
-  const written = await extractTarGz(archive, dest);
-  assert.equal(written.sort(), ['cifar-10-batches-bin/batches.meta.txt', 'cifar-10-batches-bin/data_batch_1.bin', `cifar-10-batches-bin/${long}`].sort());
-  assert.ok(readFileSync(join(dest, 'cifar-10-batches-bin', 'data_batch_1.bin')).equals(big));
-  assert.is(readFileSync(join(dest, 'cifar-10-batches-bin', long), 'utf8'), 'deep');
-  assert.ok(!listAll(dest).some((p) => p.endsWith('.partial')));
-});
+    const dest = tempDir('tar-dest');
+    const written = await extractTarGz(archive, dest);
+    assert.equal(written.sort(), ['cifar-10-batches-bin/batches.meta.txt', 'cifar-10-batches-bin/data_batch_1.bin', `cifar-10-batches-bin/${long}`].sort());
+    assert.ok(readFileSync(join(dest, 'cifar-10-batches-bin', 'data_batch_1.bin')).equals(big));
+    assert.is(readFileSync(join(dest, 'cifar-10-batches-bin', long), 'utf8'), 'deep');
+    assert.ok(!listAll(dest).some((p) => p.endsWith('.partial')));
+  });
+}
 
 test('directories and empty files unpack; a rerun overwrites in place', async () => {
   const archive = join(tempDir('tar-dirs'), 'd.tar.gz');

@@ -29,7 +29,9 @@ export async function extractTarGz(archive: string, destDir: string): Promise<st
       checkChecksum(header, archive);
       const size = parseSize(header, archive);
       const type = String.fromCharCode(header[156]!);
-      const headerName = readString(header, 345, 155) ? `${readString(header, 345, 155)}/${readString(header, 0, 100)}` : readString(header, 0, 100);
+      // POSIX ustar splits long names into prefix (at 345) + name; old GNU headers keep other fields there.
+      const prefix = header.toString('latin1', 257, 263) === 'ustar\0' ? readString(header, 345, 155) : '';
+      const headerName = prefix ? `${prefix}/${readString(header, 0, 100)}` : readString(header, 0, 100);
       const name: string = longName ?? paxPath ?? headerName;
       if (type === 'L') {
         longName = (await reader.all(size, name)).toString('utf8').replace(/\0.*$/s, '');
