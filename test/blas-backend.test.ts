@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startBackend } from '../src/backend/select.js';
 import { BLAS_TF_NAME, registerBlasBackend } from '../src/backend/blas/backend.js';
 import { DISABLE_ENV } from '../src/backend/blas/addon.js';
+import { BINARY_OPS } from '../src/backend/blas/elementwise.js';
 import { InputError } from '../src/errors.js';
 
 const addon = registerBlasBackend();
@@ -27,8 +28,10 @@ async function disagreement(f: () => tf.Tensor | tf.Tensor[]): Promise<number> {
     const g = got[i]!;
     assert.is(g.length, r.length, `output ${i} length`);
     let scale = 1;
-    for (let j = 0; j < r.length; j++) scale = Math.max(scale, Math.abs(r[j]!));
-    for (let j = 0; j < r.length; j++) worst = Math.max(worst, Math.abs(r[j]! - g[j]!) / scale);
+    for (let j = 0; j < r.length; j++) if (Number.isFinite(r[j])) scale = Math.max(scale, Math.abs(r[j]!));
+    for (let j = 0; j < r.length; j++) {
+      if (r[j] !== g[j] && !(Number.isNaN(r[j]) && Number.isNaN(g[j]))) worst = Math.max(worst, Math.abs(r[j]! - g[j]!) / scale);
+    }
   });
   return worst;
 }
@@ -136,9 +139,67 @@ check('int32 matMul takes the stock path and agrees', async () => {
   assert.is(worst, 0);
 });
 
-check('only Conv2D, its gradients and BatchMatMul are replaced; every other cpu kernel is shared', async () => {
+// ---- strided elementwise kernels: broadcasting, reductions, transposes ----
+const broadcastPairs: [number[], number[]][] = [
+  [[2, 3, 4], [2, 3, 4]],
+  [[2, 3, 4], [4]],
+  [[2, 1, 4], [3, 1]],
+  [[], [2, 3]],
+  [[5, 1, 2], [1]],
+  [[2, 3, 4, 5], [1, 3, 1, 5]],
+  [[3, 1], [1, 7]],
+];
+for (const op of BINARY_OPS) {
+  check(`${op} agrees with the stock cpu kernel over broadcast shapes`, async () => {
+    for (const [sa, sb] of broadcastPairs) {
+      const worst = await disagreement(() => [
+        tf.engine().runKernel(op, { a: rnd(sa, 16), b: tf.randomUniform(sb, 0.5, 2, 'float32', 17) }) as tf.Tensor,
+        tf.engine().runKernel(op, { a: tf.randomUniform(sb, 0.5, 2, 'float32', 18), b: rnd(sa, 19) }) as tf.Tensor,
+      ]);
+      assert.ok(worst < TOL, `${sa} with ${sb}: relative difference ${worst}`);
+    }
+  });
+}
+
+check('int32 Add takes the stock path and agrees', async () => {
+  assert.is(await disagreement(() => tf.add(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), tf.tensor1d([5, -7], 'int32'))), 0);
+});
+
+check('Sum and Mean agree with the stock cpu kernels over any axes, with and without keepDims', async () => {
+  for (const axis of [[0, 1, 2], [1, 2], [3], [0, 3], [0, 1, 2, 3], [], [-1]]) {
+    for (const keepDims of [false, true]) {
+      const worst = await disagreement(() => {
+        const x = rnd([2, 3, 4, 5], 20);
+        return [tf.sum(x, axis, keepDims), tf.mean(x, axis, keepDims)];
+      });
+      assert.ok(worst < TOL, `axis ${axis} keepDims ${keepDims}: relative difference ${worst}`);
+    }
+  }
+});
+
+check('Transpose agrees with the stock cpu kernel for float32, int32 and bool', async () => {
+  const cases: [number[], number[]][] = [[[2, 3, 4, 5], [0, 3, 1, 2]], [[3, 1, 4], [2, 1, 0]], [[4, 6], [1, 0]], [[2, 3, 4], [0, 1, 2]]];
+  for (const [shape, perm] of cases) {
+    const worst = await disagreement(() => {
+      const x = rnd(shape, 21);
+      return [tf.transpose(x, perm), tf.transpose(x.toInt(), perm), tf.transpose(tf.greater(x, 0), perm)];
+    });
+    assert.is(worst, 0, `${shape} by ${perm}`);
+  }
+});
+
+check('Relu and Step (its gradient) agree with the stock cpu kernels, NaN and zero included', async () => {
+  const worst = await disagreement(() => {
+    const x = tf.concat([rnd([50], 22), tf.tensor1d([0, -0, NaN, Infinity, -Infinity])]);
+    return [tf.relu(x), tf.step(x, 0.3), tf.step(x)];
+  });
+  assert.is(worst, 0);
+});
+
+check('only the kernels this backend computes itself are replaced; every other cpu kernel is shared', async () => {
   const replaced = tf.getKernelsForBackend('cpu').filter((k) => tf.getKernel(k.kernelName, BLAS_TF_NAME)?.kernelFunc !== k.kernelFunc);
-  assert.equal(replaced.map((k) => k.kernelName).sort(), ['BatchMatMul', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput']);
+  const own = ['BatchMatMul', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Mean', 'Relu', 'Step', 'Sum', 'Transpose', ...BINARY_OPS];
+  assert.equal(replaced.map((k) => k.kernelName).sort(), own.sort());
   assert.is(tf.getKernelsForBackend(BLAS_TF_NAME).length, tf.getKernelsForBackend('cpu').length);
 });
 
@@ -180,7 +241,7 @@ s('without the addon, --backend blas is an InputError that says why', async () =
   if (!addon.ok) {
     const e = await startBackend('blas').then(() => undefined, (err: unknown) => err);
     assert.instance(e, InputError);
-    assert.match((e as Error).message, /--backend blas: cannot start: .*npm run build:native/);
+    assert.match((e as Error).message, /^--backend blas: cannot start: (disabled by AUTOGAN_NO_BLAS=1|.*npm run build:native)/);
   }
   assert.match(blasErrorWithoutAddon(), /^InputError: --backend blas: cannot start: disabled by AUTOGAN_NO_BLAS=1/);
 });

@@ -43,7 +43,7 @@ export function loadBlasAddon(): AddonLoad {
 }
 
 function load(): AddonLoad {
-  if (process.env[DISABLE_ENV] === '1') return { ok: false, why: `disabled by ${DISABLE_ENV}=1` };
+  if (process.env[DISABLE_ENV] === '1') return { ok: false, why: `disabled by ${DISABLE_ENV}=1 (unset it to use the addon)` };
   const path = findAddon();
   if (!path) return { ok: false, why: `the native BLAS addon is not built (no ${ADDON_PATH}); ${BUILD_HINT}` };
   try {

@@ -6,25 +6,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { BlasAddon } from './addon.js';
+import { floats, size, stock, type Args } from './tensor-data.js';
 
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
-type Args = Parameters<tf.KernelFunc>[0];
 type Inputs = Record<string, tf.TensorInfo>;
 type Attrs = Record<string, unknown>;
-
-/** The stock cpu kernel of the same name: the fallback for inputs the addon does not take. */
-function stock(kernelName: string): tf.KernelFunc {
-  const k = tf.getKernel(kernelName, 'cpu');
-  if (!k) throw new Error(`tfjs cpu backend has no ${kernelName} kernel to fall back on`);
-  return k.kernelFunc;
-}
-
-/** The float32 values of a tensor of a cpu-style backend, or undefined if it holds anything else. */
-function floats(backend: MathBackendCPU, t: tf.TensorInfo): Float32Array | undefined {
-  if (t.dtype !== 'float32') return undefined;
-  const v = backend.data.get(t.dataId).values;
-  return v instanceof Float32Array ? v : undefined;
-}
 
 function geometry(c: Conv2DInfo): Int32Array {
   return Int32Array.from([
@@ -35,7 +21,6 @@ function geometry(c: Conv2DInfo): Int32Array {
 }
 
 type Shape4 = [number, number, number, number];
-const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Conv info for NHWC (the addon's only layout), or undefined for NCHW. */
 function convInfo(a: Attrs, xShape: number[], filterShape: number[], dilations: unknown): Conv2DInfo | undefined {

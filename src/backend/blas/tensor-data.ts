@@ -1,0 +1,21 @@
+/** Reading tensors of a cpu-style backend (MathBackendCPU: plain typed arrays) and falling back to its kernels. */
+import * as tf from '@tensorflow/tfjs';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+
+export type Args = Parameters<tf.KernelFunc>[0];
+
+/** The stock cpu kernel of the same name: the fallback for inputs the fast kernels do not take. */
+export function stock(kernelName: string): tf.KernelFunc {
+  const k = tf.getKernel(kernelName, 'cpu');
+  if (!k) throw new Error(`tfjs cpu backend has no ${kernelName} kernel to fall back on`);
+  return k.kernelFunc;
+}
+
+/** The float32 values of a tensor, or undefined if it holds anything else. */
+export function floats(backend: MathBackendCPU, t: tf.TensorInfo): Float32Array | undefined {
+  if (t.dtype !== 'float32') return undefined;
+  const v = backend.data.get(t.dataId).values;
+  return v instanceof Float32Array ? v : undefined;
+}
+
+export const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
