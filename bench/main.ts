@@ -4,6 +4,7 @@
  */
 import { benchConv } from './conv.js';
 import { benchBlasThreads } from './blas.js';
+import { benchFeatureNets } from './feature-nets.js';
 import { loadBlasAddon } from '../src/backend/blas/addon.js';
 import type { BackendName } from '../src/backend/select.js';
 
@@ -13,6 +14,7 @@ const CPU_BACKENDS: readonly BackendName[] = ['cpu', 'wasm', ...(loadBlasAddon()
 const sections: Record<string, () => Promise<void>> = {
   conv: () => benchConv(CPU_BACKENDS),
   'blas-threads': benchBlasThreads,
+  'feature-nets': () => benchFeatureNets(CPU_BACKENDS),
 };
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
