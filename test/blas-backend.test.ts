@@ -2,12 +2,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { startBackend } from '../src/backend/select.js';
 import { BLAS_TF_NAME, registerBlasBackend } from '../src/backend/blas/backend.js';
 import { DISABLE_ENV } from '../src/backend/blas/addon.js';
 import { BINARY_OPS } from '../src/backend/blas/elementwise.js';
 import { InputError } from '../src/errors.js';
+import { convAndGrads } from './support/blas-conv.js';
 
 const addon = registerBlasBackend();
 if (!addon.ok) console.log(`blas-backend: native kernel checks skipped: ${addon.why}`);
@@ -227,6 +229,30 @@ check('the addon rejects arrays that do not match the geometry instead of overru
   const g = Int32Array.from([1, 4, 4, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1]);
   assert.throws(() => addon.addon.conv2d(new Float32Array(32), new Float32Array(54), new Float32Array(47), g), /geometry/);
   assert.throws(() => addon.addon.batchMatMul(new Float32Array(6), new Float32Array(6), new Float32Array(3), Int32Array.from([1, 1, 2, 2, 3, 0, 0])), /dimensions/);
+});
+
+check('worker threads, several at once, each run the native kernels and get the main thread\'s values', async () => {
+  await startBackend('blas');
+  const seeds = [1, 2, 3];
+  const expected = seeds.map(convAndGrads);
+  const got = await Promise.all(
+    seeds.map(
+      (seed) =>
+        new Promise<Float32Array[]>((resolve, reject) => {
+          const w = new Worker(new URL('./support/blas-worker.js', import.meta.url), { workerData: seed });
+          w.once('message', (m: Float32Array[]) => void w.terminate().then(() => resolve(m)));
+          w.once('error', reject);
+        }),
+    ),
+  );
+  got.forEach((arrays, i) =>
+    arrays.forEach((a, k) => {
+      const e = expected[i]![k]!;
+      assert.is(a.length, e.length);
+      const worst = a.reduce((m, v, j) => Math.max(m, Math.abs(v - e[j]!) / Math.max(1, Math.abs(e[j]!))), 0);
+      assert.ok(worst < TOL, `seed ${seeds[i]}, output ${k}: relative difference ${worst}`);
+    }),
+  );
 });
 
 /** What `--backend blas` says in a process where the addon is unavailable (forced with the env switch). */
