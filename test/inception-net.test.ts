@@ -39,11 +39,9 @@ test("tfjs's 'same' average pool leaves the padding out of each mean, as TensorF
   }
 });
 
-test('preprocessing: TF1 ResizeBilinear (no half-pixel centres), then (p − 128)/128', async () => {
-  await useBackend('wasm');
+test('preprocessing: TF1 ResizeBilinear (no half-pixel centres), then (p − 128)/128, on every backend', async () => {
   const [h, w, size] = [4, 6, 9];
-  const pixels = tf.tensor4d(Array.from({ length: h * w }, (_, i) => (i * 37) % 256), [1, h, w, 1]);
-  const p = pixels.dataSync();
+  const p = Float32Array.from({ length: h * w }, (_, i) => (i * 37) % 256);
   const at = (i: number, j: number) => p[i * w + j]!;
   const expected: number[] = [];
   for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
@@ -55,9 +53,13 @@ test('preprocessing: TF1 ResizeBilinear (no half-pixel centres), then (p − 128
     const bottom = at(y1, x0) + (at(y1, x1) - at(y1, x0)) * (sx - x0);
     expected.push((top + (bottom - top) * (sy - y0) - 128) / 128);
   }
-  const out = graphPreprocess(pixels, size, false, 128, 1 / 128);
-  assert.ok(maxDiff(out.dataSync(), expected) < 1e-5);
-  tf.dispose([pixels, out]);
+  for (const backend of BACKENDS_UNDER_TEST) {
+    await useBackend(backend);
+    const pixels = tf.tensor4d(p, [1, h, w, 1]);
+    const out = graphPreprocess(pixels, size, false, 128, 1 / 128);
+    assert.ok(maxDiff(out.dataSync(), expected) < 1e-5, backend);
+    tf.dispose([pixels, out]);
+  }
 });
 
 test('images in [-1, 1] become the reference\'s 8-bit pixels, exactly for images that came from 8 bits', async () => {
