@@ -5,6 +5,7 @@
 import { benchConv } from './conv.js';
 import { benchBlasThreads } from './blas.js';
 import { benchFeatureNets } from './feature-nets.js';
+import { benchFid } from './fid.js';
 import { loadBlasAddon } from '../src/backend/blas/addon.js';
 import type { BackendName } from '../src/backend/select.js';
 
@@ -15,6 +16,7 @@ const sections: Record<string, () => Promise<void>> = {
   conv: () => benchConv(CPU_BACKENDS),
   'blas-threads': benchBlasThreads,
   'feature-nets': () => benchFeatureNets(CPU_BACKENDS),
+  fid: benchFid,
 };
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;

@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
 import { dataCommand } from './data.js';
+import { metricsCommand } from './metrics-command.js';
 
 /** Every top-level command of `autogan`, in the order `--help` lists them. */
-export const commands: readonly Command[] = [dataCommand];
+export const commands: readonly Command[] = [dataCommand, metricsCommand];
