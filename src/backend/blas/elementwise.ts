@@ -201,7 +201,7 @@ function unaryKernel(name: 'Relu' | 'Step'): tf.KernelFunc {
     if (!xv) return fallback(args);
     const y = new Float32Array(xv.length);
     if (name === 'Relu') {
-      for (let i = 0; i < xv.length; i++) y[i] = xv[i]! > 0 ? xv[i]! : xv[i]! === xv[i]! ? 0 : NaN;
+      for (let i = 0; i < xv.length; i++) y[i] = Math.max(0, xv[i]!);
     } else {
       const alpha = (args.attrs as { alpha: number }).alpha;
       for (let i = 0; i < xv.length; i++) y[i] = xv[i]! > 0 ? 1 : xv[i]! === xv[i]! ? alpha : NaN;
