@@ -26,8 +26,7 @@ async function main(argv: string[]): Promise<number> {
       console.log(cmd.help);
       return 0;
     }
-    await cmd.run(values, positionals);
-    return 0;
+    return (await cmd.run(values, positionals)) ?? 0;
   } catch (e) {
     if (isInputError(e)) {
       console.error(`error: ${e.message}`);

@@ -5,7 +5,7 @@
  *  - wasm has no `Conv2DBackpropFilter` kernel: `conv2d` then computes the filter gradient as
  *    patches × matMul;
  *  - cpu's `ResizeNearestNeighborGrad` indexes dy with the image's batch stride, wrong for batch > 1:
- *    `upsampleNearest` is a reshape + broadcast, whose gradient is a plain sum;
+ *    `upsampleNearest` is two matMuls with a 0/1 interpolation matrix;
  *  - `ResizeBilinearGrad` ignores half-pixel centres on every backend: `upsampleBilinear` is two matMuls.
  * All images are NHWC: [B, H, W, C]. Conv filters are HWIO: [kh, kw, Cin, Cout].
  */
@@ -82,24 +82,17 @@ export function deconv2x2(x: T4, w: T4, bias?: tf.Tensor1D): T4 {
 }
 
 /**
- * Nearest-neighbour upsampling by an integer factor, as a broadcasting multiply by ones: its gradient is a
- * sum over the broadcast axes. (A rank-6 `broadcastTo` would not do: its gradient is `tile`'s, which tfjs
- * lacks above rank 5.)
+ * The [n·f, n] matrix of 1-D upsampling by f. Nearest: output i copies input ⌊i / f⌋. Linear, with
+ * half-pixel centres (PyTorch's align_corners=False): output i samples input position (i + 0.5) / f − 0.5,
+ * clamped to the edges.
  */
-export function upsampleNearest(x: T4, factor: number): T4 {
-  const [b, h, w, c] = x.shape;
-  return tf
-    .mul(x.reshape([b, h, 1, w, 1, c]), tf.ones([1, 1, factor, 1, factor, 1]))
-    .reshape([b, h * factor, w * factor, c]);
-}
-
-/**
- * The [n·f, n] matrix of 1-D linear interpolation with half-pixel centres (PyTorch's align_corners=False):
- * output i samples input position (i + 0.5) / f − 0.5, clamped to the edges.
- */
-function linearUpsampleMatrix(n: number, factor: number): tf.Tensor2D {
+function upsampleMatrix(n: number, factor: number, mode: 'nearest' | 'linear'): tf.Tensor2D {
   const m = new Float32Array(n * factor * n);
   for (let i = 0; i < n * factor; i++) {
+    if (mode === 'nearest') {
+      m[i * n + Math.floor(i / factor)] = 1;
+      continue;
+    }
     const src = Math.min(Math.max((i + 0.5) / factor - 0.5, 0), n - 1);
     const i0 = Math.floor(src);
     const i1 = Math.min(i0 + 1, n - 1);
@@ -111,25 +104,49 @@ function linearUpsampleMatrix(n: number, factor: number): tf.Tensor2D {
 }
 
 /**
- * Bilinear upsampling by an integer factor with half-pixel centres, as two interpolation matMuls.
- * tfjs's own `ResizeBilinearGrad` ignores half-pixel centres (and on cpu mixes up H and W when they
- * differ), so its gradient is wrong for the mode PyTorch's reference uses; see test/ops-values.test.ts.
+ * Separable upsampling as two batched matMuls, one along H and one along W, with no transposes:
+ * [B, H, W·C] → [B, fH, W·C], then [B·fH, W, C] → [B·fH, fW, C]. Its gradient is two matMuls too, exact on
+ * every backend, and matMul is the fastest kernel on each of them (this replaced a broadcast formulation
+ * that was the single most expensive op of a training step on the cpu-based backends).
  */
-export function upsampleBilinear(x: T4, factor: number): T4 {
+function separable(x: T4, mh: tf.Tensor2D, mw: tf.Tensor2D): T4 {
   const [b, h, w, c] = x.shape;
-  const alongH = tf
-    .matMul(linearUpsampleMatrix(h, factor), x.transpose([1, 0, 2, 3]).reshape([h, b * w * c]))
-    .reshape([h * factor, b, w, c]); // [fH, B, W, C]
-  return tf
-    .matMul(linearUpsampleMatrix(w, factor), alongH.transpose([2, 1, 0, 3]).reshape([w, b * h * factor * c]))
-    .reshape([w * factor, b, h * factor, c])
-    .transpose([1, 2, 0, 3]) as T4; // [B, fH, fW, C]
+  const [h2, w2] = [mh.shape[0], mw.shape[0]];
+  const alongH = tf.matMul(mh.reshape([1, h2, h]) as tf.Tensor3D, x.reshape([b, h, w * c]) as tf.Tensor3D); // [B, H', W·C]
+  const alongW = tf.matMul(mw.reshape([1, w2, w]) as tf.Tensor3D, alongH.reshape([b * h2, w, c]) as tf.Tensor3D); // [B·H', W', C]
+  return alongW.reshape([b, h2, w2, c]);
 }
 
-/** 2×2 average pooling, stride 2, as a reshape + mean. */
+function upsampleSeparable(x: T4, factor: number, mode: 'nearest' | 'linear'): T4 {
+  const [, h, w] = x.shape;
+  return separable(x, upsampleMatrix(h, factor, mode), upsampleMatrix(w, factor, mode));
+}
+
+/** Nearest-neighbour upsampling by an integer factor (see the file comment for why not tfjs's resize). */
+export function upsampleNearest(x: T4, factor: number): T4 {
+  return upsampleSeparable(x, factor, 'nearest');
+}
+
+/**
+ * Bilinear upsampling by an integer factor with half-pixel centres. tfjs's own `ResizeBilinearGrad` ignores
+ * half-pixel centres (and on cpu mixes up H and W when they differ), so its gradient is wrong for the mode
+ * PyTorch's reference uses; see test/ops-values.test.ts.
+ */
+export function upsampleBilinear(x: T4, factor: number): T4 {
+  return upsampleSeparable(x, factor, 'linear');
+}
+
+/** The [n/2, n] matrix of 1-D average pooling by 2. */
+function pool2Matrix(n: number): tf.Tensor2D {
+  const m = new Float32Array((n / 2) * n);
+  for (let i = 0; i < n / 2; i++) m[i * n + 2 * i] = m[i * n + 2 * i + 1] = 0.5;
+  return tf.tensor2d(m, [n / 2, n]);
+}
+
+/** 2×2 average pooling, stride 2, as two matMuls (the cpu backend's AvgPoolGrad is slow). */
 export function avgPool2(x: T4): T4 {
-  const [b, h, w, c] = x.shape;
-  return tf.mean(x.reshape([b, h / 2, 2, w / 2, 2, c]), [2, 4]) as T4;
+  const [, h, w] = x.shape;
+  return separable(x, pool2Matrix(h), pool2Matrix(w));
 }
 
 /** Normalises over the given axes with the batch's own statistics; returns them for running averages. */

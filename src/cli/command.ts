@@ -12,7 +12,8 @@ export interface Command {
   readonly options: OptionSpec;
   /** Positional arguments allowed (sub-commands parse their own). */
   readonly allowPositionals?: boolean;
-  run(values: ParsedValues, positionals: string[]): Promise<void>;
+  /** Resolves to the exit code when it is not 0 (e.g. 130 after an interrupt). */
+  run(values: ParsedValues, positionals: string[]): Promise<number | void>;
 }
 
 export type ParsedValues = Record<string, string | boolean | (string | boolean)[] | undefined>;

@@ -1,0 +1,136 @@
+/**
+ * The configuration of a run, as plain data in typed slices; each module receives its own slice.
+ * `DEFAULT_CONFIG` carries the reference implementation's settings (CIFAR-10); files in configs/ hold only
+ * their differences from it, and are checked field by field (unknown keys, wrong types, ranges: exit 2).
+ */
+import { readFileSync } from 'node:fs';
+import { InputError, fileError } from '../errors.js';
+import { DATASET_NAMES, type DatasetName } from '../data/dataset.js';
+import type { GanTrainConfig } from '../train/gan-trainer.js';
+import { checkValue, mergeDeep, type FieldSpec } from './schema.js';
+
+export interface DataConfig {
+  readonly dataset: DatasetName;
+  /** Folder of the official files (CIFAR-10, STL-10); null for the embedded MNIST. */
+  readonly root: string | null;
+}
+
+export interface ModelConfig {
+  /** Latent size. */
+  readonly latent: number;
+  /** Generator and discriminator widths of the final (from-scratch) training: gf_dim 256, df_dim 128. */
+  readonly gf: number;
+  readonly df: number;
+  /** Stem output side: 4 for 32 px images, 6 for 48 px (STL-10). Output side = bottom · 8. */
+  readonly bottom: number;
+}
+
+export interface TrainConfig extends GanTrainConfig {
+  /** Generator iterations (each after n_critic D steps): 50,000 in the reference. */
+  readonly steps: number;
+  /** Write a sample grid every this many G steps (and at the end). */
+  readonly sampleEvery: number;
+  /** Write a checkpoint every this many G steps (and at the end). */
+  readonly checkpointEvery: number;
+}
+
+export interface EvalConfig {
+  /** Generated images per IS/FID evaluation (50,000 for papers' numbers). */
+  readonly samples: number;
+  /** Feature network: `digits` (embedded MNIST classifier) or `inception` (TensorFlow's 2015-12-05 graph). */
+  readonly features: 'digits' | 'inception';
+  /** Path of classify_image_graph_def.pb when features = inception. */
+  readonly inceptionGraph: string | null;
+  /** Splits of the Inception Score. */
+  readonly splits: number;
+}
+
+export interface RunConfig {
+  readonly seed: number;
+  readonly data: DataConfig;
+  readonly model: ModelConfig;
+  readonly train: TrainConfig;
+  readonly eval: EvalConfig;
+}
+
+export const DEFAULT_CONFIG: RunConfig = {
+  seed: 0,
+  data: { dataset: 'cifar10', root: null },
+  model: { latent: 128, gf: 256, df: 128, bottom: 4 },
+  train: {
+    steps: 50000,
+    dBatch: 64,
+    gBatch: 128,
+    nCritic: 5,
+    lrG: 2e-4,
+    lrD: 2e-4,
+    beta1: 0,
+    beta2: 0.9,
+    emaDecay: 0.999,
+    sampleEvery: 1000,
+    checkpointEvery: 1000,
+  },
+  eval: { samples: 50000, features: 'inception', inceptionGraph: null, splits: 10 },
+};
+
+const positiveInt: FieldSpec = { type: 'int', min: 1 };
+const rate: FieldSpec = { type: 'number', min: 0, exclusiveMin: true, max: 1 };
+const beta: FieldSpec = { type: 'number', min: 0, max: 0.9999 };
+
+export const RUN_CONFIG_SCHEMA: FieldSpec = {
+  type: 'object',
+  fields: {
+    seed: { type: 'int', min: 0, max: 2 ** 31 - 1 },
+    data: { type: 'object', fields: { dataset: { type: 'enum', values: DATASET_NAMES }, root: { type: 'string', nullable: true } } },
+    model: { type: 'object', fields: { latent: positiveInt, gf: positiveInt, df: positiveInt, bottom: { type: 'int', min: 1, max: 16 } } },
+    train: {
+      type: 'object',
+      fields: {
+        steps: positiveInt, dBatch: positiveInt, gBatch: positiveInt, nCritic: positiveInt,
+        lrG: rate, lrD: rate, beta1: beta, beta2: beta, emaDecay: { type: 'number', min: 0, max: 1 },
+        sampleEvery: positiveInt, checkpointEvery: positiveInt,
+      },
+    },
+    eval: {
+      type: 'object',
+      fields: {
+        samples: positiveInt, features: { type: 'enum', values: ['digits', 'inception'] },
+        inceptionGraph: { type: 'string', nullable: true }, splits: positiveInt,
+      },
+    },
+  },
+};
+
+/** Image side of each data set as this project trains on it. */
+export const DATASET_RESOLUTION: Record<DatasetName, number> = { mnist: 32, cifar10: 32, stl10: 48 };
+export const DATASET_CHANNELS: Record<DatasetName, number> = { mnist: 1, cifar10: 3, stl10: 3 };
+
+/** Checks a preset (a partial config) and merges it over the defaults; errors name `source` and the key. */
+export function resolveConfig(preset: unknown, source: string): RunConfig {
+  checkValue(preset, RUN_CONFIG_SCHEMA, '', source, true);
+  const cfg = mergeDeep(DEFAULT_CONFIG, preset);
+  const side = cfg.model.bottom * 8;
+  if (side !== DATASET_RESOLUTION[cfg.data.dataset]) {
+    throw new InputError(`${source}: model.bottom: ${cfg.model.bottom} gives ${side} px images; ${cfg.data.dataset} is ${DATASET_RESOLUTION[cfg.data.dataset]} px (bottom ${DATASET_RESOLUTION[cfg.data.dataset] / 8})`);
+  }
+  if (cfg.data.dataset !== 'mnist' && cfg.data.root === null) throw new InputError(`${source}: data.root: ${cfg.data.dataset} needs the folder of its files`);
+  if (cfg.eval.features === 'digits' && cfg.data.dataset !== 'mnist') throw new InputError(`${source}: eval.features: the digit classifier only scores MNIST; use inception`);
+  return cfg;
+}
+
+/** Reads a config file (JSON) and resolves it. */
+export function loadConfig(path: string): RunConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw fileError(path, `cannot read config (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw fileError(path, `not valid JSON (${(e as Error).message})`);
+  }
+  return resolveConfig(json, path);
+}

@@ -1,0 +1,83 @@
+/**
+ * A small schema checker for plain-data configs: each field names its type and range, unknown keys are
+ * rejected, and every error names the file, the dotted key and what was expected.
+ */
+import { InputError } from '../errors.js';
+
+export type FieldSpec =
+  | { readonly type: 'int'; readonly min?: number; readonly max?: number }
+  | { readonly type: 'number'; readonly min?: number; readonly max?: number; readonly exclusiveMin?: boolean }
+  | { readonly type: 'boolean' }
+  | { readonly type: 'string'; readonly nullable?: boolean }
+  | { readonly type: 'enum'; readonly values: readonly string[] }
+  | { readonly type: 'object'; readonly fields: Readonly<Record<string, FieldSpec>> };
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return `"${v}"`;
+  if (Array.isArray(v)) return 'an array';
+  if (v === null) return 'null';
+  return typeof v === 'object' ? 'an object' : String(v);
+}
+
+/**
+ * Checks `value` against `spec` and returns it; `partial` allows missing keys (presets hold only the
+ * differences from the defaults).
+ */
+export function checkValue(value: unknown, spec: FieldSpec, key: string, source: string, partial: boolean): unknown {
+  const fail = (what: string): never => {
+    throw new InputError(`${source}: ${key}: ${what}, got ${describe(value)}`);
+  };
+  switch (spec.type) {
+    case 'int':
+    case 'number': {
+      if (typeof value !== 'number' || !Number.isFinite(value)) fail(`expected a finite number`);
+      const n = value as number;
+      if (spec.type === 'int' && !Number.isInteger(n)) fail('expected an integer');
+      if (spec.min !== undefined && (n < spec.min || (spec.type === 'number' && spec.exclusiveMin && n === spec.min))) {
+        fail(`must be ${spec.type === 'number' && spec.exclusiveMin ? '>' : '≥'} ${spec.min}`);
+      }
+      if (spec.max !== undefined && n > spec.max) fail(`must be ≤ ${spec.max}`);
+      return n;
+    }
+    case 'boolean':
+      if (typeof value !== 'boolean') fail('expected true or false');
+      return value;
+    case 'string':
+      if (value === null && spec.nullable) return null;
+      if (typeof value !== 'string') fail(spec.nullable ? 'expected a string or null' : 'expected a string');
+      return value;
+    case 'enum':
+      if (typeof value !== 'string' || !spec.values.includes(value)) fail(`expected one of ${spec.values.join('|')}`);
+      return value;
+    case 'object': {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('expected an object');
+      const obj = value as Record<string, unknown>;
+      for (const k of Object.keys(obj)) {
+        if (!(k in spec.fields)) {
+          throw new InputError(`${source}: ${key ? `${key}.` : ''}${k}: unknown key (allowed: ${Object.keys(spec.fields).join(', ')})`);
+        }
+      }
+      const out: Record<string, unknown> = {};
+      for (const [k, sub] of Object.entries(spec.fields)) {
+        const path = key ? `${key}.${k}` : k;
+        if (!(k in obj)) {
+          if (!partial) throw new InputError(`${source}: ${path}: missing`);
+          continue;
+        }
+        out[k] = checkValue(obj[k], sub, path, source, partial);
+      }
+      return out;
+    }
+  }
+}
+
+/** Deep merge of plain objects: `over`'s keys replace `base`'s, objects merge key by key. */
+export function mergeDeep<T>(base: T, over: unknown): T {
+  if (typeof over !== 'object' || over === null || Array.isArray(over)) return over as T;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = typeof b === 'object' && b !== null && !Array.isArray(b) ? mergeDeep(b, v) : v;
+  }
+  return out as T;
+}

@@ -1,0 +1,55 @@
+/**
+ * The checkpoints of a run: `checkpoints/step-<N>.ckpt`, newest last. Loading takes the newest intact one
+ * and says which damaged ones it skipped; older ones beyond `keep` are removed after a successful write.
+ */
+import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { isInputError } from '../errors.js';
+import { readCheckpoint, writeCheckpoint, type CheckpointContents, type NamedArray } from './checkpoint-file.js';
+
+const NAME = /^step-(\d{9})\.ckpt$/;
+
+export function checkpointPath(dir: string, step: number): string {
+  return join(dir, `step-${String(step).padStart(9, '0')}.ckpt`);
+}
+
+/** Checkpoint files of a directory, oldest first. */
+export function listCheckpoints(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => NAME.test(n)).sort().map((n) => join(dir, n));
+}
+
+export function saveCheckpoint<M>(dir: string, step: number, meta: M, arrays: Map<string, NamedArray>, keep = 3): string {
+  mkdirSync(dir, { recursive: true });
+  const path = checkpointPath(dir, step);
+  writeCheckpoint(path, meta, arrays);
+  const all = listCheckpoints(dir);
+  for (const old of all.slice(0, Math.max(0, all.length - keep))) unlinkSync(old);
+  return path;
+}
+
+export interface LoadedCheckpoint<M> extends CheckpointContents<M> {
+  readonly path: string;
+  /** Damaged checkpoints that were newer than the one loaded, each with why. */
+  readonly skipped: string[];
+}
+
+/** The newest intact checkpoint, or null when there is none (a run killed before its first one). */
+export function loadNewestCheckpoint<M>(dir: string): LoadedCheckpoint<M> | null {
+  const skipped: string[] = [];
+  for (const path of listCheckpoints(dir).reverse()) {
+    try {
+      return { ...readCheckpoint<M>(path), path, skipped };
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      skipped.push(e.message);
+    }
+  }
+  if (skipped.length > 0) throw new Error(`no intact checkpoint in ${dir}: ${skipped.join('; ')}`);
+  return null;
+}

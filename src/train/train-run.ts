@@ -1,0 +1,208 @@
+/**
+ * Training one discovered architecture from scratch (paper §4; reference "Final training"): a derived
+ * generator and the full discriminator, hinge loss, n_critic D steps per G step, EMA of G for samples.
+ * Writes checkpoints atomically, sample grids from the EMA generator, and a final JSON report. A resumed
+ * run restores every piece of state (weights, optimizers, EMA, spectral-norm vectors, data cursor, noise
+ * counter), so it ends exactly where an uninterrupted run would.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatArch, validateArch, type Arch } from '../nn/arch.js';
+import { Discriminator, BLOCKS_BY_STAGE } from '../nn/discriminator.js';
+import { Generator } from '../nn/generator.js';
+import { nameSeed } from '../nn/params.js';
+import { loadSplit, TRAINING_SPLIT } from '../data/load.js';
+import { MinibatchStream, type BatchCursor } from '../data/batches.js';
+import { DATASET_CHANNELS, resolveConfig, type RunConfig } from '../config/run-config.js';
+import { fileError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeImageGrid } from '../util/png-grid.js';
+import { ProgressBar } from '../util/progress-bar.js';
+import { GanTrainer } from './gan-trainer.js';
+import { ganStateArrays, ganStateMeta, restoreGanState, type GanStateMeta } from './gan-state.js';
+import { loadNewestCheckpoint, saveCheckpoint } from './checkpoint-dir.js';
+
+export interface LossPoint {
+  readonly step: number;
+  readonly dLoss: number;
+  readonly gLoss: number;
+}
+
+export interface TrainCheckpointMeta {
+  readonly kind: 'train';
+  readonly config: RunConfig;
+  readonly arch: number[];
+  readonly step: number;
+  readonly gan: GanStateMeta;
+  readonly cursor: BatchCursor;
+  readonly history: LossPoint[];
+  /** Loss sums of the steps since the last history point, so a resumed run's history matches. */
+  readonly pending: { dSum: number; gSum: number; n: number };
+  readonly wallSeconds: number;
+}
+
+export interface TrainReport {
+  readonly kind: 'train';
+  readonly arch: string;
+  readonly config: RunConfig;
+  readonly backend: string;
+  readonly steps: number;
+  readonly resumedFromStep: number | null;
+  readonly wallSeconds: number;
+  readonly stepsPerSecond: number;
+  readonly history: LossPoint[];
+  readonly firstDLoss: number | null;
+  readonly lastDLoss: number | null;
+  readonly samples: string[];
+  readonly checkpoint: string;
+  readonly interrupted: boolean;
+}
+
+export interface TrainRunOptions {
+  readonly config: RunConfig;
+  readonly arch: Arch;
+  readonly outDir: string;
+  /** Continue the run in outDir from its newest intact checkpoint (or from its start, with its saved config). */
+  readonly resume: boolean;
+  readonly backend: string;
+  readonly log: (line: string) => void;
+  readonly progress: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Aborting stops after the current step with a checkpoint (SIGINT/SIGTERM). */
+  readonly signal?: AbortSignal;
+}
+
+interface SavedRun {
+  readonly config: RunConfig;
+  readonly arch: number[];
+}
+
+function readSavedRun(outDir: string): SavedRun {
+  const path = join(outDir, 'run.json');
+  let raw: { config?: unknown; arch?: unknown };
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8')) as typeof raw;
+  } catch (e) {
+    throw fileError(path, `cannot resume: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(raw.arch)) throw fileError(path, 'cannot resume: "arch" missing');
+  return { config: resolveConfig(raw.config, `${path} (config)`), arch: [...validateArch(raw.arch as number[])] };
+}
+
+export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
+  const { outDir, log } = opts;
+  const ckptDir = join(outDir, 'checkpoints');
+  const sampleDir = join(outDir, 'samples');
+  mkdirSync(ckptDir, { recursive: true });
+  mkdirSync(sampleDir, { recursive: true });
+
+  let config = opts.config;
+  let arch: Arch = opts.arch;
+  const loaded = opts.resume ? loadNewestCheckpoint<TrainCheckpointMeta>(ckptDir) : null;
+  if (opts.resume) {
+    ({ config, arch } = loaded ? { config: loaded.meta.config, arch: loaded.meta.arch } : readSavedRun(outDir));
+    for (const why of loaded?.skipped ?? []) log(`skipped damaged checkpoint: ${why}`);
+    log(loaded ? `resuming from ${loaded.path} (step ${loaded.meta.step})` : `no checkpoint in ${ckptDir}: starting the saved run from its beginning`);
+  } else {
+    if (existsSync(join(outDir, 'run.json'))) throw fileError(outDir, 'already holds a run; pass --resume to continue it or choose another --out');
+    writeFileAtomic(join(outDir, 'run.json'), [Buffer.from(JSON.stringify({ config, arch }, null, 2))]);
+  }
+
+  const { seed, data, model, train } = config;
+  const channels = DATASET_CHANNELS[data.dataset];
+  const dataset = await loadSplit(data.dataset, TRAINING_SPLIT[data.dataset], data.root ?? undefined);
+  const G = new Generator({ latent: model.latent, gf: model.gf, bottom: model.bottom, channels }, { kind: 'derived', arch }, nameSeed(seed, 'G'));
+  const D = new Discriminator({ df: model.df, channels }, nameSeed(seed, 'D'));
+  const trainer = new GanTrainer(G, D, train, seed);
+  let stream: MinibatchStream;
+  let step = 0;
+  let history: LossPoint[] = [];
+  let priorSeconds = 0;
+  let { dSum, gSum, n } = loaded?.meta.pending ?? { dSum: 0, gSum: 0, n: 0 };
+  if (loaded) {
+    restoreGanState(trainer, loaded.meta.gan, loaded.arrays, loaded.path);
+    stream = new MinibatchStream(dataset, { batchSize: train.dBatch, resume: loaded.meta.cursor });
+    step = loaded.meta.step;
+    history = [...loaded.meta.history];
+    priorSeconds = loaded.meta.wallSeconds;
+  } else {
+    stream = new MinibatchStream(dataset, { batchSize: train.dBatch, seed: nameSeed(seed, 'data') });
+  }
+
+  const blocks = BLOCKS_BY_STAGE[BLOCKS_BY_STAGE.length - 1]!;
+  const sampleZ = tf.randomNormal([64, model.latent], 0, 1, 'float32', nameSeed(seed, 'sample-z')) as tf.Tensor2D;
+  const samples: string[] = [];
+  const writeSamples = (name: string) => {
+    const imgs = trainer.sample(sampleZ, arch);
+    const path = join(sampleDir, name);
+    writeImageGrid(path, imgs.dataSync() as Float32Array, imgs.shape);
+    imgs.dispose();
+    samples.push(path);
+  };
+  const t0 = Date.now();
+  const wall = () => priorSeconds + (Date.now() - t0) / 1000;
+  let lastCheckpoint = '';
+  const checkpoint = () => {
+    const meta: TrainCheckpointMeta = { kind: 'train', config, arch: [...arch], step, gan: ganStateMeta(trainer), cursor: stream.cursor(), history, pending: { dSum, gSum, n }, wallSeconds: wall() };
+    lastCheckpoint = saveCheckpoint(ckptDir, step, meta, ganStateArrays(trainer));
+  };
+
+  const logEvery = Math.max(1, Math.floor(train.steps / 100));
+  const startStep = step;
+  const bar = new ProgressBar(opts.progress, 'train', train.steps, 'step', 250, startStep);
+  let interrupted = false;
+  while (step < train.steps) {
+    let gLoss = 0;
+    let dLoss = 0;
+    for (let c = 0; c < train.nCritic; c++) {
+      const { value: batch } = await stream.next();
+      const real = tf.tensor4d(batch!.images, batch!.shape);
+      const losses = trainer.trainIteration(real, arch, blocks);
+      real.dispose();
+      dLoss += losses.dLoss / train.nCritic;
+      if (losses.gLoss !== null) gLoss = losses.gLoss;
+    }
+    step += 1;
+    dSum += dLoss;
+    gSum += gLoss;
+    n += 1;
+    if (step % logEvery === 0 || step === train.steps) {
+      history.push({ step, dLoss: dSum / n, gLoss: gSum / n });
+      dSum = gSum = n = 0;
+    }
+    bar.update(step, `D ${dLoss.toFixed(3)}  G ${gLoss.toFixed(3)}`);
+    if (step % train.sampleEvery === 0 && step !== train.steps) writeSamples(`step-${String(step).padStart(9, '0')}.png`);
+    if (step % train.checkpointEvery === 0 && step !== train.steps) checkpoint();
+    if (opts.signal?.aborted) {
+      interrupted = true;
+      break;
+    }
+  }
+  bar.finish(step);
+  if (!interrupted) writeSamples('final.png');
+  checkpoint();
+  await stream.return();
+  sampleZ.dispose();
+  trainer.dispose();
+  G.dispose();
+  D.dispose();
+
+  const report: TrainReport = {
+    kind: 'train',
+    arch: formatArch(arch),
+    config,
+    backend: opts.backend,
+    steps: step,
+    resumedFromStep: loaded ? startStep : null,
+    wallSeconds: wall(),
+    stepsPerSecond: (step - startStep) / Math.max(1e-9, (Date.now() - t0) / 1000),
+    history,
+    firstDLoss: history[0]?.dLoss ?? null,
+    lastDLoss: history[history.length - 1]?.dLoss ?? null,
+    samples,
+    checkpoint: lastCheckpoint,
+    interrupted,
+  };
+  writeFileAtomic(join(outDir, 'report.json'), [Buffer.from(JSON.stringify(report, null, 2))]);
+  return report;
+}
