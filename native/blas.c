@@ -160,26 +160,53 @@ static napi_value undefined(napi_env env) {
   return u;
 }
 
+/* y = conv(x, w); false when out of memory. */
+static int conv_forward(napi_env env, const float *x, const float *w, float *y, const Geom *g) {
+  const long M = (long)g->batch * g->outH * g->outW, K = (long)g->fH * g->fW * g->inC, N = g->outC;
+  if (M == 0 || N == 0) return 1;
+  if (is_pointwise(g)) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.f, x, K, w, N, 0.f, y, N);
+    return 1;
+  }
+  const long rows = chunk_rows(M, K);
+  float *col = scratch(env, (size_t)rows * K);
+  if (!col) return 0;
+  for (long r0 = 0; r0 < M; r0 += rows) {
+    const long r1 = r0 + rows < M ? r0 + rows : M;
+    im2col(x, g, r0, r1, col);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, r1 - r0, N, K, 1.f, col, K, w, N, 0.f, y + r0 * N, N);
+  }
+  return 1;
+}
+
 /* conv2d(x, w, y, geom): y = conv(x, w). */
 static napi_value conv2d(napi_env env, napi_callback_info info) {
   float *x, *w, *y;
   Geom g;
   if (!conv_args(env, info, &x, &w, &y, &g, 0)) return NULL;
-  const long M = (long)g.batch * g.outH * g.outW, K = (long)g.fH * g.fW * g.inC, N = g.outC;
-  if (M == 0 || N == 0) return undefined(env);
-  if (is_pointwise(&g)) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.f, x, K, w, N, 0.f, y, N);
-    return undefined(env);
-  }
-  const long rows = chunk_rows(M, K);
-  float *col = scratch(env, (size_t)rows * K);
-  if (!col) return napi_throw_error(env, NULL, "out of memory for conv patches"), NULL;
-  for (long r0 = 0; r0 < M; r0 += rows) {
-    const long r1 = r0 + rows < M ? r0 + rows : M;
-    im2col(x, &g, r0, r1, col);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, r1 - r0, N, K, 1.f, col, K, w, N, 0.f, y + r0 * N, N);
-  }
+  if (!conv_forward(env, x, w, y, &g)) return napi_throw_error(env, NULL, "out of memory for conv patches"), NULL;
   return undefined(env);
+}
+
+/*
+ * With stride 1 the input gradient is itself a stride-1 conv: of dy, by the filter rotated 180° with its
+ * channel axes swapped, padded by f − 1 − pad. Its patches are plain copies, where col2im would scatter-add.
+ */
+static int backprop_input_as_conv(napi_env env, const float *dy, const float *w, float *dx, const Geom *g) {
+  const Geom t = {g->batch, g->outH, g->outW, g->outC, g->inH, g->inW, g->inC, g->fH, g->fW, 1, 1, 1, 1,
+                  g->fH - 1 - g->padTop, g->fW - 1 - g->padLeft};
+  const long taps = (long)g->fH * g->fW;
+  float *wt = malloc((size_t)taps * g->inC * g->outC * sizeof(float));
+  if (!wt) return 0;
+  for (long k = 0; k < taps; k++) {
+    const float *src = w + k * g->inC * g->outC;         /* [inC, outC] at tap k */
+    float *dst = wt + (taps - 1 - k) * g->inC * g->outC; /* [outC, inC] at the rotated tap */
+    for (int i = 0; i < g->inC; i++)
+      for (int o = 0; o < g->outC; o++) dst[(long)o * g->inC + i] = src[(long)i * g->outC + o];
+  }
+  const int ok = conv_forward(env, dy, wt, dx, &t);
+  free(wt);
+  return ok;
 }
 
 /* conv2dBackpropInput(dy, w, dx, geom): dx = col2im(dy · wᵀ). */
@@ -190,6 +217,10 @@ static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
   const long M = (long)g.batch * g.outH * g.outW, K = (long)g.fH * g.fW * g.inC, N = g.outC;
   if (is_pointwise(&g)) {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, K, N, 1.f, dy, N, w, N, 0.f, dx, K);
+    return undefined(env);
+  }
+  if (g.strideH == 1 && g.strideW == 1 && g.dilH == 1 && g.dilW == 1) {
+    if (!backprop_input_as_conv(env, dy, w, dx, &g)) return napi_throw_error(env, NULL, "out of memory for conv patches"), NULL;
     return undefined(env);
   }
   memset(dx, 0, (size_t)g.batch * g.inH * g.inW * g.inC * sizeof(float));
