@@ -1,7 +1,9 @@
 import type { Command } from './command.js';
 import { dataCommand } from './data.js';
+import { evalCommand } from './eval-command.js';
 import { metricsCommand } from './metrics-command.js';
 import { trainCommand } from './train-command.js';
+import { searchCommand } from './search-command.js';
 
 /** Every top-level command of `autogan`, in the order `--help` lists them. */
-export const commands: readonly Command[] = [trainCommand, dataCommand, metricsCommand];
+export const commands: readonly Command[] = [searchCommand, trainCommand, evalCommand, dataCommand, metricsCommand];

@@ -45,12 +45,50 @@ export interface EvalConfig {
   readonly splits: number;
 }
 
+export interface SearchConfig {
+  /** rl: the LSTM controller with REINFORCE; random-shared / random-independent: the paper's baselines. */
+  readonly strategy: 'rl' | 'random-shared' | 'random-independent';
+  /** multi: MLAS, one cell per stage with beam hand-over; single: SLAS, all 14 tokens at full resolution. */
+  readonly levels: 'multi' | 'single';
+  /** Search-time widths of the shared generator and discriminator (128 and 64 in the reference). */
+  readonly gf: number;
+  readonly df: number;
+  /** Search iterations of stages 0, 1, 2 (15, 20, 30 as the authors ran it); SLAS runs their sum at stage 2. */
+  readonly iterations: readonly [number, number, number];
+  /** Shared-GAN minibatches (D steps) per search iteration; the reference trains 15 epochs. */
+  readonly minibatches: number;
+  /** Controller steps (architectures scored) per search iteration (30). */
+  readonly controllerSteps: number;
+  /** Generated images per child's reward (5,000). */
+  readonly childSamples: number;
+  /** Beam hand-over: candidates M sampled at a stage's end, K kept (10 and 5). */
+  readonly beamCandidates: number;
+  readonly beamKeep: number;
+  readonly controller: {
+    readonly hidden: number;
+    readonly lr: number;
+    readonly beta1: number;
+    readonly beta2: number;
+    readonly entropyCoeff: number;
+    readonly baselineDecay: number;
+  };
+  /** Dynamic reset: window length, variance threshold; off to run the paper's "without reset" ablation. */
+  readonly reset: { readonly enabled: boolean; readonly window: number; readonly threshold: number };
+  /** Score snapshot v while the shared GAN trains iteration v+1 (the policy then lags one iteration). */
+  readonly overlap: boolean;
+  /** Child reward: Inception Score, or 1/FID against the data set's statistics. */
+  readonly reward: 'is' | 'fid';
+  /** Derivation: architectures sampled from the final policy, how many are trained from scratch, for how many G steps. */
+  readonly derive: { readonly candidates: number; readonly topK: number; readonly steps: number };
+}
+
 export interface RunConfig {
   readonly seed: number;
   readonly data: DataConfig;
   readonly model: ModelConfig;
   readonly train: TrainConfig;
   readonly eval: EvalConfig;
+  readonly search: SearchConfig;
 }
 
 export const DEFAULT_CONFIG: RunConfig = {
@@ -71,6 +109,23 @@ export const DEFAULT_CONFIG: RunConfig = {
     checkpointEvery: 1000,
   },
   eval: { samples: 50000, features: 'inception', inceptionGraph: null, splits: 10 },
+  search: {
+    strategy: 'rl',
+    levels: 'multi',
+    gf: 128,
+    df: 64,
+    iterations: [15, 20, 30],
+    minibatches: 11715, // 15 epochs of CIFAR-10's 50,000 images at batch 64
+    controllerSteps: 30,
+    childSamples: 5000,
+    beamCandidates: 10,
+    beamKeep: 5,
+    controller: { hidden: 100, lr: 3.5e-4, beta1: 0, beta2: 0.9, entropyCoeff: 1e-3, baselineDecay: 0.9 },
+    reset: { enabled: true, window: 500, threshold: 1e-3 },
+    overlap: false,
+    reward: 'is',
+    derive: { candidates: 10, topK: 1, steps: 50000 },
+  },
 };
 
 const positiveInt: FieldSpec = { type: 'int', min: 1 };
@@ -98,6 +153,25 @@ export const RUN_CONFIG_SCHEMA: FieldSpec = {
         inceptionGraph: { type: 'string', nullable: true }, splits: positiveInt,
       },
     },
+    search: {
+      type: 'object',
+      fields: {
+        strategy: { type: 'enum', values: ['rl', 'random-shared', 'random-independent'] },
+        levels: { type: 'enum', values: ['multi', 'single'] },
+        gf: positiveInt, df: positiveInt,
+        iterations: { type: 'tuple', items: [{ type: 'int', min: 1 }, { type: 'int', min: 1 }, { type: 'int', min: 1 }] },
+        minibatches: positiveInt, controllerSteps: positiveInt, childSamples: { type: 'int', min: 2 },
+        beamCandidates: positiveInt, beamKeep: positiveInt,
+        controller: {
+          type: 'object',
+          fields: { hidden: positiveInt, lr: rate, beta1: beta, beta2: beta, entropyCoeff: { type: 'number', min: 0 }, baselineDecay: { type: 'number', min: 0, max: 1 } },
+        },
+        reset: { type: 'object', fields: { enabled: { type: 'boolean' }, window: { type: 'int', min: 2 }, threshold: { type: 'number', min: 0 } } },
+        overlap: { type: 'boolean' },
+        reward: { type: 'enum', values: ['is', 'fid'] },
+        derive: { type: 'object', fields: { candidates: positiveInt, topK: positiveInt, steps: positiveInt } },
+      },
+    },
   },
 };
 
@@ -114,6 +188,8 @@ export function resolveConfig(preset: unknown, source: string): RunConfig {
     throw new InputError(`${source}: model.bottom: ${cfg.model.bottom} gives ${side} px images; ${cfg.data.dataset} is ${DATASET_RESOLUTION[cfg.data.dataset]} px (bottom ${DATASET_RESOLUTION[cfg.data.dataset] / 8})`);
   }
   if (cfg.data.dataset !== 'mnist' && cfg.data.root === null) throw new InputError(`${source}: data.root: ${cfg.data.dataset} needs the folder of its files`);
+  if (cfg.search.beamKeep > cfg.search.beamCandidates) throw new InputError(`${source}: search.beamKeep: ${cfg.search.beamKeep} exceeds search.beamCandidates (${cfg.search.beamCandidates})`);
+  if (cfg.search.derive.topK > cfg.search.derive.candidates) throw new InputError(`${source}: search.derive.topK: ${cfg.search.derive.topK} exceeds search.derive.candidates (${cfg.search.derive.candidates})`);
   if (cfg.eval.features === 'digits' && cfg.data.dataset !== 'mnist') throw new InputError(`${source}: eval.features: the digit classifier only scores MNIST; use inception`);
   return cfg;
 }

@@ -10,6 +10,7 @@ export type FieldSpec =
   | { readonly type: 'boolean' }
   | { readonly type: 'string'; readonly nullable?: boolean }
   | { readonly type: 'enum'; readonly values: readonly string[] }
+  | { readonly type: 'tuple'; readonly items: readonly FieldSpec[] }
   | { readonly type: 'object'; readonly fields: Readonly<Record<string, FieldSpec>> };
 
 function describe(v: unknown): string {
@@ -49,6 +50,10 @@ export function checkValue(value: unknown, spec: FieldSpec, key: string, source:
     case 'enum':
       if (typeof value !== 'string' || !spec.values.includes(value)) fail(`expected one of ${spec.values.join('|')}`);
       return value;
+    case 'tuple': {
+      if (!Array.isArray(value) || value.length !== spec.items.length) fail(`expected an array of ${spec.items.length} values`);
+      return (value as unknown[]).map((v, i) => checkValue(v, spec.items[i]!, `${key}[${i}]`, source, partial));
+    }
     case 'object': {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('expected an object');
       const obj = value as Record<string, unknown>;

@@ -22,6 +22,9 @@ import { ProgressBar } from '../util/progress-bar.js';
 import { GanTrainer } from './gan-trainer.js';
 import { ganStateArrays, ganStateMeta, restoreGanState, type GanStateMeta } from './gan-state.js';
 import { loadNewestCheckpoint, saveCheckpoint } from './checkpoint-dir.js';
+import type { FeatureNetwork } from '../metrics/feature-network.js';
+import type { GaussianStats } from '../metrics/fid.js';
+import { latentSampler, scoreImages, type ImageScores } from '../metrics/score-generator.js';
 
 export interface LossPoint {
   readonly step: number;
@@ -57,6 +60,17 @@ export interface TrainReport {
   readonly samples: string[];
   readonly checkpoint: string;
   readonly interrupted: boolean;
+  /** IS and FID of the final EMA generator, when scoring was asked for. */
+  readonly scores: (ImageScores & { readonly features: string }) | null;
+}
+
+/** Scoring the final EMA generator: Inception Score and FID of `n` images under a feature network. */
+export interface FinalScoring {
+  readonly net: FeatureNetwork;
+  /** The data set's statistics for FID; null: IS only. */
+  readonly reference: GaussianStats | null;
+  readonly n: number;
+  readonly splits: number;
 }
 
 export interface TrainRunOptions {
@@ -70,6 +84,7 @@ export interface TrainRunOptions {
   readonly progress: NodeJS.WritableStream & { isTTY?: boolean };
   /** Aborting stops after the current step with a checkpoint (SIGINT/SIGTERM). */
   readonly signal?: AbortSignal;
+  readonly scoring?: FinalScoring;
 }
 
 interface SavedRun {
@@ -181,6 +196,12 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
   bar.finish(step);
   if (!interrupted) writeSamples('final.png');
   checkpoint();
+  let scores: TrainReport['scores'] = null;
+  if (opts.scoring && !interrupted) {
+    const { net, reference, n: count, splits } = opts.scoring;
+    const sample = latentSampler(model.latent, nameSeed(seed, 'final-scores'), (z) => trainer.sample(z, arch));
+    scores = { ...scoreImages(sample, net, { n: count, isSplits: splits, reference }), features: net.name };
+  }
   await stream.return();
   sampleZ.dispose();
   trainer.dispose();
@@ -202,6 +223,7 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
     samples,
     checkpoint: lastCheckpoint,
     interrupted,
+    scores,
   };
   writeFileAtomic(join(outDir, 'report.json'), [Buffer.from(JSON.stringify(report, null, 2))]);
   return report;

@@ -1,0 +1,207 @@
+/**
+ * AutoGAN's search (paper Algorithm 1 with MLAS, §3.3) as a conductor that drives the four actors through
+ * their ports. Per search iteration: sample one architecture per minibatch from the controller (θ fixed) and
+ * train the shared GAN on them (§3.2), watching for collapse (§3.4); snapshot the shared weights; sample
+ * children, score them (reward), and take REINFORCE steps. At each stage's end, keep the top K of M sampled
+ * prefixes with their LSTM states and start the next stage's controller from them. With `overlap`, scoring
+ * snapshot v runs while the shared GAN trains iteration v+1.
+ */
+import type { SearchConfig } from '../config/run-config.js';
+import { NUM_STAGES } from '../nn/arch.js';
+import type { BeamPrefix, ControllerPort, EvaluatorPort, ResetterPort, SharedTrainerPort, TrainLoss } from './ports.js';
+
+export interface SearchPorts {
+  readonly controller: ControllerPort;
+  readonly trainer: SharedTrainerPort;
+  readonly evaluator: EvaluatorPort;
+  readonly resetter: ResetterPort;
+}
+
+/** Events the conductor reports, for the event log and progress display. */
+export type SearchEvent =
+  | { type: 'search.stage'; stage: number; prefixes: number[][] }
+  | { type: 'search.trained'; iteration: number; stage: number; dLoss: number; gLoss: number; minibatches: number; stoppedEarly: boolean; seconds: number }
+  | { type: 'search.rewards'; iteration: number; stage: number; archs: number[][]; rewards: number[]; baseline: number; entropy: number; seconds: number }
+  | { type: 'search.reset'; iteration: number; stage: number; resets: number }
+  | { type: 'search.beam'; stage: number; candidates: number[][]; scores: number[]; kept: number[][] }
+  | { type: 'search.checkpoint'; iteration: number; path: string };
+
+/** One search iteration's record in the report. */
+export interface IterationRecord {
+  readonly iteration: number;
+  readonly stage: number;
+  readonly dLoss: number;
+  readonly gLoss: number;
+  readonly meanReward: number;
+  readonly bestReward: number;
+  readonly bestArch: number[];
+  readonly reset: boolean;
+}
+
+/** An iteration whose shared training is done but whose children are not yet scored. */
+export interface UnscoredIteration {
+  readonly iteration: number;
+  readonly stage: number;
+  readonly dLoss: number;
+  readonly gLoss: number;
+  /** The windows reported a collapse: reset after scoring (§3.4). */
+  readonly reset: boolean;
+}
+
+/** Where the search stands: saved in checkpoints beside the actors' states. */
+export interface ConductorState {
+  /** Next iteration to train (global count over stages). */
+  iteration: number;
+  prefixes: BeamPrefix[];
+  resets: number;
+  unscored: UnscoredIteration | null;
+  history: IterationRecord[];
+  beams: { stage: number; candidates: number[][]; scores: number[]; kept: number[][] }[];
+  /** Seconds spent per phase, summed over the run (and its resumed parts). */
+  phases: { training: number; scoring: number; controller: number };
+  /** Final candidates, scored on the final shared weights. */
+  finalCandidates: { arch: number[]; reward: number }[] | null;
+}
+
+export function initialConductorState(): ConductorState {
+  return { iteration: 0, prefixes: [], resets: 0, unscored: null, history: [], beams: [], phases: { training: 0, scoring: 0, controller: 0 }, finalCandidates: null };
+}
+
+export interface ConductorHooks {
+  readonly emit: (e: SearchEvent) => void;
+  /** Called after every completed iteration and stage end with the state to save. */
+  readonly checkpoint: (state: ConductorState) => Promise<void>;
+  /** Stops the search after the current iteration (SIGINT). */
+  readonly signal?: AbortSignal;
+  readonly progress?: (done: number, total: number, text: string) => void;
+}
+
+/** Stage of each global iteration: MLAS runs the three stages in turn; SLAS runs everything at the last stage. */
+export function stageSchedule(cfg: SearchConfig): number[] {
+  const total = cfg.iterations.reduce((a, b) => a + b, 0);
+  if (cfg.levels === 'single') return new Array<number>(total).fill(NUM_STAGES - 1);
+  return cfg.iterations.flatMap((n, s) => new Array<number>(n).fill(s));
+}
+
+/** Indices of the `k` best scores among distinct architectures, best first. */
+export function topDistinct(archs: number[][], scores: number[], k: number): number[] {
+  const order = scores.map((s, i) => [s, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  const seen = new Set<string>();
+  const out: number[] = [];
+  for (const [, i] of order) {
+    const key = archs[i]!.join(',');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(i);
+    if (out.length === k) break;
+  }
+  return out;
+}
+
+const seconds = (t0: number) => (Date.now() - t0) / 1000;
+
+/**
+ * Runs (or continues) the search to the end of the last stage and returns the final candidates scored on
+ * the final shared weights. Derivation (training the best from scratch) is the caller's next step.
+ */
+export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: ConductorState, hooks: ConductorHooks): Promise<ConductorState> {
+  const { controller, trainer, evaluator, resetter } = ports;
+  const schedule = stageSchedule(cfg);
+  const total = schedule.length;
+
+  /** Scores children on the trained snapshot, takes the REINFORCE steps, then resets if the GAN collapsed. */
+  const finish = async (u: UnscoredIteration) => {
+    const t0 = Date.now();
+    const snapshot = await trainer.snapshot(u.iteration, u.stage);
+    if (u.reset) {
+      // §3.4: the controller still learns from the collapsed model (this snapshot); then G and D start afresh.
+      state.resets += 1;
+      await trainer.reset(state.resets);
+      await resetter.clear();
+      hooks.emit({ type: 'search.reset', iteration: u.iteration, stage: u.stage, resets: state.resets });
+    }
+    const children = await controller.sample(cfg.controllerSteps);
+    const archs = children.map((c) => c.arch);
+    const rewards = await evaluator.score(snapshot, archs, cfg.childSamples);
+    state.phases.scoring += seconds(t0);
+    const t1 = Date.now();
+    const stats = await controller.update(archs.map((arch, i) => ({ arch, reward: rewards[i]! })));
+    state.phases.controller += seconds(t1);
+    const best = rewards.indexOf(Math.max(...rewards));
+    hooks.emit({ type: 'search.rewards', iteration: u.iteration, stage: u.stage, archs, rewards, baseline: stats.baseline, entropy: stats.meanEntropy, seconds: seconds(t0) });
+    state.history.push({ ...u, meanReward: stats.meanReward, bestReward: rewards[best]!, bestArch: archs[best]! });
+    state.unscored = null;
+  };
+
+  const beginStage = async (stage: number) => {
+    await controller.beginStage(stage, state.prefixes);
+    hooks.emit({ type: 'search.stage', stage, prefixes: state.prefixes.map((p) => p.arch) });
+  };
+
+  if (state.iteration === 0) await beginStage(schedule[0]!);
+  if (state.unscored) await finish(state.unscored); // resumed between training and scoring
+  let pending: Promise<void> | null = null;
+  while (state.iteration < total && !hooks.signal?.aborted) {
+    const iteration = state.iteration;
+    const stage = schedule[iteration]!;
+    hooks.progress?.(iteration, total, `stage ${stage}`);
+    // §3.2: one architecture per minibatch, θ fixed (with overlap, θ lags the scoring that runs beside).
+    const archs = (await controller.sample(cfg.minibatches)).map((s) => s.arch);
+    let collapsed = false;
+    const pushes: Promise<void>[] = [];
+    const summary = await trainer.train(stage, archs, (loss: TrainLoss) => {
+      if (!cfg.reset.enabled) return 'continue';
+      pushes.push(resetter.push(loss).then((c) => void (collapsed ||= c)));
+      return collapsed ? 'stop' : 'continue';
+    });
+    await Promise.all(pushes);
+    if (pending) await pending;
+    pending = null;
+    state.phases.training += summary.seconds;
+    hooks.emit({ type: 'search.trained', iteration, stage, dLoss: summary.meanDLoss, gLoss: summary.meanGLoss, minibatches: summary.iterations, stoppedEarly: summary.stoppedEarly, seconds: summary.seconds });
+    state.unscored = { iteration, stage, dLoss: summary.meanDLoss, gLoss: summary.meanGLoss, reset: collapsed };
+    state.iteration += 1;
+    await hooks.checkpoint(state);
+    const nextStage = schedule[state.iteration];
+    const scoring = finish(state.unscored);
+    if (cfg.overlap && !collapsed && nextStage === stage && !hooks.signal?.aborted) {
+      pending = scoring;
+      continue;
+    }
+    await scoring;
+    if (nextStage !== undefined && nextStage !== stage) {
+      await handOver(ports, cfg, state, stage, hooks);
+      await beginStage(nextStage);
+    }
+    await hooks.checkpoint(state);
+  }
+  if (pending) {
+    await pending;
+    await hooks.checkpoint(state);
+  }
+  if (state.iteration >= total && state.finalCandidates === null) {
+    const stage = schedule[total - 1]!;
+    const t0 = Date.now();
+    const snapshot = await trainer.snapshot(total, stage);
+    const cands = await controller.sample(cfg.derive.candidates);
+    const rewards = await evaluator.score(snapshot, cands.map((c) => c.arch), cfg.childSamples);
+    state.phases.scoring += seconds(t0);
+    state.finalCandidates = cands.map((c, i) => ({ arch: c.arch, reward: rewards[i]! }));
+    await hooks.checkpoint(state);
+  }
+  hooks.progress?.(state.iteration, total, 'search done');
+  return state;
+}
+
+/** §3.3 beam hand-over: sample M prefixes, score them, keep the top K with their LSTM states. */
+async function handOver(ports: SearchPorts, cfg: SearchConfig, state: ConductorState, stage: number, hooks: ConductorHooks): Promise<void> {
+  const t0 = Date.now();
+  const snapshot = await ports.trainer.snapshot(state.iteration, stage);
+  const candidates = (await ports.controller.sample(cfg.beamCandidates)).map((c) => c.arch);
+  const scores = await ports.evaluator.score(snapshot, candidates, cfg.childSamples);
+  const kept = topDistinct(candidates, scores, cfg.beamKeep).map((i) => candidates[i]!);
+  state.prefixes = await ports.controller.prefixStates(kept);
+  state.phases.scoring += seconds(t0);
+  state.beams.push({ stage, candidates, scores, kept });
+  hooks.emit({ type: 'search.beam', stage, candidates, scores, kept });
+}

@@ -1,0 +1,56 @@
+/**
+ * The random-search baselines' "controller" (paper Table 3): architectures drawn uniformly at random, no
+ * learning. Same port as the RL controller, so the baselines run on the same machinery and budget.
+ */
+import { TOKEN_CHOICES } from '../nn/arch.js';
+import { nameSeed } from '../nn/params.js';
+import { Rng, type RngState } from '../util/rng.js';
+import { stageTokens } from './policy.js';
+import type { ActorState, BeamPrefix, ControllerPort, ControllerUpdateStats, SampledArch } from './ports.js';
+
+export class RandomController implements ControllerPort {
+  private rng: Rng;
+  private stage = 0;
+  private first = 0;
+  private prefixes: BeamPrefix[] = [];
+
+  constructor(readonly levels: 'multi' | 'single', seed: number) {
+    this.rng = new Rng(nameSeed(seed, 'random-controller'));
+  }
+
+  async beginStage(stage: number, prefixes: BeamPrefix[]): Promise<void> {
+    this.stage = stage;
+    this.first = this.levels === 'single' ? 0 : stageTokens(stage).first;
+    this.prefixes = prefixes;
+  }
+
+  async sample(count: number): Promise<SampledArch[]> {
+    const { end } = stageTokens(this.stage);
+    return Array.from({ length: count }, () => {
+      const prefix = this.first === 0 ? [] : this.prefixes[this.rng.int(this.prefixes.length)]!.arch;
+      const tokens = Array.from({ length: end - this.first }, (_, i) => this.rng.int(TOKEN_CHOICES[this.first + i]!));
+      const entropy = tokens.reduce((s, _, i) => s + Math.log(TOKEN_CHOICES[this.first + i]!), 0);
+      return { arch: [...prefix, ...tokens], logProb: -entropy, entropy };
+    });
+  }
+
+  /** No policy, no state: the kept prefixes carry zero vectors. */
+  async prefixStates(archs: number[][]): Promise<BeamPrefix[]> {
+    return archs.map((arch) => ({ arch: [...arch], h: [], c: [] }));
+  }
+
+  async update(samples: { arch: number[]; reward: number }[]): Promise<ControllerUpdateStats> {
+    const mean = samples.reduce((s, x) => s + x.reward, 0) / Math.max(1, samples.length);
+    return { loss: 0, baseline: 0, meanReward: mean, meanEntropy: 0 };
+  }
+
+  async state(): Promise<ActorState> {
+    return { meta: { stage: this.stage, prefixes: this.prefixes, rng: this.rng.state() }, arrays: {} };
+  }
+
+  async restore(state: ActorState): Promise<void> {
+    const meta = state.meta as { stage: number; prefixes: BeamPrefix[]; rng: RngState };
+    await this.beginStage(meta.stage, meta.prefixes);
+    this.rng = Rng.fromState(meta.rng);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Dynamic reset (paper §3.4; reference "Dynamic reset"): two sliding windows of the most recent G and D
+ * hinge losses. Once the G window is full, training is declared collapsed as soon as the population variance
+ * of either window falls under the threshold. The conductor then lets the controller train on the collapsed
+ * model and re-creates the shared GAN; the windows are cleared.
+ */
+import type { ActorState, ResetterPort, TrainLoss } from './ports.js';
+
+export interface ResetConfig {
+  /** Values per window (500). */
+  readonly window: number;
+  /** Variance under which a window counts as collapsed (1e-3). */
+  readonly threshold: number;
+}
+
+/** The most recent `size` values, oldest overwritten first. */
+class Window {
+  private readonly values: number[] = [];
+  private start = 0;
+  constructor(private readonly size: number) {}
+
+  push(v: number): void {
+    if (this.values.length < this.size) this.values.push(v);
+    else {
+      this.values[this.start] = v;
+      this.start = (this.start + 1) % this.size;
+    }
+  }
+
+  get full(): boolean {
+    return this.values.length === this.size;
+  }
+
+  /** Population variance, computed two-pass for accuracy (the threshold is small). */
+  variance(): number {
+    const n = this.values.length;
+    if (n === 0) return Number.NaN;
+    const mean = this.values.reduce((a, b) => a + b, 0) / n;
+    return this.values.reduce((a, b) => a + (b - mean) ** 2, 0) / n;
+  }
+
+  contents(): number[] {
+    return [...this.values.slice(this.start), ...this.values.slice(0, this.start)];
+  }
+
+  clear(): void {
+    this.values.length = 0;
+    this.start = 0;
+  }
+}
+
+export class ResetDetector implements ResetterPort {
+  private readonly g: Window;
+  private readonly d: Window;
+
+  constructor(readonly cfg: ResetConfig) {
+    this.g = new Window(cfg.window);
+    this.d = new Window(cfg.window);
+  }
+
+  /** Synchronous core of `push`: D loss every iteration, G loss on iterations with a G step. */
+  observe(loss: TrainLoss): boolean {
+    this.d.push(loss.dLoss);
+    if (loss.gLoss !== null) this.g.push(loss.gLoss);
+    if (!this.g.full) return false;
+    return this.g.variance() < this.cfg.threshold || (this.d.full && this.d.variance() < this.cfg.threshold);
+  }
+
+  async push(loss: TrainLoss): Promise<boolean> {
+    return this.observe(loss);
+  }
+
+  async clear(): Promise<void> {
+    this.g.clear();
+    this.d.clear();
+  }
+
+  async state(): Promise<ActorState> {
+    return { meta: { g: this.g.contents(), d: this.d.contents() }, arrays: {} };
+  }
+
+  async restore(state: ActorState): Promise<void> {
+    const meta = state.meta as { g: number[]; d: number[] };
+    await this.clear();
+    meta.g.forEach((v) => this.g.push(v));
+    meta.d.forEach((v) => this.d.push(v));
+  }
+}
