@@ -3,6 +3,8 @@ import type { Command, OptionSpec, ParsedValues } from './command.js';
 import { fetchInceptionSubcommand } from './metrics-fetch-inception.js';
 import { fidSubcommand } from './metrics-fid.js';
 import { isSubcommand } from './metrics-is.js';
+import { statsSubcommand } from './metrics-stats.js';
+import { trainDigitsSubcommand } from './metrics-train-digits.js';
 
 /** One `autogan metrics <name>` sub-command: its own flags, help and run. */
 export interface MetricsSubcommand {
@@ -15,7 +17,7 @@ export interface MetricsSubcommand {
 }
 
 /** Adding a sub-command is one entry here. */
-const subcommands: readonly MetricsSubcommand[] = [isSubcommand, fidSubcommand, fetchInceptionSubcommand];
+const subcommands: readonly MetricsSubcommand[] = [isSubcommand, fidSubcommand, statsSubcommand, fetchInceptionSubcommand, trainDigitsSubcommand];
 
 /**
  * main parses a command's flags before running it, so `metrics` accepts the union of its sub-commands'

@@ -1,0 +1,70 @@
+/**
+ * The generator a training run evaluates: a derived Generator rebuilt from a train checkpoint's config and
+ * architecture, holding the EMA of its weights and the live generator's batch-norm statistics, which is
+ * what the run's sample grids show (GanTrainer.sample).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DATASET_CHANNELS } from '../config/run-config.js';
+import { fileError, isInputError } from '../errors.js';
+import { validateArch } from '../nn/arch.js';
+import { Generator } from '../nn/generator.js';
+import { loadNewestCheckpoint } from './checkpoint-dir.js';
+import { readCheckpoint, type CheckpointContents } from './checkpoint-file.js';
+import type { TrainCheckpointMeta } from './train-run.js';
+
+export interface EmaGenerator {
+  readonly G: Generator;
+  readonly meta: TrainCheckpointMeta;
+  /** The checkpoint file read (the newest intact one when a run directory was given). */
+  readonly path: string;
+}
+
+/**
+ * Loads `path`: a train checkpoint file, or a run directory (its newest intact checkpoint).
+ *
+ * @example
+ * const { G, meta } = loadEmaGenerator('runs/train-1/checkpoints/step-000050000.ckpt');
+ * const images = G.forward(z, meta.arch, false); // inference-mode batch norm
+ */
+export function loadEmaGenerator(path: string): EmaGenerator {
+  const { meta, arrays, file } = readTrainCheckpoint(path);
+  if (meta?.kind !== 'train' || !meta.config?.model || !meta.config?.data || !Array.isArray(meta.arch)) {
+    throw fileError(file, `not a checkpoint of \`autogan train\` (kind ${JSON.stringify(meta?.kind)})`);
+  }
+  let arch: number[];
+  try {
+    arch = [...validateArch(meta.arch)];
+  } catch (e) {
+    throw isInputError(e) ? fileError(file, e.message) : e;
+  }
+  const { latent, gf, bottom } = meta.config.model;
+  const G = new Generator({ latent, gf, bottom, channels: DATASET_CHANNELS[meta.config.data.dataset] }, { kind: 'derived', arch }, 0);
+  try {
+    const fill = (prefix: string, entries: [string, tf.Variable][]) => {
+      for (const [name, v] of entries) {
+        const a = arrays.get(`${prefix}/${name}`);
+        if (!a) throw fileError(file, `lacks ${prefix}/${name}`);
+        if (a.shape.join() !== v.shape.join()) throw fileError(file, `${prefix}/${name} has shape [${a.shape}], the generator expects [${v.shape}]`);
+        tf.tidy(() => v.assign(tf.tensor(a.data, v.shape)));
+      }
+    };
+    fill('ema', G.store.trainable());
+    fill('G.buffer', G.store.bufferEntries());
+  } catch (e) {
+    G.dispose();
+    throw e;
+  }
+  return { G, meta, path: file };
+}
+
+function readTrainCheckpoint(path: string): CheckpointContents<TrainCheckpointMeta> & { file: string } {
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    const dir = join(path, 'checkpoints');
+    const loaded = loadNewestCheckpoint<TrainCheckpointMeta>(dir);
+    if (!loaded) throw fileError(path, `no checkpoint in ${dir}`);
+    return { ...loaded, file: loaded.path };
+  }
+  return { ...readCheckpoint<TrainCheckpointMeta>(path), file: path };
+}
