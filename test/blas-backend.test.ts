@@ -136,6 +136,23 @@ for (const [name, c] of Object.entries(matCases)) {
   });
 }
 
+check('fused conv2d and matMul (bias, ReLU) agree with the stock cpu kernels, other activations included', async () => {
+  for (const activation of ['linear', 'relu', 'elu', 'prelu'] as const) {
+    for (const withBias of [true, false]) {
+      const worst = await disagreement(() => {
+        const bias = (n: number) => (withBias ? rnd([n], 23) : undefined);
+        const prelu = (shape: number[]) => (activation === 'prelu' ? tf.fill(shape, 0.2) : undefined);
+        return [
+          tf.fused.conv2d({ x: rnd([2, 6, 5, 3], 24) as tf.Tensor4D, filter: rnd([3, 3, 3, 4], 25) as tf.Tensor4D, strides: 1, pad: 'same', bias: bias(4), activation, preluActivationWeights: prelu([4]) }),
+          tf.fused.matMul({ a: rnd([2, 3, 5], 26), b: rnd([2, 4, 5], 27), transposeB: true, bias: bias(4), activation, preluActivationWeights: prelu([4]) }),
+          tf.fused.matMul({ a: rnd([3, 5], 28), b: rnd([5, 6], 29), bias: withBias ? rnd([], 30) : undefined, activation, preluActivationWeights: prelu([6]) }),
+        ];
+      });
+      assert.ok(worst < TOL, `${activation}, bias ${withBias}: relative difference ${worst}`);
+    }
+  }
+});
+
 check('int32 matMul takes the stock path and agrees', async () => {
   const worst = await disagreement(() => tf.matMul(tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3], 'int32'), tf.tensor2d([1, 0, 2, 1, 0, 3], [3, 2], 'int32')));
   assert.is(worst, 0);
@@ -200,7 +217,7 @@ check('Relu and Step (its gradient) agree with the stock cpu kernels, NaN and ze
 
 check('only the kernels this backend computes itself are replaced; every other cpu kernel is shared', async () => {
   const replaced = tf.getKernelsForBackend('cpu').filter((k) => tf.getKernel(k.kernelName, BLAS_TF_NAME)?.kernelFunc !== k.kernelFunc);
-  const own = ['BatchMatMul', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Mean', 'Relu', 'Step', 'Sum', 'Transpose', ...BINARY_OPS];
+  const own = ['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Mean', 'Relu', 'Step', 'Sum', 'Transpose', ...BINARY_OPS];
   assert.equal(replaced.map((k) => k.kernelName).sort(), own.sort());
   assert.is(tf.getKernelsForBackend(BLAS_TF_NAME).length, tf.getKernelsForBackend('cpu').length);
 });

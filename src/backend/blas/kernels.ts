@@ -1,7 +1,8 @@
 /**
  * tfjs kernels computed by the OpenBLAS addon, for a backend that stores tensors as the cpu backend does
- * (MathBackendCPU: plain typed arrays). Inputs the addon does not cover (non-float32, NCHW, matMul batch
- * shapes that the stock kernel broadcasts differently) go to the stock cpu kernel, so every call is served.
+ * (MathBackendCPU: plain typed arrays): convolution and its gradients, batched matMul, and their fused forms
+ * with a bias and ReLU. Inputs the addon does not cover (non-float32, NCHW, matMul batch shapes that the
+ * stock kernel broadcasts differently, other fused activations) go to the stock cpu kernel.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
@@ -31,23 +32,42 @@ function convInfo(a: Attrs, xShape: number[], filterShape: number[], dilations: 
   );
 }
 
+/**
+ * The fused ops' epilogue, in place: add a 1-D bias, one value per output column (or a scalar), then
+ * ReLU. Null when the fused op asks for more (other activations, other bias shapes): the stock path.
+ */
+function epilogue(backend: MathBackendCPU, args: Args, columns: number): ((y: Float32Array) => void) | null {
+  const { bias, preluActivationWeights } = args.inputs as { bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
+  const activation = (args.attrs as { activation?: string }).activation ?? 'linear';
+  if (preluActivationWeights || (activation !== 'linear' && activation !== 'relu')) return null;
+  const b = bias ? floats(backend, bias) : new Float32Array([0]);
+  if (!b || (bias && bias.shape.length > 1) || (b.length !== columns && b.length !== 1)) return null;
+  const relu = activation === 'relu';
+  return (y) => {
+    for (let i = 0, c = 0; i < y.length; i++, c = c + 1 === columns ? 0 : c + 1) {
+      const v = y[i]! + b[b.length === 1 ? 0 : c]!;
+      y[i] = relu ? Math.max(0, v) : v;
+    }
+  };
+}
+
 export function blasKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
   const conv2D = stock('Conv2D');
   const conv2DBackpropInput = stock('Conv2DBackpropInput');
   const conv2DBackpropFilter = stock('Conv2DBackpropFilter');
   const batchMatMul = stock('BatchMatMul');
+  const fusedConv2D = stock('FusedConv2D');
+  const fusedMatMul = stock('_FusedMatMul');
 
   return {
     Conv2D(args: Args) {
+      return conv(args) ?? conv2D(args);
+    },
+
+    FusedConv2D(args: Args) {
       const backend = args.backend as MathBackendCPU;
-      const { x, filter } = args.inputs as Inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
-      const xs = floats(backend, x);
-      const ws = floats(backend, filter);
-      const info = convInfo(args.attrs as Attrs, x.shape, filter.shape, (args.attrs as Attrs)['dilations']);
-      if (!xs || !ws || !info) return conv2D(args);
-      const y = new Float32Array(size(info.outShape));
-      addon.conv2d(xs, ws, y, geometry(info));
-      return backend.makeTensorInfo(info.outShape, 'float32', y);
+      const then = epilogue(backend, args, (args.inputs as Inputs as { filter: tf.TensorInfo }).filter.shape[3]!);
+      return (then && conv(args, then)) || fusedConv2D(args);
     },
 
     Conv2DBackpropInput(args: Args) {
@@ -77,32 +97,58 @@ export function blasKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
     },
 
     BatchMatMul(args: Args) {
+      return matMul(args) ?? batchMatMul(args);
+    },
+
+    _FusedMatMul(args: Args) {
       const backend = args.backend as MathBackendCPU;
-      const { a, b } = args.inputs as Inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-      const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
-      const as = floats(backend, a);
-      const bs = floats(backend, b);
-      const [ra, rb] = [a.shape.length, b.shape.length];
-      const m = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
-      const k = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
-      const kb = transposeB ? b.shape[rb - 1]! : b.shape[rb - 2]!;
-      const n = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
-      const batchA = size(a.shape.slice(0, -2));
-      const batchB = size(b.shape.slice(0, -2));
-      // Outer shapes that do not broadcast, or whose broadcast is not one operand's batch (which the stock
-      // kernel also mishandles), take the stock path and its error or answer.
-      let outer: number[] | undefined;
-      try {
-        outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-      } catch {
-        outer = undefined;
-      }
-      if (!as || !bs || k !== kb || !outer || batchA === 0 || batchB === 0 || size(outer) !== Math.max(batchA, batchB)) {
-        return batchMatMul(args);
-      }
-      const c = new Float32Array(size(outer) * m * n);
-      addon.batchMatMul(as, bs, c, Int32Array.from([batchA, batchB, m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0]));
-      return backend.makeTensorInfo([...outer, m, n], 'float32', c);
+      const { b } = args.inputs as Inputs as { b: tf.TensorInfo };
+      const columns = (args.attrs as { transposeB: boolean }).transposeB ? b.shape[b.shape.length - 2]! : b.shape[b.shape.length - 1]!;
+      const then = epilogue(backend, args, columns);
+      return (then && matMul(args, then)) || fusedMatMul(args);
     },
   };
+
+  /** Conv2D natively, or undefined for inputs the addon does not take. */
+  function conv(args: Args, then?: (y: Float32Array) => void): tf.TensorInfo | undefined {
+    const backend = args.backend as MathBackendCPU;
+    const { x, filter } = args.inputs as Inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+    const xs = floats(backend, x);
+    const ws = floats(backend, filter);
+    const info = convInfo(args.attrs as Attrs, x.shape, filter.shape, (args.attrs as Attrs)['dilations']);
+    if (!xs || !ws || !info) return undefined;
+    const y = new Float32Array(size(info.outShape));
+    addon.conv2d(xs, ws, y, geometry(info));
+    then?.(y);
+    return backend.makeTensorInfo(info.outShape, 'float32', y);
+  }
+
+  /** BatchMatMul natively, or undefined for inputs the addon does not take. */
+  function matMul(args: Args, then?: (y: Float32Array) => void): tf.TensorInfo | undefined {
+    const backend = args.backend as MathBackendCPU;
+    const { a, b } = args.inputs as Inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+    const as = floats(backend, a);
+    const bs = floats(backend, b);
+    const [ra, rb] = [a.shape.length, b.shape.length];
+    const m = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
+    const k = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
+    const kb = transposeB ? b.shape[rb - 1]! : b.shape[rb - 2]!;
+    const n = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
+    const batchA = size(a.shape.slice(0, -2));
+    const batchB = size(b.shape.slice(0, -2));
+    // Outer shapes that do not broadcast, or whose broadcast is not one operand's batch (which the stock
+    // kernel also mishandles), take the stock path and its error or answer.
+    let outer: number[] | undefined;
+    try {
+      outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+    } catch {
+      outer = undefined;
+    }
+    if (!as || !bs || k !== kb || !outer || batchA === 0 || batchB === 0 || size(outer) !== Math.max(batchA, batchB)) return undefined;
+    const c = new Float32Array(size(outer) * m * n);
+    addon.batchMatMul(as, bs, c, Int32Array.from([batchA, batchB, m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0]));
+    then?.(c);
+    return backend.makeTensorInfo([...outer, m, n], 'float32', c);
+  }
 }
