@@ -24,6 +24,13 @@ test('the D window alone can trigger, once the G window is full', () => {
   assert.equal(out, [false, false, false, false, true]);
 });
 
+test('a non-finite loss counts as a collapse at once', () => {
+  const r = new ResetDetector({ window: 100, threshold: 1e-3 });
+  assert.is(r.observe({ step: 0, dLoss: 1, gLoss: 2 }), false);
+  assert.is(r.observe({ step: 1, dLoss: Number.NaN, gLoss: null }), true);
+  assert.is(r.observe({ step: 2, dLoss: 1, gLoss: Number.POSITIVE_INFINITY }), true);
+});
+
 test('clear empties both windows; state round-trips', async () => {
   const r = new ResetDetector({ window: 2, threshold: 1e-3 });
   r.observe({ step: 0, dLoss: 1, gLoss: 1 });

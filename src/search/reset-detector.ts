@@ -58,8 +58,12 @@ export class ResetDetector implements ResetterPort {
     this.d = new Window(cfg.window);
   }
 
-  /** Synchronous core of `push`: D loss every iteration, G loss on iterations with a G step. */
+  /**
+   * Synchronous core of `push`: D loss every iteration, G loss on iterations with a G step. A non-finite
+   * loss means training has diverged, which a reset answers as it answers a collapse.
+   */
   observe(loss: TrainLoss): boolean {
+    if (!Number.isFinite(loss.dLoss) || (loss.gLoss !== null && !Number.isFinite(loss.gLoss))) return true;
     this.d.push(loss.dLoss);
     if (loss.gLoss !== null) this.g.push(loss.gLoss);
     if (!this.g.full) return false;
