@@ -60,8 +60,8 @@ export class Adam {
   restore(t: number, m: Map<string, tf.Tensor>, v: Map<string, tf.Tensor>): void {
     this.dispose();
     this.t = t;
-    for (const [k, x] of m) this.m.set(k, tf.variable(x.clone(), false));
-    for (const [k, x] of v) this.v.set(k, tf.variable(x.clone(), false));
+    for (const [k, x] of m) this.m.set(k, tf.tidy(() => tf.variable(x.clone(), false)));
+    for (const [k, x] of v) this.v.set(k, tf.tidy(() => tf.variable(x.clone(), false)));
   }
 
   dispose(): void {

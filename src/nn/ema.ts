@@ -9,7 +9,7 @@ export class Ema {
   readonly shadow = new Map<string, tf.Variable>();
 
   constructor(private readonly store: ParamStore, readonly decay: number) {
-    for (const [name, p] of store.trainable()) this.shadow.set(name, tf.variable(p.clone(), false));
+    for (const [name, p] of store.trainable()) this.shadow.set(name, tf.tidy(() => tf.variable(p.clone(), false)));
   }
 
   update(): void {

@@ -1,0 +1,79 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startBackend } from '../src/backend/select.js';
+import { runTinySearch, tempRunDir, tinySearchConfig } from './support/tiny-search.js';
+
+test.before(async () => {
+  await startBackend('auto');
+});
+
+test('a whole search: three stages, beam hand-overs, derivation, the report, no leaked tensors', async () => {
+  const before = tf.memory().numTensors;
+  const dir = tempRunDir('e2e');
+  const { report, events } = await runTinySearch(tinySearchConfig(), dir);
+  assert.is(tf.memory().numTensors, before, 'every tensor of the run is freed');
+  assert.equal(report.iterations.map((i) => i.stage), [0, 1, 2]);
+  assert.equal(report.beams.map((b) => b.stage), [0, 1]);
+  assert.is(report.beams[1]!.kept[0]!.length, 9);
+  const stage2 = events.find((e) => e.type === 'search.stage' && e.stage === 2);
+  assert.ok(stage2 && stage2.type === 'search.stage' && stage2.prefixes.length === 2);
+  assert.is(report.derived.length, 1);
+  const best = report.best!;
+  assert.is(best.arch.split(/\s+/).length, 14);
+  assert.ok(best.is !== null && best.is.mean >= 1, 'the derived architecture has an Inception Score');
+  assert.ok(report.candidates.length === 3 && report.overlap === false && report.strategy === 'rl');
+  assert.ok(report.wallSeconds.training > 0 && report.wallSeconds.scoring > 0 && report.deviceSeconds > 0);
+  assert.ok(existsSync(join(dir, 'report.json')) && existsSync(join(dir, 'derive', 'top1', 'samples', 'final.png')));
+});
+
+test('the same seed with overlap off samples the same architectures', async () => {
+  const a = await runTinySearch(tinySearchConfig(), tempRunDir('seed-a'));
+  const b = await runTinySearch(tinySearchConfig(), tempRunDir('seed-b'));
+  const sampled = (r: typeof a) => r.events.flatMap((e) => (e.type === 'search.rewards' ? e.archs : []));
+  assert.equal(sampled(a), sampled(b));
+  assert.equal(a.report.candidates, b.report.candidates);
+});
+
+test('a collapse resets the shared GAN and the search goes on', async () => {
+  // A threshold no variance is under: the windows report a collapse as soon as the G window is full.
+  const cfg = tinySearchConfig({ search: { reset: { enabled: true, window: 2, threshold: 1e9 } } });
+  const { report, events } = await runTinySearch(cfg, tempRunDir('reset'));
+  assert.ok(report.resets >= 1, `resets: ${report.resets}`);
+  assert.ok(events.some((e) => e.type === 'search.reset'));
+  assert.ok(report.iterations.some((i) => i.reset));
+  assert.is(report.derived.length, 1);
+});
+
+test('overlap on: scoring of snapshot v runs beside training of v+1, and the search completes', async () => {
+  const cfg = tinySearchConfig({ search: { iterations: [2, 1, 1], overlap: true } });
+  const { report } = await runTinySearch(cfg, tempRunDir('overlap'));
+  assert.is(report.overlap, true);
+  assert.is(report.iterations.length, 4);
+  assert.is(report.derived.length, 1);
+});
+
+test('an interrupted search resumes from its checkpoint and ends as an uninterrupted one', async () => {
+  const cfg = tinySearchConfig();
+  const whole = await runTinySearch(cfg, tempRunDir('whole'));
+  const dir = tempRunDir('cut');
+  const ctrl = new AbortController();
+  const first = await (async () => {
+    const p = runTinySearch(cfg, dir, { signal: ctrl.signal });
+    ctrl.abort(); // stops after the first iteration
+    return p;
+  })();
+  assert.ok(first.report.interrupted);
+  assert.ok(first.report.iterations.length < 3);
+  const before = tf.memory().numTensors;
+  const resumed = await runTinySearch(cfg, dir, { resume: true });
+  assert.is(tf.memory().numTensors, before, 'restoring every actor leaks no tensor');
+  const archs = (r: typeof whole) => r.report.iterations.map((i) => i.bestArch);
+  assert.equal(archs(resumed), archs(whole));
+  assert.equal(resumed.report.candidates, whole.report.candidates);
+  assert.equal(resumed.report.best?.arch, whole.report.best?.arch);
+});
+
+test.run();

@@ -1,0 +1,52 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveConfig, type RunConfig } from '../../src/config/run-config.js';
+import { openFeatureNetwork } from '../../src/metrics/open-feature-network.js';
+import { localPorts } from '../../src/search/local-ports.js';
+import { runSearchJob, type SearchReport } from '../../src/search/search-run.js';
+import type { SearchEvent } from '../../src/search/conductor.js';
+
+/** The smallest search that still visits three stages, hands a beam over and derives one architecture. */
+export function tinySearchConfig(over: Record<string, unknown> = {}): RunConfig {
+  const base = {
+    seed: 3,
+    data: { dataset: 'mnist' },
+    model: { latent: 8, gf: 4, df: 4 },
+    train: { dBatch: 8, gBatch: 8, nCritic: 2, sampleEvery: 100, checkpointEvery: 100 },
+    eval: { samples: 40, features: 'digits', splits: 2 },
+    search: {
+      gf: 4, df: 4, iterations: [1, 1, 1], minibatches: 3, controllerSteps: 2, childSamples: 20,
+      beamCandidates: 3, beamKeep: 2, reset: { enabled: true, window: 50, threshold: 1e-3 },
+      derive: { candidates: 3, topK: 1, steps: 2 },
+    },
+  };
+  const merged = JSON.parse(JSON.stringify(base)) as Record<string, Record<string, unknown>>;
+  for (const [k, v] of Object.entries(over)) merged[k] = typeof v === 'object' && v !== null ? { ...merged[k], ...(v as object) } : (v as never);
+  return resolveConfig(merged, 'tiny search config');
+}
+
+export function tempRunDir(tag: string): string {
+  return join(mkdtempSync(join(tmpdir(), `agts-${tag}-`)), 'run');
+}
+
+/** Runs a whole search in this thread, collecting its events. */
+export async function runTinySearch(config: RunConfig, runDir: string, opts: { resume?: boolean; signal?: AbortSignal } = {}): Promise<{ report: SearchReport; events: SearchEvent[] }> {
+  const network = await openFeatureNetwork('digits', null);
+  const ports = await localPorts(config, network.net, null);
+  const events: SearchEvent[] = [];
+  const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WritableStream;
+  try {
+    const report = await runSearchJob({
+      config, runDir, resume: opts.resume ?? false, ports, backend: 'test', placement: { kind: 'in-process' },
+      net: network.net, reference: null, log: () => {}, progress: quiet, signal: opts.signal,
+      emit: (e) => {
+        if (e.type !== 'search.derived') events.push(e);
+      },
+    });
+    return { report, events };
+  } finally {
+    ports.dispose();
+    network.net.dispose();
+  }
+}
