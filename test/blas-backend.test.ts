@@ -153,6 +153,22 @@ check('fused conv2d and matMul (bias, ReLU) agree with the stock cpu kernels, ot
   }
 });
 
+check('MaxPool and AvgPool agree with the stock cpu kernels over windows, strides and paddings', async () => {
+  const cases: [number[], [number, number], [number, number], 'same' | 'valid'][] = [
+    [[2, 7, 6, 5], [3, 3], [1, 1], 'same'],
+    [[2, 7, 6, 5], [3, 3], [2, 2], 'valid'],
+    [[1, 9, 9, 3], [3, 2], [2, 1], 'same'],
+    [[3, 8, 8, 4], [8, 8], [1, 1], 'valid'],
+  ];
+  for (const [shape, window, strides, pad] of cases) {
+    const worst = await disagreement(() => {
+      const x = rnd(shape, 31) as tf.Tensor4D;
+      return [tf.maxPool(x, window, strides, pad), tf.avgPool(x, window, strides, pad)];
+    });
+    assert.ok(worst < TOL, `${shape} window ${window} strides ${strides} ${pad}: relative difference ${worst}`);
+  }
+});
+
 check('int32 matMul takes the stock path and agrees', async () => {
   const worst = await disagreement(() => tf.matMul(tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3], 'int32'), tf.tensor2d([1, 0, 2, 1, 0, 3], [3, 2], 'int32')));
   assert.is(worst, 0);
@@ -217,7 +233,7 @@ check('Relu and Step (its gradient) agree with the stock cpu kernels, NaN and ze
 
 check('only the kernels this backend computes itself are replaced; every other cpu kernel is shared', async () => {
   const replaced = tf.getKernelsForBackend('cpu').filter((k) => tf.getKernel(k.kernelName, BLAS_TF_NAME)?.kernelFunc !== k.kernelFunc);
-  const own = ['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Mean', 'Relu', 'Step', 'Sum', 'Transpose', ...BINARY_OPS];
+  const own = ['AvgPool', 'BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPool', 'Mean', 'Relu', 'Step', 'Sum', 'Transpose', ...BINARY_OPS];
   assert.equal(replaced.map((k) => k.kernelName).sort(), own.sort());
   assert.is(tf.getKernelsForBackend(BLAS_TF_NAME).length, tf.getKernelsForBackend('cpu').length);
 });

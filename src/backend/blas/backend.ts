@@ -1,13 +1,14 @@
 /**
  * The `cpu-blas` tfjs backend: the stock cpu backend (tensors in plain typed arrays, every kernel it has)
  * with convolution and matMul computed by OpenBLAS through the native addon, and broadcasting elementwise
- * ops, reductions and transposes by strided loops (elementwise.ts). The stock `cpu` backend is left as it is.
+ * ops, reductions, transposes and pools by channel-contiguous loops (elementwise.ts, pool.ts). The stock `cpu` backend is left as it is.
  */
 import * as tf from '@tensorflow/tfjs';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { loadBlasAddon, type AddonLoad } from './addon.js';
 import { blasKernels } from './kernels.js';
 import { elementwiseKernels } from './elementwise.js';
+import { poolKernels } from './pool.js';
 
 export const BLAS_TF_NAME = 'cpu-blas';
 
@@ -28,7 +29,7 @@ export function registerBlasBackend(): AddonLoad {
   if (!load.ok || tf.findBackendFactory(BLAS_TF_NAME)) return load;
   // Priority 0, below cpu's: this backend is only ever chosen explicitly.
   tf.registerBackend(BLAS_TF_NAME, () => new BlasBackend(), 0);
-  const native = { ...elementwiseKernels(), ...blasKernels(load.addon) };
+  const native = { ...elementwiseKernels(), ...poolKernels(), ...blasKernels(load.addon) };
   for (const config of tf.getKernelsForBackend('cpu')) {
     tf.registerKernel({ ...config, backendName: BLAS_TF_NAME, kernelFunc: native[config.kernelName] ?? config.kernelFunc });
   }
