@@ -4,6 +4,8 @@ import { evalCommand } from './eval-command.js';
 import { metricsCommand } from './metrics-command.js';
 import { trainCommand } from './train-command.js';
 import { searchCommand } from './search-command.js';
+import { archCommand } from './arch-command.js';
+import { sampleCommand } from './sample-command.js';
 
 /** Every top-level command of `autogan`, in the order `--help` lists them. */
-export const commands: readonly Command[] = [searchCommand, trainCommand, evalCommand, dataCommand, metricsCommand];
+export const commands: readonly Command[] = [searchCommand, trainCommand, evalCommand, sampleCommand, archCommand, dataCommand, metricsCommand];
