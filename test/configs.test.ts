@@ -1,0 +1,48 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_CONFIG, loadConfig, resolveConfig } from '../src/config/run-config.js';
+import { InputError } from '../src/errors.js';
+
+test('every shipped config is valid', () => {
+  for (const f of readdirSync('configs')) loadConfig(join('configs', f));
+});
+
+test('the paper configs carry the reference settings', () => {
+  const c = loadConfig('configs/cifar10-paper.json');
+  assert.equal([c.model.gf, c.model.df, c.search.gf, c.search.df], [256, 128, 128, 64]);
+  assert.equal([c.train.dBatch, c.train.gBatch, c.train.nCritic, c.train.lrG, c.train.beta1, c.train.beta2], [64, 128, 5, 2e-4, 0, 0.9]);
+  assert.equal(c.search.iterations, [15, 20, 30]);
+  assert.equal([c.search.controllerSteps, c.search.childSamples, c.search.beamCandidates, c.search.beamKeep], [30, 5000, 10, 5]);
+  assert.equal(c.search.controller, DEFAULT_CONFIG.search.controller);
+  assert.is(loadConfig('configs/stl10-paper.json').model.bottom, 6);
+});
+
+const bad = (preset: unknown, pattern: RegExp) =>
+  assert.throws(() => resolveConfig(preset, 'x.json'), (e: Error) => e instanceof InputError && pattern.test(e.message), `expected ${pattern}`);
+
+test('an unknown key, a wrong type or an out-of-range value is an error naming it', () => {
+  bad({ train: { nCriticc: 5 } }, /^x\.json: train\.nCriticc: unknown key/);
+  bad({ train: { nCritic: 'five' } }, /^x\.json: train\.nCritic: expected a finite number, got "five"/);
+  bad({ train: { nCritic: 0 } }, /train\.nCritic: must be ≥ 1, got 0/);
+  bad({ train: { lrG: 0 } }, /train\.lrG: must be > 0/);
+  bad({ seed: 1.5 }, /seed: expected an integer/);
+  bad({ data: { dataset: 'imagenet' } }, /data\.dataset: expected one of mnist\|cifar10\|stl10/);
+  bad({ search: { iterations: [1, 2] } }, /search\.iterations: expected an array of 3 values/);
+  bad({ search: { iterations: [1, 2, 0] } }, /search\.iterations\[2\]: must be ≥ 1/);
+  bad({ data: { dataset: 'mnist' }, model: { bottom: 6 } }, /model\.bottom: 6 gives 48 px images; mnist is 32 px/);
+  bad({ data: { dataset: 'cifar10' } }, /data\.root: cifar10 needs the folder/);
+  bad({ data: { dataset: 'mnist' }, eval: { features: 'digits' }, search: { beamKeep: 20 } }, /search\.beamKeep: 20 exceeds/);
+  bad({ train: { lrG: Number.NaN } }, /train\.lrG: expected a finite number/);
+});
+
+test('a config file that is not JSON names the file', () => {
+  const f = join(mkdtempSync(join(tmpdir(), 'agts-cfg-')), 'c.json');
+  writeFileSync(f, '{ "seed": 1,');
+  assert.throws(() => loadConfig(f), (e: Error) => e instanceof InputError && e.message.startsWith(`${f}: not valid JSON`));
+  assert.throws(() => loadConfig(join(f, 'missing.json')), /cannot read config/);
+});
+
+test.run();
