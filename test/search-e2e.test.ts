@@ -55,6 +55,20 @@ test('overlap on: scoring of snapshot v runs beside training of v+1, and the sea
   assert.is(report.derived.length, 1);
 });
 
+test('the baselines run on the same machinery: random with and without weight sharing, single-level', async () => {
+  const shared = await runTinySearch(tinySearchConfig({ search: { strategy: 'random-shared' } }), tempRunDir('rand-shared'));
+  assert.is(shared.report.strategy, 'random-shared');
+  assert.is(shared.report.derived.length, 1);
+  const independent = await runTinySearch(tinySearchConfig({ search: { strategy: 'random-independent', iterations: [1, 1, 1] } }), tempRunDir('rand-indep'));
+  assert.is(independent.report.iterations.length, 3);
+  assert.ok(independent.report.iterations.every((i) => i.bestArch.length === 14));
+  assert.is(independent.report.candidates.length, 3);
+  const slas = await runTinySearch(tinySearchConfig({ search: { levels: 'single' } }), tempRunDir('slas'));
+  assert.equal(slas.report.iterations.map((i) => i.stage), [2, 2, 2]);
+  assert.is(slas.report.beams.length, 0);
+  assert.ok(slas.report.iterations.every((i) => i.bestArch.length === 14));
+});
+
 test('an interrupted search resumes from its checkpoint and ends as an uninterrupted one', async () => {
   const cfg = tinySearchConfig();
   const whole = await runTinySearch(cfg, tempRunDir('whole'));

@@ -105,6 +105,7 @@ const seconds = (t0: number) => (Date.now() - t0) / 1000;
  * the final shared weights. Derivation (training the best from scratch) is the caller's next step.
  */
 export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: ConductorState, hooks: ConductorHooks): Promise<ConductorState> {
+  if (cfg.strategy === 'random-independent') return runIndependentSearch(ports, cfg, state, hooks);
   const { controller, trainer, evaluator, resetter } = ports;
   const schedule = stageSchedule(cfg);
   const total = schedule.length;
@@ -204,4 +205,38 @@ async function handOver(ports: SearchPorts, cfg: SearchConfig, state: ConductorS
   state.phases.scoring += seconds(t0);
   state.beams.push({ stage, candidates, scores, kept });
   hooks.emit({ type: 'search.beam', stage, candidates, scores, kept });
+}
+
+/**
+ * The paper's random search without weight sharing (Table 3): every iteration draws one full architecture,
+ * trains a fresh GAN on it alone for the iteration's minibatches (early stopping at the same budget the shared
+ * search spends per iteration), and scores it. The final candidates are the best architectures seen.
+ */
+async function runIndependentSearch(ports: SearchPorts, cfg: SearchConfig, state: ConductorState, hooks: ConductorHooks): Promise<ConductorState> {
+  const { controller, trainer, evaluator } = ports;
+  const total = cfg.iterations.reduce((a, b) => a + b, 0);
+  const stage = NUM_STAGES - 1;
+  if (state.iteration === 0) await controller.beginStage(stage, []);
+  while (state.iteration < total && !hooks.signal?.aborted) {
+    const iteration = state.iteration;
+    hooks.progress?.(iteration, total, 'independent');
+    const [child] = await controller.sample(1);
+    const arch = child!.arch;
+    await trainer.reset(iteration + 1); // a fresh GAN for each architecture: no weight sharing
+    const summary = await trainer.train(stage, new Array<number[]>(cfg.minibatches).fill(arch), () => 'continue');
+    state.phases.training += summary.seconds;
+    hooks.emit({ type: 'search.trained', iteration, stage, dLoss: summary.meanDLoss, gLoss: summary.meanGLoss, minibatches: summary.iterations, stoppedEarly: false, seconds: summary.seconds });
+    const t0 = Date.now();
+    const [reward] = await evaluator.score(await trainer.snapshot(iteration, stage), [arch], cfg.childSamples);
+    state.phases.scoring += seconds(t0);
+    hooks.emit({ type: 'search.rewards', iteration, stage, archs: [arch], rewards: [reward!], baseline: 0, entropy: child!.entropy, seconds: seconds(t0) });
+    state.history.push({ iteration, stage, dLoss: summary.meanDLoss, gLoss: summary.meanGLoss, reset: false, meanReward: reward!, bestReward: reward!, bestArch: arch });
+    state.iteration += 1;
+    await hooks.checkpoint(state);
+  }
+  if (state.iteration >= total && state.finalCandidates === null) {
+    state.finalCandidates = state.history.map((h) => ({ arch: h.bestArch, reward: h.bestReward }));
+    await hooks.checkpoint(state);
+  }
+  return state;
 }

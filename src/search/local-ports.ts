@@ -23,7 +23,8 @@ export function searchGeneratorDims(cfg: RunConfig): GeneratorDims {
 export function makeController(cfg: RunConfig): PolicyController | RandomController {
   const s = cfg.search;
   if (s.strategy === 'rl') return new PolicyController({ ...s.controller, levels: s.levels }, nameSeed(cfg.seed, 'actor.controller'));
-  return new RandomController(s.levels, nameSeed(cfg.seed, 'actor.controller'));
+  // Without weight sharing every draw is a whole architecture: there are no stages to hand prefixes over.
+  return new RandomController(s.strategy === 'random-independent' ? 'single' : s.levels, nameSeed(cfg.seed, 'actor.controller'));
 }
 
 export async function makeSharedTrainer(cfg: RunConfig): Promise<SharedTrainer> {
