@@ -6,6 +6,7 @@ import { benchConv } from './conv.js';
 import { benchBlasThreads } from './blas.js';
 import { benchFeatureNets } from './feature-nets.js';
 import { benchFid } from './fid.js';
+import { benchGanStep } from './gan-step.js';
 import { loadBlasAddon } from '../src/backend/blas/addon.js';
 import type { BackendName } from '../src/backend/select.js';
 
@@ -17,6 +18,7 @@ const sections: Record<string, () => Promise<void>> = {
   'blas-threads': benchBlasThreads,
   'feature-nets': () => benchFeatureNets(CPU_BACKENDS),
   fid: benchFid,
+  'gan-step': () => benchGanStep(CPU_BACKENDS),
 };
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;

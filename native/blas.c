@@ -9,9 +9,13 @@
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <cblas.h>
+#include "elementwise.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
@@ -22,8 +26,13 @@ typedef struct {
 } Geom;
 #define GEOM_LEN 15
 
-/* Patch rows are built this many floats at a time (64 MiB): big sgemms, bounded scratch memory. */
-#define CHUNK_FLOATS (16L * 1024 * 1024)
+/*
+ * Patch rows are built this many floats at a time (256 KiB, an L2's worth), but at least MIN_CHUNK_ROWS rows:
+ * the patches are still in cache when sgemm reads them (the GAN's 32-channel convs ran 1.3-1.6x faster than
+ * with 64 MiB chunks), and the sgemms stay tall enough to run at speed.
+ */
+#define CHUNK_FLOATS (64L * 1024)
+#define MIN_CHUNK_ROWS 256L
 
 /* One scratch buffer per Node environment (main thread or worker), grown on demand, freed with it. */
 typedef struct {
@@ -149,8 +158,9 @@ static int is_pointwise(const Geom *g) {
 
 /* Rows per chunk, split evenly so the last chunk is not a sliver. */
 static long chunk_rows(long M, long K) {
-  long chunks = (M * K + CHUNK_FLOATS - 1) / CHUNK_FLOATS;
-  if (chunks < 1) chunks = 1;
+  long rows = CHUNK_FLOATS / (K > 0 ? K : 1);
+  if (rows < MIN_CHUNK_ROWS) rows = MIN_CHUNK_ROWS;
+  const long chunks = M > rows ? (M + rows - 1) / rows : 1;
   return (M + chunks - 1) / chunks;
 }
 
@@ -314,7 +324,22 @@ static napi_value config(napi_env env, napi_callback_info info) {
   return v;
 }
 
+/*
+ * tfjs allocates a fresh typed array for every kernel output. glibc serves such sizes with mmap and returns
+ * them on free, so every output's pages fault in anew; on a sandboxed host that cost 14 ms per 4 MiB, ten
+ * times the kernel's own work. Kept in the heap (up to glibc's 32 MiB mmap ceiling, trimmed only past 1 GiB
+ * free), freed arrays are reused warm.
+ */
+static void keep_freed_memory(void) {
+#ifdef __GLIBC__
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
+  mallopt(M_TOP_PAD, 64 * 1024 * 1024);
+#endif
+}
+
 NAPI_MODULE_INIT() {
+  keep_freed_memory();
   Scratch *s = calloc(1, sizeof(Scratch));
   if (!s || napi_set_instance_data(env, s, free_scratch, NULL) != napi_ok) {
     napi_throw_error(env, NULL, "cannot allocate the addon's state");
@@ -330,5 +355,6 @@ NAPI_MODULE_INIT() {
       {"config", NULL, config, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns);
+  define_elementwise(env, exports);
   return exports;
 }

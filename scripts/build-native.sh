@@ -3,7 +3,7 @@
 # and by `npm run build`. Never fails: without the addon the pure tfjs backends serve.
 cd "$(dirname "$0")/../native" || exit 0
 addon=build/Release/blas.node
-if [ -f "$addon" ] && [ "$addon" -nt blas.c ] && [ "$addon" -nt binding.gyp ]; then exit 0; fi
+if [ -f "$addon" ] && [ -z "$(find blas.c elementwise.c elementwise.h binding.gyp -newer "$addon")" ]; then exit 0; fi
 if ! command -v node-gyp >/dev/null; then
   echo "native: node-gyp not found (run this through npm: npm run build:native); the blas backend is unavailable"
   exit 0

@@ -15,6 +15,12 @@ export interface BlasAddon {
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: Int32Array): void;
   /** dims: [batchA, batchB, M, N, K, transposeA, transposeB]; operand i is taken modulo its batch. */
   batchMatMul(a: Float32Array, b: Float32Array, c: Float32Array, dims: Int32Array): void;
+  /** y = a op b over a planned walk (elementwise.ts): op 0 Add, 1 Sub, 2 Multiply, 3 RealDiv, 4 SquaredDifference. */
+  binary(op: number, a: Float32Array, b: Float32Array, y: Float32Array, walk: Int32Array): void;
+  /** acc += x summed over a planned walk (operands x, acc), in double. */
+  sum(x: Float32Array, acc: Float64Array, walk: Int32Array): void;
+  relu(x: Float32Array, y: Float32Array): void;
+  step(x: Float32Array, y: Float32Array, alpha: number): void;
   setThreads(n: number): void;
   threads(): number;
   config(): string;

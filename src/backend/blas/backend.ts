@@ -29,7 +29,7 @@ export function registerBlasBackend(): AddonLoad {
   if (!load.ok || tf.findBackendFactory(BLAS_TF_NAME)) return load;
   // Priority 0, below cpu's: this backend is only ever chosen explicitly.
   tf.registerBackend(BLAS_TF_NAME, () => new BlasBackend(), 0);
-  const native = { ...elementwiseKernels(), ...poolKernels(), ...blasKernels(load.addon) };
+  const native = { ...elementwiseKernels(load.addon), ...poolKernels(), ...blasKernels(load.addon) };
   for (const config of tf.getKernelsForBackend('cpu')) {
     tf.registerKernel({ ...config, backendName: BLAS_TF_NAME, kernelFunc: native[config.kernelName] ?? config.kernelFunc });
   }

@@ -3,10 +3,12 @@
  * index → coordinates → index mapping per element whenever shapes differ or axes move (~100 ns an element);
  * a GAN step is full of such ops (bias adds, norm scales, their gradients' reductions), and they cost more than
  * the convolutions once those are native. Here every operand gets a stride per dimension (0 where broadcast),
- * adjacent dimensions that walk memory alike are merged, and the innermost dimension is a plain loop.
+ * adjacent dimensions that walk memory alike are merged, and the innermost dimension is a plain loop. The float
+ * ops' loops run in the addon (native/elementwise.c) when the merged walk is short enough for it.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { BlasAddon } from './addon.js';
 import { floats, size, stock, type Args } from './tensor-data.js';
 
 /** Row-major strides of `shape`. */
@@ -54,6 +56,13 @@ function plan(shape: readonly number[], strides: readonly (readonly number[])[])
     out.strides.forEach((s) => s.push(0));
   }
   return out;
+}
+
+/** The walk as the addon reads it: [rank, shape, each operand's strides]; undefined if too deep for it. */
+const NATIVE_MAX_RANK = 6;
+function encode(w: Walk): Int32Array | undefined {
+  if (w.shape.length > NATIVE_MAX_RANK) return undefined;
+  return Int32Array.from([w.shape.length, ...w.shape, ...w.strides.flat()]);
 }
 
 /**
@@ -113,7 +122,10 @@ function binaryRow(op: BinaryOp, a: Float32Array, b: Float32Array, y: Float32Arr
   }
 }
 
-function binaryKernel(op: BinaryOp): tf.KernelFunc {
+/** The addon's op codes (native/elementwise.c); Maximum and Minimum keep JS's Math.max/min semantics in JS. */
+const NATIVE_OP: Partial<Record<BinaryOp, number>> = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, SquaredDifference: 4 };
+
+function binaryKernel(op: BinaryOp, addon: BlasAddon): tf.KernelFunc {
   const fallback = stock(op);
   return (args: Args) => {
     const backend = args.backend as MathBackendCPU;
@@ -130,14 +142,17 @@ function binaryKernel(op: BinaryOp): tf.KernelFunc {
     const y = new Float32Array(size(outShape));
     if (y.length > 0) {
       const walk = plan(outShape, [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape), contiguous(outShape)]);
-      forEachRow(walk, (o, n, s) => binaryRow(op, av, bv, y, o, n, s));
+      const code = NATIVE_OP[op];
+      const encoded = code === undefined ? undefined : encode(walk);
+      if (encoded) addon.binary(code!, av, bv, y, encoded);
+      else forEachRow(walk, (o, n, s) => binaryRow(op, av, bv, y, o, n, s));
     }
     return backend.makeTensorInfo(outShape, 'float32', y);
   };
 }
 
 /** Sum (scale 1) or mean (scale 1/count) over `axis`, accumulated in float64. */
-function reduceKernel(name: 'Sum' | 'Mean'): tf.KernelFunc {
+function reduceKernel(name: 'Sum' | 'Mean', addon: BlasAddon): tf.KernelFunc {
   const fallback = stock(name);
   return (args: Args) => {
     const backend = args.backend as MathBackendCPU;
@@ -149,8 +164,11 @@ function reduceKernel(name: 'Sum' | 'Mean'): tf.KernelFunc {
     const kept = x.shape.map((n, d) => (axes.includes(d) ? 1 : n));
     const keptStrides = contiguous(kept).map((s, d) => (axes.includes(d) ? 0 : s));
     const acc = new Float64Array(size(kept));
-    if (xv.length > 0) {
-      forEachRow(plan(x.shape, [contiguous(x.shape), keptStrides]), ([ix, io], n, [sx, so]) => {
+    const walk = plan(x.shape, [contiguous(x.shape), keptStrides]);
+    const encoded = encode(walk);
+    if (xv.length > 0 && encoded) addon.sum(xv, acc, encoded);
+    else if (xv.length > 0) {
+      forEachRow(walk, ([ix, io], n, [sx, so]) => {
         let i = ix!;
         if (so === 0) {
           let t = 0;
@@ -192,7 +210,7 @@ function transposeKernel(): tf.KernelFunc {
 }
 
 /** ReLU and its gradient's Step: the stock ones call a closure per element through a generic helper. */
-function unaryKernel(name: 'Relu' | 'Step'): tf.KernelFunc {
+function unaryKernel(name: 'Relu' | 'Step', addon: BlasAddon): tf.KernelFunc {
   const fallback = stock(name);
   return (args: Args) => {
     const backend = args.backend as MathBackendCPU;
@@ -200,23 +218,19 @@ function unaryKernel(name: 'Relu' | 'Step'): tf.KernelFunc {
     const xv = floats(backend, x);
     if (!xv) return fallback(args);
     const y = new Float32Array(xv.length);
-    if (name === 'Relu') {
-      for (let i = 0; i < xv.length; i++) y[i] = Math.max(0, xv[i]!);
-    } else {
-      const alpha = (args.attrs as { alpha: number }).alpha;
-      for (let i = 0; i < xv.length; i++) y[i] = xv[i]! > 0 ? 1 : xv[i]! === xv[i]! ? alpha : NaN;
-    }
+    if (name === 'Relu') addon.relu(xv, y);
+    else addon.step(xv, y, (args.attrs as { alpha: number }).alpha);
     return backend.makeTensorInfo(x.shape, 'float32', y);
   };
 }
 
-export function elementwiseKernels(): Record<string, tf.KernelFunc> {
+export function elementwiseKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
   return {
-    ...Object.fromEntries(BINARY_OPS.map((op) => [op, binaryKernel(op)])),
-    Sum: reduceKernel('Sum'),
-    Mean: reduceKernel('Mean'),
+    ...Object.fromEntries(BINARY_OPS.map((op) => [op, binaryKernel(op, addon)])),
+    Sum: reduceKernel('Sum', addon),
+    Mean: reduceKernel('Mean', addon),
     Transpose: transposeKernel(),
-    Relu: unaryKernel('Relu'),
-    Step: unaryKernel('Step'),
+    Relu: unaryKernel('Relu', addon),
+    Step: unaryKernel('Step', addon),
   };
 }

@@ -1,0 +1,99 @@
+import * as tf from '@tensorflow/tfjs';
+import { startBackend, type BackendName } from '../src/backend/select.js';
+import { loadConfig } from '../src/config/run-config.js';
+import { parseArch, STAGE_PREFIX_LENGTH } from '../src/nn/arch.js';
+import { BLOCKS_BY_STAGE, Discriminator } from '../src/nn/discriminator.js';
+import { Generator, type GeneratorPaths } from '../src/nn/generator.js';
+import { GanTrainer } from '../src/train/gan-trainer.js';
+import { printTable, type BenchRow } from './report.js';
+
+/** The architecture every shared run takes (its prefix at stages 0 and 1): the published CIFAR-10 top-1. */
+const TOP1 = parseArch('1 0 1 1  1 0 0 1 1  1 0 1 0 3');
+/** The reference code's step on a 2-core Zen 3, 2 threads (issue 8): gf 32, df 32, batch 32/32, CIFAR-10 shape. */
+const PYTORCH_S = [0.039, 0.108, 0.28];
+
+interface StepCase {
+  readonly widths: string;
+  readonly paths: 'shared' | 'derived';
+  readonly latent: number;
+  readonly gf: number;
+  readonly df: number;
+  readonly channels: number;
+  readonly dBatch: number;
+  readonly gBatch: number;
+  readonly stage: number;
+  readonly reps: number;
+}
+
+/** Seconds per training step (one D step + one G step): median wall time, and process CPU time per step. */
+function timeSteps(c: StepCase): { wall: number; cpu: number } {
+  const generatorPaths: GeneratorPaths = c.paths === 'shared' ? { kind: 'shared' } : { kind: 'derived', arch: TOP1 };
+  const G = new Generator({ latent: c.latent, gf: c.gf, bottom: 4, channels: c.channels }, generatorPaths, 1);
+  const D = new Discriminator({ df: c.df, channels: c.channels }, 2);
+  const trainer = new GanTrainer(G, D, { dBatch: c.dBatch, gBatch: c.gBatch, nCritic: 1, lrG: 2e-4, lrD: 2e-4, beta1: 0, beta2: 0.9, emaDecay: 0.999 }, 3);
+  const side = 4 * 2 ** (c.stage + 1);
+  const real = tf.randomUniform([c.dBatch, side, side, c.channels], -1, 1, 'float32', 4) as tf.Tensor4D;
+  const arch = c.paths === 'shared' ? TOP1.slice(0, STAGE_PREFIX_LENGTH[c.stage]) : TOP1;
+  const blocks = BLOCKS_BY_STAGE[c.stage]!;
+  trainer.trainIteration(real, arch, blocks); // warm-up: allocates optimizer moments, compiles
+  const walls: number[] = [];
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < c.reps; i++) {
+    const t0 = process.hrtime.bigint();
+    trainer.trainIteration(real, arch, blocks);
+    walls.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  const used = process.cpuUsage(cpu0);
+  walls.sort((a, b) => a - b);
+  real.dispose();
+  trainer.dispose();
+  G.dispose();
+  D.dispose();
+  return { wall: walls[Math.floor(walls.length / 2)]!, cpu: (used.user + used.system) / 1e6 / c.reps };
+}
+
+/** The cases for one backend: the issue's table, the search widths, the mnist-tiny widths, the derived top-1. */
+function cases(backend: BackendName): StepCase[] {
+  const cfg = loadConfig(new URL('../../configs/mnist-tiny.json', import.meta.url).pathname);
+  const slow = backend === 'cpu'; // the pure-JS backend takes tens of seconds a step beyond stage 0
+  const stages = slow ? [0] : [0, 1, 2];
+  const table = { paths: 'shared', latent: 128, gf: 32, df: 32, channels: 3, dBatch: 32, gBatch: 32 } as const;
+  const tiny = { latent: cfg.model.latent, channels: 1, dBatch: cfg.train.dBatch, gBatch: cfg.train.gBatch } as const;
+  const out: StepCase[] = [];
+  for (const stage of stages) out.push({ widths: 'issue-8 table', ...table, stage, reps: slow ? 2 : 5 });
+  if (!slow) {
+    for (const stage of [0, 2]) {
+      out.push({ widths: 'search (paper)', paths: 'shared', latent: 128, gf: 128, df: 64, channels: 3, dBatch: 64, gBatch: 128, stage, reps: 2 });
+    }
+  }
+  for (const stage of stages) {
+    out.push({ widths: 'mnist-tiny search', paths: 'shared', ...tiny, gf: cfg.search.gf, df: cfg.search.df, stage, reps: slow ? 2 : 5 });
+  }
+  if (!slow) {
+    out.push({ widths: 'mnist-tiny model', paths: 'derived', ...tiny, gf: cfg.model.gf, df: cfg.model.df, stage: 2, reps: 5 });
+    out.push({ widths: 'issue-8 table', ...table, paths: 'derived', stage: 2, reps: 5 });
+  }
+  return out;
+}
+
+/**
+ * Training step time (one D step + one G step, `GanTrainer.trainIteration` with n_critic 1) of the shared GAN
+ * and of the derived top-1 generator, per CPU backend, against the reference code's PyTorch figures.
+ * `cpu_s` is the process's CPU time per step (all threads): a steadier figure than wall time on a busy machine.
+ */
+export async function benchGanStep(backends: readonly BackendName[]): Promise<void> {
+  const rows: BenchRow[] = [];
+  for (const backend of backends) {
+    await startBackend(backend);
+    for (const c of cases(backend)) {
+      const { wall, cpu } = timeSteps(c);
+      const pytorch = c.widths === 'issue-8 table' && c.paths === 'shared' ? PYTORCH_S[c.stage]! : null;
+      rows.push({
+        bench: 'gan-step', backend, widths: c.widths, generator: c.paths, stage: c.stage, px: 4 * 2 ** (c.stage + 1),
+        gf: c.gf, df: c.df, latent: c.latent, channels: c.channels, batch: `${c.dBatch}/${c.gBatch}`,
+        step_s: wall, cpu_s: cpu, steps_per_s: 1 / wall, pytorch_s: pytorch, x_pytorch: pytorch === null ? null : wall / pytorch,
+      });
+    }
+  }
+  printTable(`GAN training step (one D + one G step), arch ${TOP1.join(' ')} (prefix at stages 0/1); PyTorch: reference code, 2 threads`, rows);
+}

@@ -1,0 +1,203 @@
+/*
+ * Strided elementwise loops for the cpu-blas backend's broadcasting binary ops, ReLU/Step and sums
+ * (src/backend/blas/elementwise.ts plans the walk: merged dimensions, a stride per operand). In C the
+ * innermost loops vectorise and ReLU/Step compile without branches; the same loops in JS cost 5-10x more
+ * and dominated a GAN step once the convolutions were native. Results equal the JS loops bit for bit:
+ * +, -, ·, / on float32 operands round alike in float and double, and squares and sums are taken in double.
+ */
+#include "elementwise.h"
+#include <math.h>
+
+#define MAX_RANK 6
+
+enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_SQDIFF };
+
+typedef struct {
+  int rank;
+  long shape[MAX_RANK];
+  long stride[3][MAX_RANK]; /* per operand: binary a, b, y; sum x, out */
+} Walk;
+
+static int fail(napi_env env, const char *msg) {
+  napi_throw_type_error(env, NULL, msg);
+  return 0;
+}
+
+static int get_array(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len) {
+  bool is;
+  napi_typedarray_type type;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return fail(env, "expected a typed array");
+  napi_get_typedarray_info(env, v, &type, len, data, NULL, NULL);
+  if (type != want) return fail(env, want == napi_float32_array ? "expected a Float32Array" : "expected a Float64Array");
+  return 1;
+}
+
+/* walk = [rank, shape[rank], then `operands` stride lists of length rank]; each operand's reach is checked. */
+static int get_walk(napi_env env, napi_value v, int operands, const size_t *lens, Walk *w) {
+  bool is;
+  napi_typedarray_type type;
+  size_t len;
+  int32_t *d;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return fail(env, "expected an Int32Array walk");
+  napi_get_typedarray_info(env, v, &type, &len, (void **)&d, NULL, NULL);
+  if (type != napi_int32_array || len < 1) return fail(env, "expected an Int32Array walk");
+  w->rank = d[0];
+  if (w->rank < 1 || w->rank > MAX_RANK || len != (size_t)(1 + w->rank * (1 + operands))) return fail(env, "bad walk length");
+  for (int i = 0; i < w->rank; i++) {
+    w->shape[i] = d[1 + i];
+    if (w->shape[i] < 1) return fail(env, "bad walk shape");
+  }
+  for (int k = 0; k < operands; k++) {
+    long reach = 0;
+    for (int i = 0; i < w->rank; i++) {
+      w->stride[k][i] = d[1 + w->rank * (1 + k) + i];
+      if (w->stride[k][i] < 0) return fail(env, "negative stride");
+      reach += (w->shape[i] - 1) * w->stride[k][i];
+    }
+    if ((size_t)reach >= lens[k]) return fail(env, "walk reaches past an array");
+  }
+  return 1;
+}
+
+static napi_value undefined(napi_env env) {
+  napi_value u;
+  napi_get_undefined(env, &u);
+  return u;
+}
+
+/* One innermost row; a loop per op and stride case so that each is a plain, vectorisable loop. */
+static void binary_row(int op, const float *a, const float *b, float *y, long n, long sa, long sb, long sy) {
+#define ROW(EXPR)                                                                                            \
+  if (sa == 1 && sb == 1 && sy == 1) {                                                                       \
+    for (long i = 0; i < n; i++) { const float x = a[i], z = b[i]; y[i] = (EXPR); }                          \
+  } else if (sa == 1 && sb == 0 && sy == 1) {                                                                \
+    const float z = b[0];                                                                                    \
+    for (long i = 0; i < n; i++) { const float x = a[i]; y[i] = (EXPR); }                                    \
+  } else if (sa == 0 && sb == 1 && sy == 1) {                                                                \
+    const float x = a[0];                                                                                    \
+    for (long i = 0; i < n; i++) { const float z = b[i]; y[i] = (EXPR); }                                    \
+  } else {                                                                                                   \
+    for (long i = 0; i < n; i++) { const float x = a[i * sa], z = b[i * sb]; y[i * sy] = (EXPR); }           \
+  }
+  switch (op) {
+    case OP_ADD: ROW(x + z) break;
+    case OP_SUB: ROW(x - z) break;
+    case OP_MUL: ROW(x * z) break;
+    case OP_DIV: ROW(x / z) break;
+    case OP_SQDIFF: ROW((float)(((double)x - z) * ((double)x - z))) break;
+  }
+#undef ROW
+}
+
+/* binary(op, a, b, y, walk): y[walk] = a[walk] op b[walk], operands in the order a, b, y. */
+static napi_value binary(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  int32_t op;
+  float *p[3];
+  size_t lens[3];
+  Walk w;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 5 || napi_get_value_int32(env, argv[0], &op) != napi_ok || op < OP_ADD || op > OP_SQDIFF)
+    return fail(env, "expected (op, a, b, y, walk)"), NULL;
+  for (int k = 0; k < 3; k++)
+    if (!get_array(env, argv[1 + k], napi_float32_array, (void **)&p[k], &lens[k])) return NULL;
+  if (!get_walk(env, argv[4], 3, lens, &w)) return NULL;
+  const int r = w.rank, last = r - 1;
+  long idx[MAX_RANK] = {0}, off[3] = {0, 0, 0};
+  for (;;) {
+    binary_row(op, p[0] + off[0], p[1] + off[1], p[2] + off[2], w.shape[last], w.stride[0][last], w.stride[1][last], w.stride[2][last]);
+    int d = last - 1;
+    for (; d >= 0; d--) {
+      for (int k = 0; k < 3; k++) off[k] += w.stride[k][d];
+      if (++idx[d] < w.shape[d]) break;
+      for (int k = 0; k < 3; k++) off[k] -= w.stride[k][d] * w.shape[d];
+      idx[d] = 0;
+    }
+    if (d < 0) break;
+  }
+  return undefined(env);
+}
+
+/* sum(x, acc, walk): acc[walk] += x[walk] in double, operands x, acc; rows into one slot add up first. */
+static napi_value sum(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  float *x;
+  double *acc;
+  size_t lens[2];
+  Walk w;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 3) return fail(env, "expected (x, acc, walk)"), NULL;
+  if (!get_array(env, argv[0], napi_float32_array, (void **)&x, &lens[0]) ||
+      !get_array(env, argv[1], napi_float64_array, (void **)&acc, &lens[1]) || !get_walk(env, argv[2], 2, lens, &w))
+    return NULL;
+  const int r = w.rank, last = r - 1;
+  const long n = w.shape[last], sx = w.stride[0][last], so = w.stride[1][last];
+  long idx[MAX_RANK] = {0}, off[2] = {0, 0};
+  for (;;) {
+    const float *xs = x + off[0];
+    double *o = acc + off[1];
+    if (so == 0) {
+      double t = 0;
+      for (long i = 0; i < n; i++) t += xs[i * sx];
+      *o += t;
+    } else {
+      for (long i = 0; i < n; i++) o[i * so] += xs[i * sx];
+    }
+    int d = last - 1;
+    for (; d >= 0; d--) {
+      for (int k = 0; k < 2; k++) off[k] += w.stride[k][d];
+      if (++idx[d] < w.shape[d]) break;
+      for (int k = 0; k < 2; k++) off[k] -= w.stride[k][d] * w.shape[d];
+      idx[d] = 0;
+    }
+    if (d < 0) break;
+  }
+  return undefined(env);
+}
+
+/* relu(x, y) as Math.max(0, x) (NaN kept, −0 → 0); step(x, y, alpha): 1 above 0, NaN for NaN, else alpha. */
+static napi_value unary(napi_env env, napi_callback_info info, int is_step) {
+  size_t argc = 3;
+  napi_value argv[3];
+  float *x, *y;
+  size_t lx, ly;
+  double alpha = 0;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 2 || !get_array(env, argv[0], napi_float32_array, (void **)&x, &lx) ||
+      !get_array(env, argv[1], napi_float32_array, (void **)&y, &ly))
+    return NULL;
+  if (lx != ly) return fail(env, "x and y differ in length"), NULL;
+  if (is_step && (argc != 3 || napi_get_value_double(env, argv[2], &alpha) != napi_ok)) return fail(env, "expected alpha"), NULL;
+  const float a = (float)alpha;
+  /* Bitwise | rather than || and selects rather than branches: the loops vectorise, whatever the signs. */
+  const float *restrict xs = x;
+  float *restrict ys = y;
+  if (is_step) {
+    for (size_t i = 0; i < lx; i++) {
+      const float v = xs[i];
+      const float low = (v != v) ? v : a;
+      ys[i] = (v > 0) ? 1.f : low;
+    }
+  } else {
+    for (size_t i = 0; i < lx; i++) {
+      const float v = xs[i];
+      ys[i] = ((v > 0) | (v != v)) ? v : 0.f;
+    }
+  }
+  return undefined(env);
+}
+
+static napi_value relu(napi_env env, napi_callback_info info) { return unary(env, info, 0); }
+static napi_value step(napi_env env, napi_callback_info info) { return unary(env, info, 1); }
+
+void define_elementwise(napi_env env, napi_value exports) {
+  const napi_property_descriptor fns[] = {
+      {"binary", NULL, binary, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sum", NULL, sum, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"relu", NULL, relu, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"step", NULL, step, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns);
+}
