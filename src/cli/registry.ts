@@ -6,6 +6,7 @@ import { trainCommand } from './train-command.js';
 import { searchCommand } from './search-command.js';
 import { archCommand } from './arch-command.js';
 import { sampleCommand } from './sample-command.js';
+import { tailCommand } from './tail-command.js';
 
 /** Every top-level command of `autogan`, in the order `--help` lists them. */
-export const commands: readonly Command[] = [searchCommand, trainCommand, evalCommand, sampleCommand, archCommand, dataCommand, metricsCommand];
+export const commands: readonly Command[] = [searchCommand, trainCommand, evalCommand, sampleCommand, archCommand, dataCommand, metricsCommand, tailCommand];

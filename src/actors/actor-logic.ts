@@ -1,0 +1,24 @@
+/**
+ * What an actor wraps: the port interface its logic implements, per kind, and how a logic module is shaped.
+ * A logic module exports `createLogic(init)`; the real ones live beside each actor shell, tests pass tiny
+ * fixtures (test/fixtures/) through `ActorInit.logicModule`.
+ */
+import type { ControllerPort, EvaluatorPort, ResetterPort, SharedTrainerPort } from '../search/ports.js';
+import type { ActorKind } from '../protocol/channels.js';
+import type { ActorInit } from '../protocol/lifecycle.js';
+
+export interface LogicByKind {
+  controller: ControllerPort;
+  trainer: SharedTrainerPort;
+  evaluator: EvaluatorPort;
+  resetter: ResetterPort;
+}
+
+/** Logic may hold tensors; `dispose` (when present) frees them at shutdown. */
+export type ActorLogic<K extends ActorKind> = LogicByKind[K] & { dispose?(): void };
+
+export interface LogicModule<K extends ActorKind> {
+  createLogic(init: ActorInit): ActorLogic<K> | Promise<ActorLogic<K>>;
+  /** `false` when the logic holds no tensors: the host then skips starting tfjs (placement backend 'none'). */
+  readonly tensors?: boolean;
+}

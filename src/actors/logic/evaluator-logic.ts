@@ -1,0 +1,17 @@
+/** The Evaluator actor's logic: its own feature network and the reference statistics, loaded in its thread or process. */
+import { loadGaussianStats } from '../../metrics/gaussian-stats-file.js';
+import { openFeatureNetwork } from '../../metrics/open-feature-network.js';
+import type { ActorInit } from '../../protocol/lifecycle.js';
+import { makeEvaluator } from '../../search/local-ports.js';
+import type { ActorLogic } from '../actor-logic.js';
+import { actorConfigOf } from './actor-config.js';
+
+export async function createLogic(init: ActorInit): Promise<ActorLogic<'evaluator'>> {
+  const { run, referenceStats } = actorConfigOf(init.config);
+  const { net } = await openFeatureNetwork(run.eval.features, run.eval.inceptionGraph);
+  const evaluator = makeEvaluator(run, net, referenceStats === null ? null : loadGaussianStats(referenceStats));
+  return {
+    score: (snapshot, archs, samples) => evaluator.score(snapshot, archs, samples),
+    dispose: () => (evaluator.dispose(), net.dispose()),
+  };
+}

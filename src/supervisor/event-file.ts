@@ -1,0 +1,41 @@
+/**
+ * Reading events.jsonl: complete lines parse to events; a last line without its newline is torn (the writer
+ * was killed mid-write) and skipped, never an error. Shared by the writer (to continue `seq` on resume)
+ * and by `tail`.
+ */
+import type { LogEvent } from './events.js';
+
+function isEvent(v: unknown): v is LogEvent {
+  if (typeof v !== 'object' || v === null) return false;
+  const e = v as Record<string, unknown>;
+  return Number.isInteger(e.seq) && typeof e.time === 'string' && typeof e.source === 'string' && typeof e.type === 'string' && 'payload' in e;
+}
+
+export interface ParsedChunk {
+  readonly events: LogEvent[];
+  /** Complete lines that are not events (reported, not fatal). */
+  readonly bad: string[];
+  /** Bytes of the chunk's end that do not yet form a complete line. */
+  readonly rest: string;
+}
+
+/** Parses the complete lines of `text`; what follows the last newline is returned as `rest`. */
+export function parseEventLines(text: string): ParsedChunk {
+  const end = text.lastIndexOf('\n');
+  const complete = end < 0 ? '' : text.slice(0, end);
+  const events: LogEvent[] = [];
+  const bad: string[] = [];
+  for (const line of complete.split('\n')) {
+    if (line.trim() === '') continue;
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch {
+      bad.push(line);
+      continue;
+    }
+    if (isEvent(v)) events.push(v);
+    else bad.push(line);
+  }
+  return { events, bad, rest: text.slice(end + 1) };
+}

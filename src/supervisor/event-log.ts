@@ -1,0 +1,51 @@
+/**
+ * The run's event log, `events.jsonl`: one JSON object per line, `{seq, time, source, type, payload}`,
+ * appended by one writer (the supervisor, in the main thread) with synchronous writes, so an event is in
+ * the file, in order, before `emit` returns, and a reader can follow the file while the run writes it.
+ * Opening an existing log continues its `seq` and cuts a torn last line (left by a kill mid-write) away.
+ */
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import { realClock, type Clock } from './clock.js';
+import { parseEventLines } from './event-file.js';
+import type { EventSink } from './events.js';
+
+export class EventLog implements EventSink {
+  private fd: number | null;
+  private seq: number;
+
+  private constructor(readonly path: string, fd: number, lastSeq: number, private readonly clock: Clock) {
+    this.fd = fd;
+    this.seq = lastSeq;
+  }
+
+  /** Opens (or creates) the log at `path` for appending. */
+  static open(path: string, clock: Clock = realClock): EventLog {
+    let lastSeq = 0;
+    if (existsSync(path)) {
+      const text = readFileSync(path, 'utf8');
+      const { events, rest } = parseEventLines(text);
+      if (rest !== '') truncateSync(path, Buffer.byteLength(text) - Buffer.byteLength(rest));
+      lastSeq = events.length > 0 ? events[events.length - 1]!.seq : 0;
+    }
+    return new EventLog(path, openSync(path, 'a'), lastSeq, clock);
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  emit(source: string, type: string, payload: unknown): void {
+    if (this.fd === null) throw new Error(`${this.path}: event log is closed (event ${type} from ${source})`);
+    this.seq += 1;
+    const line = JSON.stringify({ seq: this.seq, time: new Date(this.clock.now()).toISOString(), source, type, payload }) + '\n';
+    writeSync(this.fd, line);
+  }
+
+  /** Flushes to disk and closes; later emits are errors. */
+  close(): void {
+    if (this.fd === null) return;
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.fd = null;
+  }
+}

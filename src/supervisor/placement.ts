@@ -1,0 +1,70 @@
+/**
+ * Where each actor runs. Without GPUs every actor is a worker thread of this process. With `--gpus`, the
+ * GPU-bound actors (SharedTrainer, Evaluators) each get a child process whose CUDA_VISIBLE_DEVICES names one
+ * GPU (one tfjs-node-gpu per process; see reference/compute-notes.md): the trainer the first GPU listed,
+ * the evaluators the others in turn, or the same one when only one is given. Controller and Resetter are
+ * light and stay in threads.
+ */
+import { execFileSync } from 'node:child_process';
+import { InputError, flagError } from '../errors.js';
+import type { ActorKind } from '../protocol/channels.js';
+import type { Transport } from '../protocol/lifecycle.js';
+
+export interface ActorPlacement {
+  /** `controller`, `trainer`, `resetter`, `evaluator-0`, `evaluator-1`, … */
+  readonly id: string;
+  readonly kind: ActorKind;
+  readonly transport: Transport;
+  /** The GPU index for a process placement; null in a thread. */
+  readonly cudaVisibleDevices: string | null;
+}
+
+/** The placement plan (pure). `evaluators` defaults to one per GPU after the first, at least one. */
+export function planPlacement(gpus: readonly number[] | null, evaluators?: number): ActorPlacement[] {
+  const thread = (id: string, kind: ActorKind): ActorPlacement => ({ id, kind, transport: 'thread', cudaVisibleDevices: null });
+  const count = evaluators ?? Math.max(1, (gpus?.length ?? 1) - 1);
+  if (!Number.isInteger(count) || count < 1) throw new InputError(`evaluators: must be a positive integer, got ${count}`);
+  const plan = [thread('controller', 'controller'), thread('resetter', 'resetter')];
+  if (gpus === null || gpus.length === 0) {
+    plan.push(thread('trainer', 'trainer'));
+    for (let i = 0; i < count; i++) plan.push(thread(`evaluator-${i}`, 'evaluator'));
+    return plan;
+  }
+  const onGpu = (id: string, kind: ActorKind, gpu: number): ActorPlacement => ({ id, kind, transport: 'process', cudaVisibleDevices: String(gpu) });
+  plan.push(onGpu('trainer', 'trainer', gpus[0]!));
+  const rest = gpus.length > 1 ? gpus.slice(1) : gpus;
+  for (let i = 0; i < count; i++) plan.push(onGpu(`evaluator-${i}`, 'evaluator', rest[i % rest.length]!));
+  return plan;
+}
+
+/** Parses `--gpus 0,1` (distinct non-negative integers). */
+export function parseGpuList(value: string): number[] {
+  const parts = value.split(',').map((s) => s.trim());
+  if (parts.some((p) => !/^\d+$/.test(p))) throw flagError('gpus', `expects GPU indices like 0,1, got "${value}"`);
+  const gpus = parts.map(Number);
+  if (new Set(gpus).size !== gpus.length) throw flagError('gpus', `lists a GPU twice: "${value}"`);
+  return gpus;
+}
+
+/** GPU indices `nvidia-smi -L` lists; an error when it cannot run. */
+export function visibleGpus(run: () => string = () => execFileSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 20_000 })): number[] {
+  let out: string;
+  try {
+    out = run();
+  } catch (e) {
+    throw flagError('gpus', `cannot list GPUs with nvidia-smi -L (${(e as Error).message.split('\n')[0]})`);
+  }
+  return [...out.matchAll(/^GPU (\d+):/gm)].map((m) => Number(m[1]));
+}
+
+/**
+ * Checks `--gpus` against the machine when the backend needs real GPUs (node-gpu, or auto, which would pick
+ * it); with a CPU backend the plan is applied unchecked, so it can be tested on machines without GPUs.
+ */
+export function checkGpus(gpus: readonly number[], backend: string, list: () => number[] = () => visibleGpus()): void {
+  if (backend !== 'node-gpu' && backend !== 'auto') return;
+  const visible = list();
+  const missing = gpus.filter((g) => !visible.includes(g));
+  if (visible.length === 0) throw flagError('gpus', 'no usable GPU: nvidia-smi lists none');
+  if (missing.length > 0) throw flagError('gpus', `GPU ${missing.join(', ')} not found; this machine has ${visible.join(', ')}`);
+}
