@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark of the project, as tables and `BENCH {json}` lines.
  * Speed targets are checked here, never in timed tests. `--only NAME` runs one section.
  */
+import { benchActorTransport } from './actor-transport.js';
 import { benchConv } from './conv.js';
 import { benchBlasThreads } from './blas.js';
 import { benchFeatureNets } from './feature-nets.js';
@@ -19,6 +20,7 @@ const sections: Record<string, () => Promise<void>> = {
   'feature-nets': () => benchFeatureNets(CPU_BACKENDS),
   fid: benchFid,
   'gan-step': () => benchGanStep(CPU_BACKENDS),
+  'actor-transport': benchActorTransport,
 };
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
