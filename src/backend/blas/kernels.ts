@@ -36,18 +36,17 @@ function convInfo(a: Attrs, xShape: number[], filterShape: number[], dilations: 
  * The fused ops' epilogue, in place: add a 1-D bias, one value per output column (or a scalar), then
  * ReLU. Null when the fused op asks for more (other activations, other bias shapes): the stock path.
  */
-function epilogue(backend: MathBackendCPU, args: Args, columns: number): ((y: Float32Array) => void) | null {
+function epilogue(addon: BlasAddon, backend: MathBackendCPU, args: Args, columns: number): ((y: Float32Array) => void) | null {
   const { bias, preluActivationWeights } = args.inputs as { bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
   const activation = (args.attrs as { activation?: string }).activation ?? 'linear';
   if (preluActivationWeights || (activation !== 'linear' && activation !== 'relu')) return null;
   const b = bias ? floats(backend, bias) : new Float32Array([0]);
   if (!b || (bias && bias.shape.length > 1) || (b.length !== columns && b.length !== 1)) return null;
-  const relu = activation === 'relu';
   return (y) => {
-    for (let i = 0, c = 0; i < y.length; i++, c = c + 1 === columns ? 0 : c + 1) {
-      const v = y[i]! + b[b.length === 1 ? 0 : c]!;
-      y[i] = relu ? Math.max(0, v) : v;
-    }
+    // The addon's elementwise loops, in place: walk [rows, columns] with y's strides, the bias's (0 on rows).
+    const rows = y.length / columns;
+    if (bias && rows > 0) addon.binary(0, y, b, y, Int32Array.from([2, rows, columns, columns, 1, 0, b.length === 1 ? 0 : 1, columns, 1]));
+    if (activation === 'relu') addon.relu(y, y);
   };
 }
 
@@ -66,7 +65,7 @@ export function blasKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
 
     FusedConv2D(args: Args) {
       const backend = args.backend as MathBackendCPU;
-      const then = epilogue(backend, args, (args.inputs as Inputs as { filter: tf.TensorInfo }).filter.shape[3]!);
+      const then = epilogue(addon, backend, args, (args.inputs as Inputs as { filter: tf.TensorInfo }).filter.shape[3]!);
       return (then && conv(args, then)) || fusedConv2D(args);
     },
 
@@ -104,7 +103,7 @@ export function blasKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
       const backend = args.backend as MathBackendCPU;
       const { b } = args.inputs as Inputs as { b: tf.TensorInfo };
       const columns = (args.attrs as { transposeB: boolean }).transposeB ? b.shape[b.shape.length - 2]! : b.shape[b.shape.length - 1]!;
-      const then = epilogue(backend, args, columns);
+      const then = epilogue(addon, backend, args, columns);
       return (then && matMul(args, then)) || fusedMatMul(args);
     },
   };

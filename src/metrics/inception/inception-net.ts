@@ -6,7 +6,6 @@
  * − `Sub/y`, × `Mul/y`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BLAS_TF_NAME } from '../../backend/blas/backend.js';
 import type { FeatureNetwork } from '../feature-network.js';
 import { INCEPTION_GRAPH, convLayers, type Block, type Layer } from './inception-graph.js';
 import type { InceptionWeights } from './load-inception.js';
@@ -122,9 +121,7 @@ export class InceptionNet implements FeatureNetwork {
     const pad = layer.padding === 'SAME' ? 'same' : 'valid';
     if (layer.kind === 'conv') {
       const { filter, bias } = this.convs.get(layer.name)!;
-      // One fused kernel where the backend has a fast one (XNNPACK on wasm, TF on tfjs-node); the OpenBLAS
-      // backend accelerates only the plain Conv2D (its FusedConv2D is the stock cpu one, ~15× slower here).
-      if (tf.getBackend() === BLAS_TF_NAME) return tf.relu(tf.add(tf.conv2d(x, filter, layer.stride, pad), bias));
+      // One fused kernel: XNNPACK on wasm, TF on tfjs-node, OpenBLAS with a native bias + ReLU on blas.
       return tf.fused.conv2d({ x, filter, strides: layer.stride, pad, bias, activation: 'relu' });
     }
     // Max pools read ReLU outputs (≥ 0), so zero and −∞ padding conventions give the same maxima.
