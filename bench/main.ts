@@ -5,6 +5,7 @@
 import { benchActorTransport } from './actor-transport.js';
 import { benchConv } from './conv.js';
 import { benchBlasThreads } from './blas.js';
+import { benchDigits } from './digits.js';
 import { benchFeatureNets } from './feature-nets.js';
 import { benchFid } from './fid.js';
 import { benchGanStep } from './gan-step.js';
@@ -20,6 +21,7 @@ const sections: Record<string, () => Promise<void>> = {
   'feature-nets': () => benchFeatureNets(CPU_BACKENDS),
   fid: benchFid,
   'gan-step': () => benchGanStep(CPU_BACKENDS),
+  digits: () => benchDigits(CPU_BACKENDS),
   'actor-transport': benchActorTransport,
 };
 

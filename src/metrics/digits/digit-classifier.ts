@@ -1,7 +1,7 @@
 /**
  * The embedded digit classifier: a small CNN for the 32×32 MNIST digits whose softmax gives MNIST's
  * Inception Score and whose penultimate layer gives MNIST's FID (the role Inception plays for natural
- * images, which cannot classify digits). Built from backend/ops so that it trains on every backend.
+ * images, which cannot classify digits). Built from backend/ops so that it trains correctly on every backend.
  *
  *   [B, 32, 32, 1] → conv3×3 16, ReLU, avgpool 2 → [B, 16, 16, 16]
  *                  → conv3×3 32, ReLU, avgpool 2 → [B, 8, 8, 32]

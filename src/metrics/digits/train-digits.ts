@@ -21,7 +21,7 @@ export interface DigitTrainConfig {
   readonly maxShift: number;
 }
 
-export const DEFAULT_DIGIT_TRAINING: DigitTrainConfig = { seed: 0, epochs: 10, batchSize: 64, learningRate: 2e-3, maxShift: 2 };
+export const DEFAULT_DIGIT_TRAINING: DigitTrainConfig = { seed: 0, epochs: 14, batchSize: 64, learningRate: 2e-3, maxShift: 1 };
 
 /**
  * Moves each image of an NHWC batch by its own (dx, dy) in [-maxShift, maxShift]², in place; pixels that

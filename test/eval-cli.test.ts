@@ -1,0 +1,87 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBackend } from '../src/backend/select.js';
+import { resolveConfig } from '../src/config/run-config.js';
+import { shippedDigitWeightsPath } from '../src/metrics/digits/digit-weights-file.js';
+import { saveGaussianStats } from '../src/metrics/gaussian-stats-file.js';
+import { runTraining } from '../src/train/train-run.js';
+import { tempDir } from './support/datafiles.js';
+import { randomStats } from './support/gaussians.js';
+
+// The CLI as shipped: dist/ is built by `npm test` before the tests run.
+const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+const dir = tempDir('eval-cli');
+const runDir = join(dir, 'run');
+let checkpoint = '';
+
+function evalCli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [MAIN, 'eval', ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test.before(async () => {
+  const backend = await startBackend('auto');
+  const config = resolveConfig({
+    seed: 3,
+    data: { dataset: 'mnist' },
+    model: { latent: 16, gf: 8, df: 8 },
+    train: { steps: 2, dBatch: 8, gBatch: 8, nCritic: 1, sampleEvery: 100, checkpointEvery: 100 },
+    eval: { samples: 150, features: 'digits', splits: 5 },
+  }, 'eval-cli test config');
+  const report = await runTraining({
+    config, arch: [1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 1, 0, 3], outDir: runDir, resume: false, backend: backend.name, log: () => {}, progress: process.stderr,
+  });
+  checkpoint = report.checkpoint;
+});
+
+test('eval --json scores a train checkpoint; FID reference statistics are cached in the run directory', () => {
+  const r = evalCli('--checkpoint', checkpoint, '--metrics', 'is,fid', '--n', '150', '--batch', '64', '--json');
+  assert.is(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { is: { mean: number; std: number }; fid: number; n: number; step: number; features: string };
+  assert.is(out.n, 150);
+  assert.is(out.step, 2);
+  assert.is(out.features, 'digits');
+  assert.ok(out.is.mean >= 1 && out.is.mean <= 10 && out.is.std >= 0, JSON.stringify(out.is));
+  assert.ok(Number.isFinite(out.fid) && out.fid > 0, `FID ${out.fid}`);
+  const cached = readdirSync(runDir).filter((f) => /^fid-stats-mnist-train-digits-[0-9a-f]{12}\.npz$/.test(f));
+  assert.is(cached.length, 1, readdirSync(runDir).join(' '));
+  // Given the run directory, eval takes its newest checkpoint, reads the cached statistics, and with
+  // the same seed scores the same images.
+  const again = evalCli('--checkpoint', runDir, '--n', '150', '--batch', '64', '--json');
+  assert.is(again.code, 0, again.stderr);
+  assert.match(again.stderr, /reference statistics: .*fid-stats-mnist-train-digits/);
+  const second = JSON.parse(again.stdout) as typeof out;
+  assert.ok(Math.abs(second.fid - out.fid) < 1e-6 * out.fid && Math.abs(second.is.mean - out.is.mean) < 1e-6, `${second.fid} vs ${out.fid}`);
+  const text = evalCli('--checkpoint', checkpoint, '--metrics', 'is', '--n', '20', '--seed', '9');
+  assert.is(text.code, 0, text.stderr);
+  assert.match(text.stdout, /IS  = \d+\.\d{4} ± \d+\.\d{4} \(5 splits\)/);
+  assert.not.match(text.stdout, /FID/);
+});
+
+test('bad flags and files exit 2 with a message naming the flag or file', () => {
+  const stats5 = join(dir, 'five.npz');
+  saveGaussianStats(stats5, randomStats(1, 5));
+  const cases: [string[], RegExp][] = [
+    [[], /--checkpoint: is required/],
+    [['--checkpoint', checkpoint, '--metrics', 'is,psnr'], /--metrics: unknown metric "psnr"/],
+    [['--checkpoint', checkpoint, '--features', 'vgg'], /--features: must be one of digits\|inception/],
+    [['--checkpoint', checkpoint, '--features', 'inception'], /--inception: is required with --features inception/],
+    [['--checkpoint', checkpoint, '--n', '100'], /--n: FID on 128-d digits features needs more than 128 images/],
+    [['--checkpoint', checkpoint, '--metrics', 'is', '--n', '3'], /--n: 3 images cannot be cut into the Inception Score's 5 splits/],
+    [['--checkpoint', checkpoint, '--stats', stats5], /five\.npz: holds 5-d statistics but the digits network gives 128-d/],
+    [['--checkpoint', join(dir, 'none.ckpt')], /none\.ckpt: cannot read checkpoint/],
+    [['--checkpoint', shippedDigitWeightsPath()], /digits-classifier\.bin: not a checkpoint of `autogan train`/],
+  ];
+  for (const [args, re] of cases) {
+    const r = evalCli(...args);
+    assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, re);
+  }
+  assert.ok(existsSync(checkpoint));
+});
+
+test.run();
