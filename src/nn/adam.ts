@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { adamStepArrays, adamStepKernels } from './adam-step.js';
 
 export interface AdamConfig {
   readonly lr: number;
@@ -27,17 +28,14 @@ export class Adam {
     const { lr, beta1, beta2, eps } = this.cfg;
     const stepSize = lr / (1 - beta1 ** this.t);
     const vCorrection = 1 - beta2 ** this.t;
-    tf.tidy(() => {
-      for (const [name, p] of params) {
-        const g = grads[p.name];
-        if (!g) continue; // not on this minibatch's path: PyTorch leaves its moments untouched too
-        const m = this.moment(this.m, name, p);
-        const v = this.moment(this.v, name, p);
-        m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
-        v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
-        p.assign(tf.sub(p, tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(tf.div(v, vCorrection)), eps))));
-      }
-    });
+    const constants = { beta1, beta2, eps, stepSize, vCorrection };
+    for (const [name, p] of params) {
+      const g = grads[p.name];
+      if (!g) continue; // not on this minibatch's path: PyTorch leaves its moments untouched too
+      const m = this.moment(this.m, name, p);
+      const v = this.moment(this.v, name, p);
+      if (!adamStepArrays(p, m, v, g, constants)) adamStepKernels(p, m, v, g, constants);
+    }
     Object.values(grads).forEach((g) => g.dispose());
     return result;
   }
