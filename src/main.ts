@@ -32,7 +32,8 @@ async function main(argv: string[]): Promise<number> {
       console.error(`error: ${e.message}`);
       return e.exitCode;
     }
-    console.error(`fatal: ${(e as Error)?.stack ?? String(e)}`);
+    // A runtime failure: the message names what failed; the stack is for bug reports (AUTOGAN_DEBUG=1).
+    console.error(`fatal: ${process.env.AUTOGAN_DEBUG ? ((e as Error)?.stack ?? String(e)) : ((e as Error)?.message ?? String(e))}`);
     return 1;
   }
 }

@@ -36,6 +36,7 @@ test('an unknown key, a wrong type or an out-of-range value is an error naming i
   bad({ data: { dataset: 'cifar10' } }, /data\.root: cifar10 needs the folder/);
   bad({ data: { dataset: 'mnist' }, eval: { features: 'digits' }, search: { beamKeep: 20 } }, /search\.beamKeep: 20 exceeds/);
   bad({ train: { lrG: Number.NaN } }, /train\.lrG: expected a finite number/);
+  bad({ data: { dataset: 'mnist' }, eval: { features: 'digits', samples: 100 } }, /eval\.samples: 100 images cannot give an FID on 128-d digits features/);
 });
 
 test('a config file that is not JSON names the file', () => {

@@ -119,6 +119,19 @@ test('a checkpoint round-trip restores weights, optimizer state, EMA and the noi
   disposeGan(b);
 });
 
+test('a trainer from construction to dispose leaves no tensor behind (moments, EMA, restore)', () => {
+  const before = tf.memory().numTensors;
+  const a = tinyGan(8);
+  const real = fakeReal(4, 8, 7);
+  for (let i = 0; i < 3; i++) a.trainIteration(real, [1, 0, 1, 1], BLOCKS_BY_STAGE[0]!);
+  const b = tinyGan(8, 9);
+  restoreGanState(b, ganStateMeta(a), ganStateArrays(a), 'memory');
+  real.dispose();
+  disposeGan(a);
+  disposeGan(b);
+  assert.is(tf.memory().numTensors, before);
+});
+
 test('the tensor count stays flat over 200 training iterations', () => {
   const tr = tinyGan(7);
   const real = fakeReal(4, 16, 6);

@@ -50,6 +50,12 @@ async function startTensors(init: ActorInit, tensors: boolean): Promise<{ name: 
   return startBackend(parseBackendName(init.backend), { log: (line) => send(message('actor.log', { level: 'info', line })) });
 }
 
+/** Live tensors of this thread's tfjs engine (already loaded by `startTensors`). */
+async function tensorCounter(): Promise<() => number> {
+  const tf = await import('@tensorflow/tfjs');
+  return () => tf.memory().numTensors;
+}
+
 /** A request handler seen from the host, which only routes: the shells hold the typed versions. */
 type AnyHandler = (args: unknown, ctx: RequestContext) => Promise<unknown>;
 
@@ -112,7 +118,8 @@ async function serve(init: ActorInit): Promise<void> {
   const { handlers, backend, dispose } = await handlersFor(init);
   const stops = new Set<number>();
   const requests$ = new Subject<AnyRequest>();
-  const beat = setInterval(() => send(message('actor.heartbeat', { time: Date.now() })), init.heartbeatMs);
+  const tensors = backend.tfName === 'none' ? () => -1 : await tensorCounter();
+  const beat = setInterval(() => send(message('actor.heartbeat', { time: Date.now(), tensors: tensors() })), init.heartbeatMs);
   const stop = () => {
     clearInterval(beat);
     requests$.complete();

@@ -1,24 +1,30 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { loadConfig, resolveConfig, type RunConfig } from '../config/run-config.js';
-import { fileError, flagError } from '../errors.js';
+import { flagError } from '../errors.js';
 import { TRAINING_SPLIT } from '../data/load.js';
 import { openFeatureNetwork } from '../metrics/open-feature-network.js';
-import { referenceStats } from '../metrics/reference-stats.js';
+import { referenceStats, referenceStatsCachePath, type ReferenceStatsRequest } from '../metrics/reference-stats.js';
 import { formatArch } from '../nn/arch.js';
-import { localPorts } from '../search/local-ports.js';
 import { runSearchJob, type SearchReport } from '../search/search-run.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { realActorConfig } from '../actors/logic/actor-config.js';
+import { startActorSystem } from '../supervisor/actor-system.js';
+import { parseEventLines } from '../supervisor/event-file.js';
+import { parseFaultSpec } from '../supervisor/faults.js';
+import { parseGpuList } from '../supervisor/placement.js';
+import { createRunDir, openRunDir } from '../supervisor/run-dir.js';
 import { ProgressBar } from '../util/progress-bar.js';
-import { choiceFlag, stringFlag, type Command } from './command.js';
+import { choiceFlag, stringFlag, type Command, type ParsedValues } from './command.js';
 import { BACKEND_HELP, BACKEND_OPTION, interruptSignal, seedFlag, startBackendFromFlags } from './runtime-flags.js';
 
-const help = `Usage: autogan search --config FILE [--out DIR] [--seed N] [--overlap on|off] [--reward is|fid] [--backend B]
-       autogan search --resume DIR
+const help = `Usage: autogan search --config FILE [--out DIR] [--seed N] [--overlap on|off] [--reward is|fid]
+                      [--gpus LIST] [--backend B] [--fault SPEC]...
+       autogan search --resume DIR [--gpus LIST] [--backend B] [--fault SPEC]...
 
 Runs AutoGAN's architecture search (multi-level, RL controller, shared GAN with dynamic reset) on the
 config's data set, then derives the result: the best architectures of the final policy are trained from
-scratch and scored with IS and FID.
+scratch and scored with IS and FID. The Controller, SharedTrainer, Evaluator and Resetter run as supervised
+actors: worker threads, or with --gpus one process per GPU for the trainer and the evaluators.
 
 Options:
   --config FILE      run configuration (configs/mnist-tiny.json is the default job, configs/smoke.json the smallest)
@@ -27,25 +33,16 @@ Options:
   --seed N           overrides the config's seed
   --overlap on|off   score snapshot v while the shared GAN trains v+1 (overrides search.overlap)
   --reward is|fid    child reward: Inception Score or 1/FID (overrides search.reward)
+  --gpus LIST        e.g. 0,1: SharedTrainer on the first GPU, Evaluators on the rest (one process each)
+  --fault SPEC       inject a fault, KIND:ACTOR@N (KIND crash|hang|nan|malformed; repeatable; for tests)
 ${BACKEND_HELP}
 
-Writes to the run directory: run.json (effective config), checkpoints/, derive/topK/ (each derived
-architecture's training: checkpoints, samples/*.png, report.json), and report.json.`;
-
-function readSavedConfig(dir: string): RunConfig {
-  const path = join(dir, 'run.json');
-  if (!existsSync(path)) throw fileError(path, 'missing: not a search run directory');
-  let raw: { config?: unknown };
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8')) as typeof raw;
-  } catch (e) {
-    throw fileError(path, `not valid JSON (${(e as Error).message})`);
-  }
-  return resolveConfig(raw.config, `${path} (config)`);
-}
+Writes to the run directory: config.json (the effective config), events.jsonl (follow it with
+\`autogan tail DIR --follow\`), checkpoints/, stats/, derive/topK/ (each derived architecture's training:
+checkpoints, samples/*.png, report.json), and report.json.`;
 
 function printResult(r: SearchReport): void {
-  console.log(`\nsearch ${r.interrupted ? 'interrupted' : 'finished'}: ${r.iterations.length} iterations, ${r.resets} resets, overlap ${r.overlap ? 'on' : 'off'}`);
+  console.log(`\nsearch ${r.interrupted ? 'interrupted' : 'finished'}: ${r.iterations.length} iterations, ${r.resets} resets, ${r.restarts} actor restarts, overlap ${r.overlap ? 'on' : 'off'}`);
   for (const d of r.derived) {
     console.log(`top ${d.rank}: ${d.arch}   proxy reward ${d.proxyReward.toFixed(3)}`);
     for (const w of d.words) console.log(`    ${w}`);
@@ -54,65 +51,84 @@ function printResult(r: SearchReport): void {
   if (r.best) console.log(`best: ${r.best.arch}  (IS ${r.best.is?.mean.toFixed(3)}, FID ${r.best.fid?.toFixed(3)})`);
 }
 
+/** The run's config: from --config and overrides, or the saved one of the run being resumed. */
+function configFromFlags(values: ParsedValues, resumeDir: string | undefined): RunConfig {
+  if (resumeDir) {
+    for (const f of ['config', 'out', 'seed', 'overlap', 'reward']) if (values[f] !== undefined) throw flagError(f, 'cannot be combined with --resume (the run keeps its saved settings)');
+    const { dir, config } = openRunDir(resumeDir);
+    return resolveConfig(config, `${dir.config}`);
+  }
+  const configPath = stringFlag(values, 'config');
+  if (!configPath) throw flagError('config', 'is required (or --resume DIR)');
+  const base = loadConfig(configPath);
+  const overlap = choiceFlag(values, 'overlap', ['on', 'off'] as const);
+  const reward = choiceFlag(values, 'reward', ['is', 'fid'] as const);
+  return {
+    ...base, seed: seedFlag(values) ?? base.seed,
+    search: { ...base.search, overlap: overlap === undefined ? base.search.overlap : overlap === 'on', reward: reward ?? base.search.reward },
+  };
+}
+
+/** Events of a type in the run's log, over its whole life (resumes included). */
+function countEvents(path: string, type: string): number {
+  return parseEventLines(readFileSync(path, 'utf8')).events.filter((e) => e.type === type).length;
+}
+
 export const searchCommand: Command = {
   name: 'search',
   summary: 'run the architecture search, then train and score the discovered architectures',
   help,
   options: {
     config: { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' }, seed: { type: 'string' },
-    overlap: { type: 'string' }, reward: { type: 'string' }, ...BACKEND_OPTION,
+    overlap: { type: 'string' }, reward: { type: 'string' }, gpus: { type: 'string' }, fault: { type: 'string', multiple: true },
+    ...BACKEND_OPTION,
   },
   async run(values) {
     const resumeDir = stringFlag(values, 'resume');
-    let config: RunConfig;
-    let runDir: string;
-    if (resumeDir) {
-      for (const f of ['config', 'out', 'seed', 'overlap', 'reward']) if (values[f] !== undefined) throw flagError(f, 'cannot be combined with --resume (the run keeps its saved settings)');
-      config = readSavedConfig(resumeDir);
-      runDir = resumeDir;
-    } else {
-      const configPath = stringFlag(values, 'config');
-      if (!configPath) throw flagError('config', 'is required (or --resume DIR)');
-      const base = loadConfig(configPath);
-      const overlap = choiceFlag(values, 'overlap', ['on', 'off'] as const);
-      const reward = choiceFlag(values, 'reward', ['is', 'fid'] as const);
-      const seed = seedFlag(values);
-      config = {
-        ...base, seed: seed ?? base.seed,
-        search: { ...base.search, overlap: overlap === undefined ? base.search.overlap : overlap === 'on', reward: reward ?? base.search.reward },
-      };
-      runDir = stringFlag(values, 'out') ?? join('runs', `search-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-      if (existsSync(join(runDir, 'run.json'))) throw fileError(runDir, 'already holds a run; pass --resume to continue it or choose another --out');
-    }
-    const backend = await startBackendFromFlags(values);
+    const config = configFromFlags(values, resumeDir);
+    const gpusText = stringFlag(values, 'gpus');
+    const gpus = gpusText === undefined ? null : parseGpuList(gpusText);
+    const faults = ((values.fault as string[] | undefined) ?? []).map(parseFaultSpec);
+    // The saved config comes first, so that a run killed at any later moment can be resumed.
+    const runDir = resumeDir
+      ? openRunDir(resumeDir).dir
+      : createRunDir(stringFlag(values, 'out') ?? join('runs', `search-${new Date().toISOString().replace(/[:.]/g, '-')}`), config);
+    const backend = await startBackendFromFlags(values, gpus !== null);
     const log = (line: string) => process.stderr.write(`${line}\n`);
-    mkdirSync(runDir, { recursive: true });
-    if (!resumeDir) writeFileAtomic(join(runDir, 'run.json'), [Buffer.from(JSON.stringify({ config }, null, 2))]);
     const network = await openFeatureNetwork(config.eval.features, config.eval.inceptionGraph);
-    const reference = await referenceStats({
+    const statsRequest: ReferenceStatsRequest = {
       dataset: config.data.dataset, split: TRAINING_SPLIT[config.data.dataset], root: config.data.root, network,
-      statsFile: null, cacheDir: join(runDir, 'stats'), log,
-    });
-    const ports = await localPorts(config, network.net, reference);
+      statsFile: null, cacheDir: join(runDir.root, 'stats'), log,
+    };
+    const reference = await referenceStats(statsRequest);
     const { signal, release } = interruptSignal(log);
+    const system = await startActorSystem({
+      runDir, actorConfig: realActorConfig(config, config.search.reward === 'fid' ? referenceStatsCachePath(statsRequest) : null),
+      seed: config.seed, gpus, backend: backend.requested, faults, interrupts: null,
+    });
     const bar = new ProgressBar(process.stderr, 'search', config.search.iterations.reduce((a, b) => a + b, 0), 'iter');
     try {
-      const report = await runSearchJob({
-        config, runDir, resume: resumeDir !== undefined, ports, backend: backend.name, placement: { kind: 'in-process' },
-        net: network.net, reference, log, progress: process.stderr, signal,
+      const job = runSearchJob({
+        config, runDir: runDir.root, resume: resumeDir !== undefined, ports: system.ports, backend: backend.name,
+        placement: system.placements, net: network.net, reference, log, progress: process.stderr, signal,
+        restarts: () => countEvents(runDir.events, 'actor.restarting'),
+        resetSharedGan: (i: number) => system.resetSharedTrainer(i),
         emit: (e) => {
-          if (e.type === 'search.rewards') bar.update(e.iteration + 1, `stage ${e.stage}  reward ${Math.max(...e.rewards).toFixed(3)} best ${formatArch(e.archs[e.rewards.indexOf(Math.max(...e.rewards))]!)}`);
+          system.events.emit('conductor', e.type, e);
+          if (e.type === 'search.rewards') bar.update(e.iteration + 1, `stage ${e.stage}  best reward ${Math.max(...e.rewards).toFixed(3)}: ${formatArch(e.archs[e.rewards.indexOf(Math.max(...e.rewards))]!)}`);
           else if (e.type === 'search.reset') log(`dynamic reset #${e.resets} at iteration ${e.iteration}`);
           else if (e.type === 'search.beam') log(`stage ${e.stage} beam: kept ${e.kept.map((a) => formatArch(a)).join(' | ')}`);
         },
       });
+      const report = await Promise.race([job, system.failure.then((e) => Promise.reject(e))]);
       printResult(report);
-      console.log(`report: ${join(runDir, 'report.json')}`);
-      if (report.interrupted && !signal.aborted) throw new Error('search ended without deriving an architecture');
-      return signal.aborted ? 130 : 0;
+      console.log(`report: ${join(runDir.root, 'report.json')}; events: ${runDir.events}`);
+      if (signal.aborted) return 130;
+      if (report.interrupted) throw new Error('search ended without deriving an architecture');
+      return 0;
     } finally {
       release();
-      ports.dispose();
+      await system.shutdown(signal.aborted ? 'interrupted' : 'done');
       network.net.dispose();
     }
   },

@@ -8,6 +8,8 @@ import { InputError, fileError } from '../errors.js';
 import { DATASET_NAMES, type DatasetName } from '../data/dataset.js';
 import type { GanTrainConfig } from '../train/gan-trainer.js';
 import { checkValue, mergeDeep, type FieldSpec } from './schema.js';
+import { DIGITS_FEATURE_DIM } from '../metrics/digits/digit-classifier.js';
+import { INCEPTION_GRAPH } from '../metrics/inception/inception-graph.js';
 
 export interface DataConfig {
   readonly dataset: DatasetName;
@@ -175,6 +177,9 @@ export const RUN_CONFIG_SCHEMA: FieldSpec = {
   },
 };
 
+/** Feature size of each feature network (FID's dimension). */
+const FEATURE_DIM: Record<EvalConfig['features'], number> = { digits: DIGITS_FEATURE_DIM, inception: INCEPTION_GRAPH.featureDim };
+
 /** Image side of each data set as this project trains on it. */
 export const DATASET_RESOLUTION: Record<DatasetName, number> = { mnist: 32, cifar10: 32, stl10: 48 };
 export const DATASET_CHANNELS: Record<DatasetName, number> = { mnist: 1, cifar10: 3, stl10: 3 };
@@ -190,6 +195,12 @@ export function resolveConfig(preset: unknown, source: string): RunConfig {
   if (cfg.data.dataset !== 'mnist' && cfg.data.root === null) throw new InputError(`${source}: data.root: ${cfg.data.dataset} needs the folder of its files`);
   if (cfg.search.beamKeep > cfg.search.beamCandidates) throw new InputError(`${source}: search.beamKeep: ${cfg.search.beamKeep} exceeds search.beamCandidates (${cfg.search.beamCandidates})`);
   if (cfg.search.derive.topK > cfg.search.derive.candidates) throw new InputError(`${source}: search.derive.topK: ${cfg.search.derive.topK} exceeds search.derive.candidates (${cfg.search.derive.candidates})`);
+  // FID needs a covariance of full rank: more images than feature dimensions.
+  const dim = FEATURE_DIM[cfg.eval.features];
+  if (cfg.eval.samples <= dim) throw new InputError(`${source}: eval.samples: ${cfg.eval.samples} images cannot give an FID on ${dim}-d ${cfg.eval.features} features (need more than ${dim})`);
+  if (cfg.search.reward === 'fid' && cfg.search.childSamples <= dim) {
+    throw new InputError(`${source}: search.childSamples: ${cfg.search.childSamples} images cannot give the FID reward on ${dim}-d ${cfg.eval.features} features (need more than ${dim})`);
+  }
   if (cfg.eval.features === 'digits' && cfg.data.dataset !== 'mnist') throw new InputError(`${source}: eval.features: the digit classifier only scores MNIST; use inception`);
   return cfg;
 }

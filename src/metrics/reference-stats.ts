@@ -24,18 +24,24 @@ export interface ReferenceStatsRequest {
   readonly progress?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
+/** Where `referenceStats` caches a computation (null without a cache folder): actors in other threads load it from there. */
+export function referenceStatsCachePath(req: ReferenceStatsRequest): string | null {
+  const { net, fingerprint } = req.network;
+  return req.cacheDir === null ? null : join(req.cacheDir, `fid-stats-${req.dataset}-${req.split}-${net.name}-${fingerprint}.npz`);
+}
+
 /**
  * The real data's feature statistics FID compares against: a given file, else a cached computation for
  * this data set, split and network weights, else computed now from the split (and cached).
  */
 export async function referenceStats(req: ReferenceStatsRequest): Promise<GaussianStats> {
-  const { net, fingerprint } = req.network;
+  const { net } = req.network;
   if (req.statsFile !== null) {
     const stats = loadGaussianStats(req.statsFile);
     if (stats.dim !== net.featureDim) throw fileError(req.statsFile, `holds ${stats.dim}-d statistics but the ${net.name} network gives ${net.featureDim}-d features`);
     return stats;
   }
-  const cached = req.cacheDir === null ? null : join(req.cacheDir, `fid-stats-${req.dataset}-${req.split}-${net.name}-${fingerprint}.npz`);
+  const cached = referenceStatsCachePath(req);
   if (cached !== null && existsSync(cached)) {
     req.log(`reference statistics: ${cached}`);
     return loadGaussianStats(cached);

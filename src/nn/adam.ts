@@ -43,7 +43,7 @@ export class Adam {
   private moment(map: Map<string, tf.Variable>, name: string, p: tf.Variable): tf.Variable {
     let s = map.get(name);
     if (!s) {
-      s = tf.variable(tf.zerosLike(p), false);
+      s = tf.tidy(() => tf.variable(tf.zerosLike(p), false));
       map.set(name, s);
     }
     return s;

@@ -47,7 +47,8 @@ export type AnyRequest = { [K in ActorKind]: RequestOf<ChannelOf<K>> }[ActorKind
 export type ParentMessage = InitMessage | ShutdownMessage | TrainerStopMessage | AnyRequest;
 
 const ready = obj({ placement });
-const heartbeat = obj({ time: num });
+/** `tensors`: the actor's live tfjs tensors (−1 when it runs without tfjs), for memory watching. */
+const heartbeat = obj({ time: num, tensors: int });
 const result = obj({ id: int, result: { parse: (v: unknown) => v } });
 const failure = obj({ id: nullable(int), error: wireError });
 const log = obj({ level: oneOf(['info', 'warn'] as const), line: str });

@@ -71,8 +71,13 @@ export interface ConductorHooks {
   readonly emit: (e: SearchEvent) => void;
   /** Called after every completed iteration and stage end with the state to save. */
   readonly checkpoint: (state: ConductorState) => Promise<void>;
-  /** Stops the search after the current iteration (SIGINT). */
+  /**
+   * Stops the search (SIGINT): shared training stops at once and its partial iteration is dropped, so the
+   * last checkpoint stays the resume point and a resumed run repeats that iteration exactly.
+   */
   readonly signal?: AbortSignal;
+  /** Re-creates the shared GAN after a collapse (the supervisor's job; default: the trainer port's reset). */
+  readonly resetSharedGan?: (resetIndex: number) => Promise<void>;
   readonly progress?: (done: number, total: number, text: string) => void;
 }
 
@@ -117,7 +122,7 @@ export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: Co
     if (u.reset) {
       // §3.4: the controller still learns from the collapsed model (this snapshot); then G and D start afresh.
       state.resets += 1;
-      await trainer.reset(state.resets);
+      await (hooks.resetSharedGan ?? ((i) => trainer.reset(i)))(state.resets);
       await resetter.clear();
       hooks.emit({ type: 'search.reset', iteration: u.iteration, stage: u.stage, resets: state.resets });
     }
@@ -151,6 +156,7 @@ export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: Co
     let collapsed = false;
     const pushes: Promise<void>[] = [];
     const summary = await trainer.train(stage, archs, (loss: TrainLoss) => {
+      if (hooks.signal?.aborted) return 'stop';
       if (!cfg.reset.enabled) return 'continue';
       pushes.push(resetter.push(loss).then((c) => void (collapsed ||= c)));
       return collapsed ? 'stop' : 'continue';
@@ -158,6 +164,7 @@ export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: Co
     await Promise.all(pushes);
     if (pending) await pending;
     pending = null;
+    if (hooks.signal?.aborted) break;
     state.phases.training += summary.seconds;
     hooks.emit({ type: 'search.trained', iteration, stage, dLoss: summary.meanDLoss, gLoss: summary.meanGLoss, minibatches: summary.iterations, stoppedEarly: summary.stoppedEarly, seconds: summary.seconds });
     state.unscored = { iteration, stage, dLoss: summary.meanDLoss, gLoss: summary.meanGLoss, reset: collapsed };

@@ -65,6 +65,8 @@ export interface SearchRunOptions {
   readonly signal?: AbortSignal;
   /** Restarts of actors so far, for the report (the supervisor counts them). */
   readonly restarts?: () => number;
+  /** Re-creates the shared GAN after a collapse (the supervisor's restart-on-collapse). */
+  readonly resetSharedGan?: (resetIndex: number) => Promise<void>;
   readonly onProgress?: (done: number, total: number, text: string) => void;
 }
 
@@ -87,6 +89,7 @@ export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport
     checkpoint: async (s) => void (await saveSearchCheckpoint(ckptDir, config, s, ports)),
     signal: opts.signal,
     progress: opts.onProgress,
+    resetSharedGan: opts.resetSharedGan,
   });
   const interrupted = state.finalCandidates === null;
   const derived: DerivedResult[] = [];
@@ -149,7 +152,7 @@ async function deriveOne(opts: SearchRunOptions, arch: number[], dir: string): P
   const trainConfig: RunConfig = { ...config, train: { ...config.train, steps: config.search.derive.steps } };
   opts.log(`deriving ${formatArch(arch)}: training from scratch for ${trainConfig.train.steps} G steps in ${dir}`);
   return runTraining({
-    config: trainConfig, arch, outDir: dir, resume: existsSync(join(dir, 'run.json')), backend: opts.backend, log: opts.log,
+    config: trainConfig, arch, outDir: dir, resume: existsSync(join(dir, 'config.json')), backend: opts.backend, log: opts.log,
     progress: opts.progress, signal: opts.signal,
     scoring: { net: opts.net, reference: opts.reference, n: config.eval.samples, splits: config.eval.splits },
   });

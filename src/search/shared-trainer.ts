@@ -66,7 +66,9 @@ export class SharedTrainer implements SharedTrainerPort {
     let done = 0;
     let stoppedEarly = false;
     for (const arch of archs) {
-      const { value: batch } = await this.stream.next(); // also yields to the event loop between iterations
+      // A macrotask turn per iteration: in an actor, stop messages and heartbeats are handled between iterations.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const { value: batch } = await this.stream.next();
       const real = tf.tidy(() => downsampleTo(tf.tensor4d(batch!.images, batch!.shape), side));
       const losses = this.trainer.trainIteration(real, arch, BLOCKS_BY_STAGE[stage]!);
       real.dispose();

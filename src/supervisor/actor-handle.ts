@@ -21,6 +21,9 @@ import type { FaultPlan } from './faults.js';
 import type { ActorPlacement } from './placement.js';
 import { decideRestart, type RestartPolicy } from './restart-policy.js';
 
+/** How often an actor's tensor count goes into the event log. */
+const MEMORY_EVENT_MS = 60_000;
+
 export type ActorStatus =
   | { readonly status: 'starting'; readonly incarnation: number }
   | { readonly status: 'active'; readonly incarnation: number; readonly placement: Placement }
@@ -86,6 +89,7 @@ export class ActorHandle<K extends ActorKind> {
   private wasReady = false;
   private hung = false;
   private lastSeen = 0;
+  private lastMemoryEvent = Number.NEGATIVE_INFINITY;
   private spawnedAt = 0;
   private cancelWatch: (() => void) | null = null;
   private firstReady: { resolve(): void; reject(e: Error): void } | null = null;
@@ -213,8 +217,12 @@ export class ActorHandle<K extends ActorKind> {
     switch (msg.type) {
       case 'actor.ready':
         return this.onReady(msg.placement);
-      case 'actor.heartbeat':
-        return;
+      case 'actor.heartbeat': {
+        const now = this.deps.clock.now();
+        if (msg.tensors < 0 || now - this.lastMemoryEvent < MEMORY_EVENT_MS) return;
+        this.lastMemoryEvent = now;
+        return emitEvent(this.deps.events, this.id, 'actor.memory', { incarnation: this.incarnation, tensors: msg.tensors });
+      }
       case 'actor.log':
         return emitEvent(this.deps.events, this.id, 'actor.log', { line: msg.line });
       case 'actor.result':

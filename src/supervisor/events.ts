@@ -29,6 +29,8 @@ export interface RuntimeEvents {
   };
   'actor.exited': { incarnation: number; code: number | null; cause: string };
   'actor.hung': { incarnation: number; silentMs: number };
+  /** At most once a minute per actor, from its heartbeats: what a soak watches for growth. */
+  'actor.memory': { incarnation: number; tensors: number };
   'actor.restarting': { attempt: number; delayMs: number; cause: string };
   'actor.restored': { incarnation: number; from: 'held state' | 'fresh start' };
   'actor.retry': { request: string; id: number };

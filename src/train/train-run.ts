@@ -93,7 +93,7 @@ interface SavedRun {
 }
 
 function readSavedRun(outDir: string): SavedRun {
-  const path = join(outDir, 'run.json');
+  const path = join(outDir, 'config.json');
   let raw: { config?: unknown; arch?: unknown };
   try {
     raw = JSON.parse(readFileSync(path, 'utf8')) as typeof raw;
@@ -119,8 +119,8 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
     for (const why of loaded?.skipped ?? []) log(`skipped damaged checkpoint: ${why}`);
     log(loaded ? `resuming from ${loaded.path} (step ${loaded.meta.step})` : `no checkpoint in ${ckptDir}: starting the saved run from its beginning`);
   } else {
-    if (existsSync(join(outDir, 'run.json'))) throw fileError(outDir, 'already holds a run; pass --resume to continue it or choose another --out');
-    writeFileAtomic(join(outDir, 'run.json'), [Buffer.from(JSON.stringify({ config, arch }, null, 2))]);
+    if (existsSync(join(outDir, 'config.json'))) throw fileError(outDir, 'already holds a run; pass --resume to continue it or choose another --out');
+    writeFileAtomic(join(outDir, 'config.json'), [Buffer.from(JSON.stringify({ config, arch }, null, 2))]);
   }
 
   const { seed, data, model, train } = config;

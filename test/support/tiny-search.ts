@@ -14,7 +14,7 @@ export function tinySearchConfig(over: Record<string, unknown> = {}): RunConfig 
     data: { dataset: 'mnist' },
     model: { latent: 8, gf: 4, df: 4 },
     train: { dBatch: 8, gBatch: 8, nCritic: 2, sampleEvery: 100, checkpointEvery: 100 },
-    eval: { samples: 40, features: 'digits', splits: 2 },
+    eval: { samples: 130, features: 'digits', splits: 2 },
     search: {
       gf: 4, df: 4, iterations: [1, 1, 1], minibatches: 3, controllerSteps: 2, childSamples: 20,
       beamCandidates: 3, beamKeep: 2, reset: { enabled: true, window: 50, threshold: 1e-3 },
@@ -31,7 +31,11 @@ export function tempRunDir(tag: string): string {
 }
 
 /** Runs a whole search in this thread, collecting its events. */
-export async function runTinySearch(config: RunConfig, runDir: string, opts: { resume?: boolean; signal?: AbortSignal } = {}): Promise<{ report: SearchReport; events: SearchEvent[] }> {
+export async function runTinySearch(
+  config: RunConfig,
+  runDir: string,
+  opts: { resume?: boolean; signal?: AbortSignal; onEvent?: (e: SearchEvent) => void } = {},
+): Promise<{ report: SearchReport; events: SearchEvent[] }> {
   const network = await openFeatureNetwork('digits', null);
   const ports = await localPorts(config, network.net, null);
   const events: SearchEvent[] = [];
@@ -41,7 +45,9 @@ export async function runTinySearch(config: RunConfig, runDir: string, opts: { r
       config, runDir, resume: opts.resume ?? false, ports, backend: 'test', placement: { kind: 'in-process' },
       net: network.net, reference: null, log: () => {}, progress: quiet, signal: opts.signal,
       emit: (e) => {
-        if (e.type !== 'search.derived') events.push(e);
+        if (e.type === 'search.derived') return;
+        events.push(e);
+        opts.onEvent?.(e);
       },
     });
     return { report, events };

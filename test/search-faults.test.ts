@@ -1,0 +1,56 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseEventLines } from '../src/supervisor/event-file.js';
+import { cli } from './support/kill.js';
+
+const root = mkdtempSync(join(tmpdir(), 'agts-faults-'));
+const config = join(root, 'search.json');
+writeFileSync(config, JSON.stringify({
+  seed: 8, data: { dataset: 'mnist' }, model: { latent: 8, gf: 4, df: 4 },
+  train: { dBatch: 8, gBatch: 8, nCritic: 2, sampleEvery: 100, checkpointEvery: 1 },
+  eval: { samples: 130, features: 'digits', splits: 2 },
+  search: {
+    gf: 4, df: 4, iterations: [1, 1, 1], minibatches: 3, controllerSteps: 2, childSamples: 20, beamCandidates: 3, beamKeep: 2,
+    reset: { enabled: true, window: 50, threshold: 1e-3 }, derive: { candidates: 3, topK: 1, steps: 2 },
+  },
+}));
+
+const events = (dir: string) => parseEventLines(readFileSync(join(dir, 'events.jsonl'), 'utf8')).events;
+const report = (dir: string) => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+
+test('NaN losses injected into the trainer force a dynamic reset, and the search completes', () => {
+  const dir = join(root, 'nan');
+  const r = cli('search', '--config', config, '--out', dir, '--fault', 'nan:trainer@1');
+  assert.is(r.status, 0, r.stderr);
+  const log = events(dir);
+  assert.ok(log.some((e) => e.type === 'fault.injected'));
+  assert.ok(log.some((e) => e.type === 'search.reset') && log.some((e) => e.type === 'trainer.reset'));
+  assert.ok(report(dir).resets >= 1);
+  assert.is(report(dir).derived.length, 1);
+});
+
+test('a crashed trainer is restarted, the search completes, and the log has every sequence number', () => {
+  const dir = join(root, 'crash');
+  const r = cli('search', '--config', config, '--out', dir, '--fault', 'crash:trainer@3');
+  assert.is(r.status, 0, r.stderr);
+  const log = events(dir);
+  assert.ok(log.some((e) => e.type === 'actor.exited' && e.source === 'trainer'));
+  assert.ok(log.some((e) => e.type === 'actor.restarting' && e.source === 'trainer'));
+  assert.equal(log.map((e) => e.seq), log.map((_, i) => i + 1));
+  assert.ok(report(dir).restarts >= 1);
+  assert.is(report(dir).derived.length, 1);
+});
+
+test('bad --fault and --gpus values are exit-2 errors naming them', () => {
+  const bad = cli('search', '--config', config, '--out', join(root, 'bad'), '--fault', 'explode:trainer@1');
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, /explode/);
+  const gpus = cli('search', '--config', config, '--out', join(root, 'bad2'), '--gpus', 'zero');
+  assert.is(gpus.status, 2);
+  assert.match(gpus.stderr, /--gpus/);
+});
+
+test.run();

@@ -1,0 +1,34 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const cli = (...args: string[]) => spawnSync(process.execPath, ['dist/main.js', ...args], { encoding: 'utf8' });
+
+/**
+ * Starts `autogan ARGS`, waits until `runDir/config.json` exists (the run can be resumed from then on), then a
+ * further `delayMs`, and SIGKILLs it. Resolves to whether it was killed before finishing.
+ */
+export function killAfter(args: string[], runDir: string, delayMs: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['dist/main.js', ...args], { stdio: 'ignore' });
+    let timer: NodeJS.Timeout | undefined;
+    const poll = setInterval(() => {
+      if (!existsSync(join(runDir, 'config.json'))) return;
+      clearInterval(poll);
+      timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+    }, 20);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearInterval(poll);
+      if (timer) clearTimeout(timer);
+      resolve(signal === 'SIGKILL' || code !== 0);
+    });
+  });
+}
+
+/** A kill delay drawn at random per run (printed, so a failing draw can be replayed). */
+export function randomDelay(maxMs: number, label: string): number {
+  const ms = Math.floor(Math.random() * maxMs);
+  console.log(`  ${label}: kill ${ms} ms after the run directory appears`);
+  return ms;
+}
