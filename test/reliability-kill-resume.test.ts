@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCheckpoint } from '../src/train/checkpoint-file.js';
 import { listCheckpoints } from '../src/train/checkpoint-dir.js';
-import { cli, killAfter, randomDelay } from './support/kill.js';
+import { cli, killAfter, randomDelay, writeTinySearchConfig } from './support/kill.js';
 
 const ARCH = '1 0 1 1  1 0 0 1 1  1 0 1 0 3';
 const root = mkdtempSync(join(tmpdir(), 'agts-kill-'));
@@ -15,16 +15,7 @@ writeFileSync(trainConfig, JSON.stringify({
   train: { steps: 12, dBatch: 8, gBatch: 8, nCritic: 2, sampleEvery: 4, checkpointEvery: 2 },
   eval: { samples: 130, features: 'digits' },
 }));
-const searchConfig = join(root, 'search.json');
-writeFileSync(searchConfig, JSON.stringify({
-  seed: 6, data: { dataset: 'mnist' }, model: { latent: 8, gf: 4, df: 4 },
-  train: { dBatch: 8, gBatch: 8, nCritic: 2, sampleEvery: 100, checkpointEvery: 1 },
-  eval: { samples: 130, features: 'digits', splits: 2 },
-  search: {
-    gf: 4, df: 4, iterations: [1, 1, 1], minibatches: 3, controllerSteps: 2, childSamples: 20, beamCandidates: 3, beamKeep: 2,
-    reset: { enabled: true, window: 50, threshold: 1e-3 }, derive: { candidates: 3, topK: 1, steps: 2 },
-  },
-}));
+const searchConfig = writeTinySearchConfig(join(root, 'search.json'), 6);
 
 function finalArrays(dir: string): Map<string, Float32Array> {
   const last = listCheckpoints(join(dir, 'checkpoints')).pop()!;

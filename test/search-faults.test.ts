@@ -1,22 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEventLines } from '../src/supervisor/event-file.js';
-import { cli } from './support/kill.js';
+import { cli, writeTinySearchConfig } from './support/kill.js';
 
 const root = mkdtempSync(join(tmpdir(), 'agts-faults-'));
-const config = join(root, 'search.json');
-writeFileSync(config, JSON.stringify({
-  seed: 8, data: { dataset: 'mnist' }, model: { latent: 8, gf: 4, df: 4 },
-  train: { dBatch: 8, gBatch: 8, nCritic: 2, sampleEvery: 100, checkpointEvery: 1 },
-  eval: { samples: 130, features: 'digits', splits: 2 },
-  search: {
-    gf: 4, df: 4, iterations: [1, 1, 1], minibatches: 3, controllerSteps: 2, childSamples: 20, beamCandidates: 3, beamKeep: 2,
-    reset: { enabled: true, window: 50, threshold: 1e-3 }, derive: { candidates: 3, topK: 1, steps: 2 },
-  },
-}));
+const config = writeTinySearchConfig(join(root, 'search.json'), 8);
 
 const events = (dir: string) => parseEventLines(readFileSync(join(dir, 'events.jsonl'), 'utf8')).events;
 const report = (dir: string) => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));

@@ -67,11 +67,14 @@ export interface SearchConfig {
   readonly beamCandidates: number;
   readonly beamKeep: number;
   readonly controller: {
+    /** LSTM hidden and input size (100). */
     readonly hidden: number;
     readonly lr: number;
     readonly beta1: number;
     readonly beta2: number;
+    /** Weight of the entropy bonus in the reward (1e-3). */
     readonly entropyCoeff: number;
+    /** Decay of the moving-average baseline (0.9). */
     readonly baselineDecay: number;
   };
   /** Dynamic reset: window length, variance threshold; off to run the paper's "without reset" ablation. */

@@ -12,20 +12,10 @@ import type { LstmState } from '../nn/lstm.js';
 import { Policy } from './policy.js';
 import type { ActorState, BeamPrefix, ControllerPort, ControllerUpdateStats, SampledArch, TensorBundle } from './ports.js';
 import { bundleFromEntries, restoreEntries } from './tensor-bundle.js';
+import type { SearchConfig } from '../config/run-config.js';
 
-export interface ControllerConfig {
-  /** LSTM hidden and input size (100). */
-  readonly hidden: number;
-  readonly lr: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  /** Weight of the entropy bonus in the reward (1e-3). */
-  readonly entropyCoeff: number;
-  /** Decay of the moving-average baseline (0.9). */
-  readonly baselineDecay: number;
-  /** 'single': one stage decides all 14 tokens (the paper's SLAS ablation). */
-  readonly levels: 'multi' | 'single';
-}
+/** The config's controller slice, plus whether one stage decides all 14 tokens (SLAS). */
+export type ControllerConfig = SearchConfig['controller'] & { readonly levels: SearchConfig['levels'] };
 
 interface ControllerMeta {
   stage: number;

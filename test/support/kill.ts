@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const cli = (...args: string[]) => spawnSync(process.execPath, ['dist/main.js', ...args], { encoding: 'utf8' });
@@ -31,4 +31,18 @@ export function randomDelay(maxMs: number, label: string): number {
   const ms = Math.floor(Math.random() * maxMs);
   console.log(`  ${label}: kill ${ms} ms after the run directory appears`);
   return ms;
+}
+
+/** Writes the smallest whole search (three stages, a beam, one derived architecture) as a config file. */
+export function writeTinySearchConfig(path: string, seed: number): string {
+  writeFileSync(path, JSON.stringify({
+    seed, data: { dataset: 'mnist' }, model: { latent: 8, gf: 4, df: 4 },
+    train: { dBatch: 8, gBatch: 8, nCritic: 2, sampleEvery: 100, checkpointEvery: 1 },
+    eval: { samples: 130, features: 'digits', splits: 2 },
+    search: {
+      gf: 4, df: 4, iterations: [1, 1, 1], minibatches: 3, controllerSteps: 2, childSamples: 20, beamCandidates: 3, beamKeep: 2,
+      reset: { enabled: true, window: 50, threshold: 1e-3 }, derive: { candidates: 3, topK: 1, steps: 2 },
+    },
+  }));
+  return path;
 }
