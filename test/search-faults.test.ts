@@ -3,7 +3,9 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { parseEventLines } from '../src/supervisor/event-file.js';
+import { listCheckpoints } from '../src/train/checkpoint-dir.js';
 import { cli, writeTinySearchConfig } from './support/kill.js';
 
 const root = mkdtempSync(join(tmpdir(), 'agts-faults-'));
@@ -32,6 +34,28 @@ test('a crashed trainer is restarted, the search completes, and the log has ever
   assert.ok(log.some((e) => e.type === 'actor.restarting' && e.source === 'trainer'));
   assert.equal(log.map((e) => e.seq), log.map((_, i) => i + 1));
   assert.ok(report(dir).restarts >= 1);
+  assert.is(report(dir).derived.length, 1);
+});
+
+test('SIGINT stops the search with exit 130, the log closed and the checkpoints kept; --resume finishes it', async () => {
+  const dir = join(root, 'sigint');
+  const child = spawn(process.execPath, ['dist/main.js', 'search', '--config', config, '--out', dir], { stdio: 'ignore' });
+  const code = await new Promise<number | null>((resolve) => {
+    const poll = setInterval(() => {
+      if (listCheckpoints(join(dir, 'checkpoints')).length === 0) return;
+      clearInterval(poll);
+      child.kill('SIGINT');
+    }, 50);
+    child.on('exit', (c) => {
+      clearInterval(poll);
+      resolve(c);
+    });
+  });
+  assert.is(code, 130);
+  assert.ok(listCheckpoints(join(dir, 'checkpoints')).length > 0);
+  assert.ok(events(dir).some((e) => e.type === 'run.stopped'));
+  const resumed = cli('search', '--resume', dir);
+  assert.is(resumed.status, 0, resumed.stderr);
   assert.is(report(dir).derived.length, 1);
 });
 
