@@ -9,6 +9,7 @@ import { benchDigits } from './digits.js';
 import { benchFeatureNets } from './feature-nets.js';
 import { benchFid } from './fid.js';
 import { benchGanStep } from './gan-step.js';
+import { benchSearchIteration } from './search-iteration.js';
 import { loadBlasAddon } from '../src/backend/blas/addon.js';
 import type { BackendName } from '../src/backend/select.js';
 
@@ -23,6 +24,7 @@ const sections: Record<string, () => Promise<void>> = {
   'gan-step': () => benchGanStep(CPU_BACKENDS),
   digits: () => benchDigits(CPU_BACKENDS),
   'actor-transport': benchActorTransport,
+  'search-iteration': benchSearchIteration,
 };
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
