@@ -23,8 +23,7 @@ export type SearchEvent =
   | { type: 'search.trained'; iteration: number; stage: number; dLoss: number; gLoss: number; minibatches: number; stoppedEarly: boolean; seconds: number }
   | { type: 'search.rewards'; iteration: number; stage: number; archs: number[][]; rewards: number[]; baseline: number; entropy: number; seconds: number }
   | { type: 'search.reset'; iteration: number; stage: number; resets: number }
-  | { type: 'search.beam'; stage: number; candidates: number[][]; scores: number[]; kept: number[][] }
-  | { type: 'search.checkpoint'; iteration: number; path: string };
+  | { type: 'search.beam'; stage: number; candidates: number[][]; scores: number[]; kept: number[][] };
 
 /** One search iteration's record in the report. */
 export interface IterationRecord {
@@ -78,7 +77,6 @@ export interface ConductorHooks {
   readonly signal?: AbortSignal;
   /** Re-creates the shared GAN after a collapse (the supervisor's job; default: the trainer port's reset). */
   readonly resetSharedGan?: (resetIndex: number) => Promise<void>;
-  readonly progress?: (done: number, total: number, text: string) => void;
 }
 
 /** Stage of each global iteration: MLAS runs the three stages in turn; SLAS runs everything at the last stage. */
@@ -150,7 +148,6 @@ export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: Co
   while (state.iteration < total && !hooks.signal?.aborted) {
     const iteration = state.iteration;
     const stage = schedule[iteration]!;
-    hooks.progress?.(iteration, total, `stage ${stage}`);
     // §3.2: one architecture per minibatch, θ fixed (with overlap, θ lags the scoring that runs beside).
     const archs = (await controller.sample(cfg.minibatches)).map((s) => s.arch);
     let collapsed = false;
@@ -197,7 +194,6 @@ export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: Co
     state.finalCandidates = cands.map((c, i) => ({ arch: c.arch, reward: rewards[i]! }));
     await hooks.checkpoint(state);
   }
-  hooks.progress?.(state.iteration, total, 'search done');
   return state;
 }
 
@@ -226,7 +222,6 @@ async function runIndependentSearch(ports: SearchPorts, cfg: SearchConfig, state
   if (state.iteration === 0) await controller.beginStage(stage, []);
   while (state.iteration < total && !hooks.signal?.aborted) {
     const iteration = state.iteration;
-    hooks.progress?.(iteration, total, 'independent');
     const [child] = await controller.sample(1);
     const arch = child!.arch;
     await trainer.reset(iteration + 1); // a fresh GAN for each architecture: no weight sharing

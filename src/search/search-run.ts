@@ -67,7 +67,6 @@ export interface SearchRunOptions {
   readonly restarts?: () => number;
   /** Re-creates the shared GAN after a collapse (the supervisor's restart-on-collapse). */
   readonly resetSharedGan?: (resetIndex: number) => Promise<void>;
-  readonly onProgress?: (done: number, total: number, text: string) => void;
 }
 
 export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport> {
@@ -88,7 +87,6 @@ export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport
     emit: opts.emit,
     checkpoint: async (s) => void (await saveSearchCheckpoint(ckptDir, config, s, ports)),
     signal: opts.signal,
-    progress: opts.onProgress,
     resetSharedGan: opts.resetSharedGan,
   });
   const interrupted = state.finalCandidates === null;
