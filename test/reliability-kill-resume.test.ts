@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCheckpoint } from '../src/train/checkpoint-file.js';
 import { listCheckpoints } from '../src/train/checkpoint-dir.js';
+import { loadBlasAddon } from '../src/backend/blas/addon.js';
 import { cli, killAfter, randomDelay, writeTinySearchConfig } from './support/kill.js';
 
 const ARCH = '1 0 1 1  1 0 0 1 1  1 0 1 0 3';
@@ -54,6 +55,24 @@ test('search: SIGKILL at a random point, then --resume, samples the same archite
     iterations: rep.iterations, beams: rep.beams, candidates: rep.candidates, derived: rep.derived.map((d) => [d.arch, d.is, d.fid]),
   });
   assert.equal(strip(got), strip(expected));
+});
+
+test('search in per-GPU-style child processes (--gpus 0,1 --backend blas): SIGKILL, then --resume, ends as an uninterrupted run', async () => {
+  const flags = ['--gpus', '0,1', '--backend', loadBlasAddon().ok ? 'blas' : 'wasm'];
+  const whole = join(root, 'gpus-whole');
+  const r = cli('search', '--config', searchConfig, '--out', whole, ...flags);
+  assert.is(r.status, 0, r.stderr);
+  const placed = readFileSync(join(whole, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"actor.placed"')).map((l) => JSON.parse(l).payload);
+  assert.ok(placed.some((p: { kind: string; transport: string; cudaVisibleDevices: string }) => p.kind === 'trainer' && p.transport === 'process' && p.cudaVisibleDevices === '0'));
+  assert.ok(placed.some((p: { kind: string; transport: string; cudaVisibleDevices: string }) => p.kind === 'evaluator' && p.transport === 'process' && p.cudaVisibleDevices === '1'));
+  const dir = join(root, 'gpus-cut');
+  await killAfter(['search', '--config', searchConfig, '--out', dir, ...flags], dir, randomDelay(15000, 'per-GPU search kill'));
+  const resumed = cli('search', '--resume', dir, ...flags);
+  assert.is(resumed.status, 0, resumed.stderr);
+  const a = JSON.parse(readFileSync(join(whole, 'report.json'), 'utf8'));
+  const b = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+  assert.equal(b.iterations.map((i: { bestArch: number[] }) => i.bestArch), a.iterations.map((i: { bestArch: number[] }) => i.bestArch));
+  assert.equal(b.candidates, a.candidates);
 });
 
 test('a damaged newest checkpoint is named, and --resume falls back to the one before', () => {
