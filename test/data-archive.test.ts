@@ -5,20 +5,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { extractTarGz } from '../src/data/archive.js';
-import { InputError } from '../src/errors.js';
 import { tempDir } from './support/datafiles.js';
 import { tarBytes, tarGz } from './support/tar.js';
+import { rejects } from './support/rejects.js';
 
-async function rejects(p: Promise<unknown>, pattern: RegExp): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    assert.instance(e, InputError);
-    assert.match((e as Error).message, pattern);
-    return;
-  }
-  assert.unreachable('expected an InputError');
-}
 
 /** Every path under dir, relative, sorted. */
 function listAll(dir: string, prefix = ''): string[] {

@@ -4,19 +4,9 @@ import { rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCifar10 } from '../src/data/cifar10.js';
 import { gatherBatch, labelHistogram } from '../src/data/dataset.js';
-import { InputError } from '../src/errors.js';
 import { cifarRecords, tempDir, writeCifarDir } from './support/datafiles.js';
+import { rejects } from './support/rejects.js';
 
-async function rejects(p: Promise<unknown>, pattern: RegExp): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    assert.instance(e, InputError);
-    assert.match((e as Error).message, pattern);
-    return;
-  }
-  assert.unreachable('expected an InputError');
-}
 
 test('reads the train and test splits of the official layout into [N, 32, 32, 3]', async () => {
   const root = tempDir('cifar');

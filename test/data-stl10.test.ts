@@ -4,19 +4,9 @@ import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labelHistogram } from '../src/data/dataset.js';
 import { downsampleStlImage, loadStl10 } from '../src/data/stl10.js';
-import { InputError } from '../src/errors.js';
 import { stlImages, tempDir, writeStlDir } from './support/datafiles.js';
+import { rejects } from './support/rejects.js';
 
-async function rejects(p: Promise<unknown>, pattern: RegExp): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    assert.instance(e, InputError);
-    assert.match((e as Error).message, pattern);
-    return;
-  }
-  assert.unreachable('expected an InputError');
-}
 
 test('column-major source: pixel (row r, col c) lands at row r/2, col c/2 of the 48x48 image', () => {
   // channel 0 holds 2·row, channel 1 holds 2·col: a transposed read would swap them.
