@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { adamStepArrays, adamStepKernels } from './adam-step.js';
+import { bundleFromEntries, presentEntries, type TensorBundle } from './tensor-bundle.js';
 
 export interface AdamConfig {
   readonly lr: number;
@@ -52,6 +53,19 @@ export class Adam {
   /** State for checkpoints: the step count and both moments by parameter name. */
   state(): { t: number; m: Map<string, tf.Variable>; v: Map<string, tf.Variable> } {
     return { t: this.t, m: this.m, v: this.v };
+  }
+
+  /** Both moments as a bundle, under `prefix.m/name` and `prefix.v/name`. */
+  toBundle(prefix: string): TensorBundle {
+    return { ...bundleFromEntries(`${prefix}.m`, [...this.m.entries()]), ...bundleFromEntries(`${prefix}.v`, [...this.v.entries()]) };
+  }
+
+  /** Restores `t` steps and the moments `toBundle` saved for these parameters (a path never trained has none). */
+  restoreFromBundle(t: number, bundle: TensorBundle, prefix: string, params: readonly [string, tf.Variable][], source = 'state'): void {
+    const m = presentEntries(bundle, `${prefix}.m`, params, source);
+    const v = presentEntries(bundle, `${prefix}.v`, params, source);
+    this.restore(t, m, v);
+    for (const x of [...m.values(), ...v.values()]) x.dispose();
   }
 
   /** Restores state saved by `state()`; the arrays are copied into new variables. */

@@ -11,7 +11,7 @@ import { Rng, type RngState } from '../util/rng.js';
 import type { LstmState } from '../nn/lstm.js';
 import { Policy } from './policy.js';
 import type { ActorState, BeamPrefix, ControllerPort, ControllerUpdateStats, SampledArch, TensorBundle } from './ports.js';
-import { bundleFromEntries, restoreEntries } from './tensor-bundle.js';
+import { bundleFromEntries, restoreEntries } from '../nn/tensor-bundle.js';
 import type { SearchConfig } from '../config/run-config.js';
 
 /** The config's controller slice, plus whether one stage decides all 14 tokens (SLAS). */
@@ -148,13 +148,8 @@ export class PolicyController implements ControllerPort {
   }
 
   async state(): Promise<ActorState> {
-    const { t, m, v } = this.adam.state();
-    const meta: ControllerMeta = { stage: this.stage, baseline: this.baseline, rng: this.rng.state(), prefixes: this.prefixes, adamSteps: t };
-    const arrays: TensorBundle = {
-      ...bundleFromEntries('policy', this.current().store.trainable()),
-      ...bundleFromEntries('adam.m', [...m.entries()]),
-      ...bundleFromEntries('adam.v', [...v.entries()]),
-    };
+    const meta: ControllerMeta = { stage: this.stage, baseline: this.baseline, rng: this.rng.state(), prefixes: this.prefixes, adamSteps: this.adam.state().t };
+    const arrays: TensorBundle = { ...bundleFromEntries('policy', this.current().store.trainable()), ...this.adam.toBundle('adam') };
     return { meta, arrays };
   }
 
@@ -164,18 +159,7 @@ export class PolicyController implements ControllerPort {
     this.baseline = meta.baseline;
     this.rng = Rng.fromState(meta.rng);
     restoreEntries(state.arrays, 'policy', this.current().store.trainable());
-    const moments = (tag: string) => {
-      const out = new Map<string, tf.Tensor>();
-      for (const [name] of this.current().store.trainable()) {
-        const a = state.arrays[`${tag}/${name}`];
-        if (a) out.set(name, tf.tensor(a.data, a.shape));
-      }
-      return out;
-    };
-    const m = moments('adam.m');
-    const v = moments('adam.v');
-    this.adam.restore(meta.adamSteps, m, v);
-    for (const t of [...m.values(), ...v.values()]) t.dispose();
+    this.adam.restoreFromBundle(meta.adamSteps, state.arrays, 'adam', this.current().store.trainable());
   }
 
   dispose(): void {

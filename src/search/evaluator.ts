@@ -10,7 +10,7 @@ import { latentSampler, scoreImages } from '../metrics/score-generator.js';
 import { Generator, type GeneratorDims } from '../nn/generator.js';
 import { nameSeed } from '../nn/params.js';
 import type { EvaluatorPort, WeightSnapshot } from './ports.js';
-import { restoreEntries } from './tensor-bundle.js';
+import { restoreEntries } from '../nn/tensor-bundle.js';
 
 export interface EvaluatorConfig {
   readonly generator: GeneratorDims;

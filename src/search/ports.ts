@@ -30,7 +30,8 @@ export interface ControllerUpdateStats {
 }
 
 /** Named float32 arrays: weights, optimizer moments, buffers. */
-export type TensorBundle = Record<string, { shape: number[]; data: Float32Array }>;
+import type { TensorBundle } from '../nn/tensor-bundle.js';
+export type { TensorBundle };
 
 /** An actor's whole state for checkpoints: arrays plus JSON metadata. */
 export interface ActorState {

@@ -13,7 +13,7 @@ import { nameSeed } from '../nn/params.js';
 import { GanTrainer, type GanTrainConfig } from '../train/gan-trainer.js';
 import { ganStateArrays, ganStateMeta, restoreGanState, type GanStateMeta } from '../train/gan-state.js';
 import type { ActorState, SharedTrainerPort, TensorBundle, TrainLoss, TrainSummary, WeightSnapshot } from './ports.js';
-import { bundleFromEntries } from './tensor-bundle.js';
+import { bundleFromEntries } from '../nn/tensor-bundle.js';
 
 export interface SharedTrainerConfig {
   readonly generator: GeneratorDims;
@@ -100,8 +100,7 @@ export class SharedTrainer implements SharedTrainerPort {
 
   async state(): Promise<ActorState> {
     const meta: SharedTrainerMeta = { resets: this.resets, gan: ganStateMeta(this.trainer), cursor: this.stream.cursor() };
-    const arrays: TensorBundle = {};
-    for (const [name, a] of ganStateArrays(this.trainer)) arrays[name] = { shape: [...a.shape], data: a.data.slice() };
+    const arrays: TensorBundle = Object.fromEntries([...ganStateArrays(this.trainer)].map(([k, a]) => [k, { shape: [...a.shape], data: a.data }]));
     return { meta, arrays };
   }
 
