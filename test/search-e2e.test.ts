@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBackend } from '../src/backend/select.js';
 import { runTinySearch, tempRunDir, tinySearchConfig } from './support/tiny-search.js';
@@ -85,6 +85,19 @@ test('an interrupted search resumes from its checkpoint and ends as an uninterru
   assert.equal(archs(resumed), archs(whole));
   assert.equal(resumed.report.candidates, whole.report.candidates);
   assert.equal(resumed.report.best?.arch, whole.report.best?.arch);
+});
+
+test('a search resumed between a stage\'s last training and its scoring hands the beam over and ends as an uninterrupted one', async () => {
+  const cfg = tinySearchConfig();
+  const dir = tempRunDir('boundary');
+  const copy = `${dir}-at-boundary`;
+  // Stage 0 has one iteration: when its rewards arrive, the newest checkpoint is the one saved after its
+  // training, before its scoring and before the hand-over to stage 1.
+  const whole = await runTinySearch(cfg, dir, { onEvent: (e) => e.type === 'search.rewards' && e.iteration === 0 && cpSync(dir, copy, { recursive: true }) });
+  const resumed = await runTinySearch(cfg, copy, { resume: true });
+  assert.equal(resumed.report.iterations.map((i) => i.bestArch), whole.report.iterations.map((i) => i.bestArch));
+  assert.equal(resumed.report.beams, whole.report.beams);
+  assert.equal(resumed.report.candidates, whole.report.candidates);
 });
 
 test.run();

@@ -142,8 +142,23 @@ export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: Co
     hooks.emit({ type: 'search.stage', stage, prefixes: state.prefixes.map((p) => p.arch) });
   };
 
+  /** After an iteration is scored: at a stage's end, hand the beam over and begin the next stage; then save. */
+  const closeIteration = async (stage: number) => {
+    const nextStage = schedule[state.iteration];
+    if (nextStage !== undefined && nextStage !== stage) {
+      await handOver(ports, cfg, state, stage, hooks);
+      await beginStage(nextStage);
+    }
+    await hooks.checkpoint(state);
+  };
+
   if (state.iteration === 0) await beginStage(schedule[0]!);
-  if (state.unscored) await finish(state.unscored); // resumed between training and scoring
+  if (state.unscored) {
+    // Resumed between training and scoring: finish that iteration as the interrupted run would have.
+    const u = state.unscored;
+    await finish(u);
+    await closeIteration(u.stage);
+  }
   let pending: Promise<void> | null = null;
   while (state.iteration < total && !hooks.signal?.aborted) {
     const iteration = state.iteration;
@@ -174,11 +189,7 @@ export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: Co
       continue;
     }
     await scoring;
-    if (nextStage !== undefined && nextStage !== stage) {
-      await handOver(ports, cfg, state, stage, hooks);
-      await beginStage(nextStage);
-    }
-    await hooks.checkpoint(state);
+    await closeIteration(stage);
   }
   if (pending) {
     await pending;
