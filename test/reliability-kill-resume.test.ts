@@ -1,12 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCheckpoint } from '../src/train/checkpoint-file.js';
 import { listCheckpoints } from '../src/train/checkpoint-dir.js';
 import { loadBlasAddon } from '../src/backend/blas/addon.js';
-import { cli, killAfter, randomDelay, writeTinySearchConfig } from './support/kill.js';
+import { cli, cliWithFileLimit, killAfter, randomDelay, writeTinySearchConfig } from './support/kill.js';
 
 const ARCH = '1 0 1 1  1 0 0 1 1  1 0 1 0 3';
 const root = mkdtempSync(join(tmpdir(), 'agts-kill-'));
@@ -18,6 +18,16 @@ writeFileSync(trainConfig, JSON.stringify({
 }));
 const searchConfig = writeTinySearchConfig(join(root, 'search.json'), 6);
 
+/** Runs `autogan ARGS` to the end and returns how long it took, so kill points can be drawn within a run. */
+function timedRun(...args: string[]): number {
+  const t0 = Date.now();
+  const r = cli(...args);
+  assert.is(r.status, 0, r.stderr);
+  return Date.now() - t0;
+}
+
+const checkpointFiles = (dir: string) => (existsSync(join(dir, 'checkpoints')) ? readdirSync(join(dir, 'checkpoints')).sort() : []);
+
 function finalArrays(dir: string): Map<string, Float32Array> {
   const last = listCheckpoints(join(dir, 'checkpoints')).pop()!;
   return new Map([...readCheckpoint(last).arrays].map(([k, v]) => [k, v.data]));
@@ -25,13 +35,12 @@ function finalArrays(dir: string): Map<string, Float32Array> {
 
 test('train: SIGKILL at random points, then --resume, ends exactly as an uninterrupted run', async () => {
   const whole = join(root, 'train-whole');
-  const r = cli('train', '--arch', ARCH, '--config', trainConfig, '--out', whole);
-  assert.is(r.status, 0, r.stderr);
+  const span = timedRun('train', '--arch', ARCH, '--config', trainConfig, '--out', whole);
   const expected = finalArrays(whole);
   const history = JSON.parse(readFileSync(join(whole, 'report.json'), 'utf8')).history;
   for (const k of [1, 2]) {
     const dir = join(root, `train-cut${k}`);
-    await killAfter(['train', '--arch', ARCH, '--config', trainConfig, '--out', dir], dir, randomDelay(6000, `train kill ${k}`));
+    await killAfter(['train', '--arch', ARCH, '--config', trainConfig, '--out', dir], join(dir, 'config.json'), randomDelay(0.9 * span, `train kill ${k}`));
     const resumed = cli('train', '--resume', dir);
     assert.is(resumed.status, 0, resumed.stderr);
     const got = finalArrays(dir);
@@ -41,20 +50,30 @@ test('train: SIGKILL at random points, then --resume, ends exactly as an uninter
   }
 });
 
-test('search: SIGKILL at a random point, then --resume, samples the same architectures and ends with the same report', async () => {
-  const whole = join(root, 'search-whole');
-  const r = cli('search', '--config', searchConfig, '--out', whole);
-  assert.is(r.status, 0, r.stderr);
-  const expected = JSON.parse(readFileSync(join(whole, 'report.json'), 'utf8'));
-  const dir = join(root, 'search-cut');
-  await killAfter(['search', '--config', searchConfig, '--out', dir], dir, randomDelay(15000, 'search kill'));
-  const resumed = cli('search', '--resume', dir);
-  assert.is(resumed.status, 0, resumed.stderr);
-  const got = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
-  const strip = (rep: { iterations: unknown; beams: unknown; candidates: unknown; derived: { arch: string; is: unknown; fid: unknown }[] }) => ({
-    iterations: rep.iterations, beams: rep.beams, candidates: rep.candidates, derived: rep.derived.map((d) => [d.arch, d.is, d.fid]),
-  });
-  assert.equal(strip(got), strip(expected));
+const searchWhole = join(root, 'search-whole');
+let searchSpan = 0;
+type SearchReport = { iterations: unknown; beams: unknown; candidates: unknown; derived: { arch: string; is: unknown; fid: unknown }[] };
+/** A search report without its timings. */
+const searchOutcome = (dir: string) => {
+  const rep = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as SearchReport;
+  return { iterations: rep.iterations, beams: rep.beams, candidates: rep.candidates, derived: rep.derived.map((d) => [d.arch, d.is, d.fid]) };
+};
+
+test('search: SIGKILL before the first checkpoint and at random points, then --resume, samples the same architectures and ends with the same report', async () => {
+  searchSpan = timedRun('search', '--config', searchConfig, '--out', searchWhole);
+  const expected = searchOutcome(searchWhole);
+  const delays = [0, randomDelay(0.9 * searchSpan, 'search kill 1'), randomDelay(0.9 * searchSpan, 'search kill 2')];
+  for (const [k, delay] of delays.entries()) {
+    const dir = join(root, `search-cut${k}`);
+    const killed = await killAfter(['search', '--config', searchConfig, '--out', dir], join(dir, 'config.json'), delay);
+    if (k === 0) {
+      assert.ok(killed, 'the run was killed');
+      assert.equal(checkpointFiles(dir), [], 'killed before its first checkpoint');
+    }
+    const resumed = cli('search', '--resume', dir);
+    assert.is(resumed.status, 0, resumed.stderr);
+    assert.equal(searchOutcome(dir), expected, `kill ${k} at ${delay} ms`);
+  }
 });
 
 test('search in per-GPU-style child processes (--gpus 0,1 --backend blas): SIGKILL, then --resume, ends as an uninterrupted run', async () => {
@@ -66,7 +85,7 @@ test('search in per-GPU-style child processes (--gpus 0,1 --backend blas): SIGKI
   assert.ok(placed.some((p: { kind: string; transport: string; cudaVisibleDevices: string }) => p.kind === 'trainer' && p.transport === 'process' && p.cudaVisibleDevices === '0'));
   assert.ok(placed.some((p: { kind: string; transport: string; cudaVisibleDevices: string }) => p.kind === 'evaluator' && p.transport === 'process' && p.cudaVisibleDevices === '1'));
   const dir = join(root, 'gpus-cut');
-  await killAfter(['search', '--config', searchConfig, '--out', dir, ...flags], dir, randomDelay(15000, 'per-GPU search kill'));
+  await killAfter(['search', '--config', searchConfig, '--out', dir, ...flags], join(dir, 'config.json'), randomDelay(0.9 * searchSpan, 'per-GPU search kill'));
   const resumed = cli('search', '--resume', dir, ...flags);
   assert.is(resumed.status, 0, resumed.stderr);
   const a = JSON.parse(readFileSync(join(whole, 'report.json'), 'utf8'));
@@ -97,6 +116,39 @@ test('an unwritable run directory is a clear error at the first write, and nothi
   assert.is(r.status, 1);
   assert.match(r.stderr, /^fatal: .*a-file\/run/m);
   assert.is(readFileSync(blocker, 'utf8'), 'not a directory');
+});
+
+const CKPT_1 = 'step-000000001.ckpt';
+
+test('disk full during a search: the failing checkpoint write is named, nothing half-written is left, the previous checkpoint and the log stay whole, and --resume finishes the run', async () => {
+  const dir = join(root, 'search-full');
+  await killAfter(['search', '--config', searchConfig, '--out', dir], join(dir, 'checkpoints', CKPT_1), 0);
+  assert.equal(checkpointFiles(dir), [CKPT_1]);
+  const first = readFileSync(join(dir, 'checkpoints', CKPT_1));
+  // Room for the config and the log, not for a checkpoint (hundreds of KiB).
+  const full = cliWithFileLimit(64, 'search', '--resume', dir);
+  assert.is(full.status, 1, full.stderr);
+  // The next save after the resume (the stage's hand-over, still iteration 1) is the first write that fails.
+  assert.match(full.stderr, /^fatal: cannot write \S*step-000000001\.ckpt: no room left/m);
+  assert.equal(checkpointFiles(dir), [CKPT_1], 'no partial or temporary checkpoint');
+  assert.ok(readFileSync(join(dir, 'checkpoints', CKPT_1)).equals(first), 'the previous checkpoint is untouched');
+  for (const line of readFileSync(join(dir, 'events.jsonl'), 'utf8').split('\n').filter(Boolean)) JSON.parse(line);
+  const resumed = cli('search', '--resume', dir);
+  assert.is(resumed.status, 0, resumed.stderr);
+  assert.equal(searchOutcome(dir), searchOutcome(searchWhole));
+});
+
+test('disk full before the first checkpoint of a train run: a clear error, no checkpoint left, and --resume starts over and ends as an uninterrupted run', () => {
+  const dir = join(root, 'train-full');
+  const full = cliWithFileLimit(16, 'train', '--arch', ARCH, '--config', trainConfig, '--out', dir);
+  assert.is(full.status, 1, full.stderr);
+  assert.match(full.stderr, /^fatal: cannot write \S*step-000000002\.ckpt: no room left/m);
+  assert.equal(checkpointFiles(dir), []);
+  const resumed = cli('train', '--resume', dir);
+  assert.is(resumed.status, 0, resumed.stderr);
+  const expected = finalArrays(join(root, 'train-whole'));
+  const got = finalArrays(dir);
+  for (const [name, data] of expected) assert.ok(data.every((v, i) => v === got.get(name)![i]), `${name} differs after resume`);
 });
 
 test.run();

@@ -4,7 +4,8 @@
  * the file, in order, before `emit` returns, and a reader can follow the file while the run writes it.
  * Opening an existing log continues its `seq` and cuts a torn last line (left by a kill mid-write) away.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import { writeError } from '../util/write-error.js';
 import { realClock, type Clock } from './clock.js';
 import { parseEventLines } from './event-file.js';
 import type { EventSink } from './events.js';
@@ -38,7 +39,21 @@ export class EventLog implements EventSink {
     if (this.fd === null) throw new Error(`${this.path}: event log is closed (event ${type} from ${source})`);
     this.seq += 1;
     const line = JSON.stringify({ seq: this.seq, time: new Date(this.clock.now()).toISOString(), source, type, payload }) + '\n';
-    writeSync(this.fd, line);
+    const bytes = Buffer.from(line);
+    const size = fstatSync(this.fd).size;
+    try {
+      let off = 0;
+      while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    } catch (e) {
+      // A full disk can take half a line: cut it, so the log stays whole lines for readers and for a resume.
+      this.seq -= 1;
+      try {
+        ftruncateSync(this.fd, size);
+      } catch {
+        // the reader and the next open skip a torn last line anyway
+      }
+      throw writeError(this.path, e);
+    }
   }
 
   /** Flushes to disk and closes; later emits are errors. */

@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { writeError } from './write-error.js';
 
 /**
  * Writes a file so that a crash never leaves a half-written one under its name: write to a temporary name
@@ -27,7 +28,7 @@ export function writeFileAtomic(path: string, chunks: readonly Uint8Array[]): vo
     } catch {
       // the temporary file may never have been created
     }
-    throw new Error(`cannot write ${path}: ${(e as Error).message}`);
+    throw writeError(path, e);
   }
   try {
     const dfd = openSync(dirname(path), 'r');

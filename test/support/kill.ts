@@ -1,19 +1,26 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 export const cli = (...args: string[]) => spawnSync(process.execPath, ['dist/main.js', ...args], { encoding: 'utf8' });
 
 /**
- * Starts `autogan ARGS`, waits until `runDir/config.json` exists (the run can be resumed from then on), then a
- * further `delayMs`, and SIGKILLs it. Resolves to whether it was killed before finishing.
+ * `autogan ARGS` in a process whose files cannot grow past `kb` KiB (`ulimit -f`): its writes fail part-way
+ * with EFBIG as they would with ENOSPC on a full disk, without needing a small file system to fill.
  */
-export function killAfter(args: string[], runDir: string, delayMs: number): Promise<boolean> {
+export const cliWithFileLimit = (kb: number, ...args: string[]) =>
+  spawnSync('bash', ['-c', `ulimit -f ${kb} && exec "$0" dist/main.js "$@"`, process.execPath, ...args], { encoding: 'utf8' });
+
+/**
+ * Starts `autogan ARGS`, waits until the file `waitFor` exists (a run's `config.json`: it can be resumed from
+ * then on; or a checkpoint), then a further `delayMs`, and SIGKILLs it. Resolves to whether it was killed
+ * before finishing.
+ */
+export function killAfter(args: string[], waitFor: string, delayMs: number): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['dist/main.js', ...args], { stdio: 'ignore' });
     let timer: NodeJS.Timeout | undefined;
     const poll = setInterval(() => {
-      if (!existsSync(join(runDir, 'config.json'))) return;
+      if (!existsSync(waitFor)) return;
       clearInterval(poll);
       timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
     }, 20);
@@ -29,7 +36,7 @@ export function killAfter(args: string[], runDir: string, delayMs: number): Prom
 /** A kill delay drawn at random per run (printed, so a failing draw can be replayed). */
 export function randomDelay(maxMs: number, label: string): number {
   const ms = Math.floor(Math.random() * maxMs);
-  console.log(`  ${label}: kill ${ms} ms after the run directory appears`);
+  console.log(`  ${label}: kill ${ms} ms after the run directory appears (of at most ${Math.round(maxMs)})`);
   return ms;
 }
 
