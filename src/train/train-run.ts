@@ -108,8 +108,6 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
   const { outDir, log } = opts;
   const ckptDir = join(outDir, 'checkpoints');
   const sampleDir = join(outDir, 'samples');
-  mkdirSync(ckptDir, { recursive: true });
-  mkdirSync(sampleDir, { recursive: true });
 
   let config = opts.config;
   let arch: Arch = opts.arch;
@@ -118,14 +116,17 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
     ({ config, arch } = loaded ? { config: loaded.meta.config, arch: loaded.meta.arch } : readSavedRun(outDir));
     for (const why of loaded?.skipped ?? []) log(`skipped damaged checkpoint: ${why}`);
     log(loaded ? `resuming from ${loaded.path} (step ${loaded.meta.step})` : `no checkpoint in ${ckptDir}: starting the saved run from its beginning`);
-  } else {
-    if (existsSync(join(outDir, 'config.json'))) throw fileError(outDir, 'already holds a run; pass --resume to continue it or choose another --out');
-    writeFileAtomic(join(outDir, 'config.json'), [Buffer.from(JSON.stringify({ config, arch }, null, 2))]);
+  } else if (existsSync(join(outDir, 'config.json'))) {
+    throw fileError(outDir, 'already holds a run; pass --resume to continue it or choose another --out');
   }
 
   const { seed, data, model, train } = config;
   const channels = DATASET_CHANNELS[data.dataset];
+  // The data is read before anything is written, so bad data files leave no run behind (nor change one).
   const dataset = await loadSplit(data.dataset, TRAINING_SPLIT[data.dataset], data.root ?? undefined);
+  mkdirSync(ckptDir, { recursive: true });
+  mkdirSync(sampleDir, { recursive: true });
+  if (!opts.resume) writeFileAtomic(join(outDir, 'config.json'), [Buffer.from(JSON.stringify({ config, arch }, null, 2))]);
   const G = new Generator({ latent: model.latent, gf: model.gf, bottom: model.bottom, channels }, { kind: 'derived', arch }, nameSeed(seed, 'G'));
   const D = new Discriminator({ df: model.df, channels }, nameSeed(seed, 'D'));
   const trainer = new GanTrainer(G, D, train, seed);
