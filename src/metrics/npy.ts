@@ -86,8 +86,15 @@ export function decodeNpy(bytes: Uint8Array, name: string): NpyArray {
   return { dtype, shape, data: typedArray(dtype, bytes.subarray(dataStart, dataStart + expected)) };
 }
 
-/** Parses the header, a Python dict literal: {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), } */
+const HEADER_KEYS = ['descr', 'fortran_order', 'shape'];
+
+/**
+ * Parses the header, a Python dict literal: {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }.
+ * The format has exactly these three keys; like np.load, any other key makes the file unreadable.
+ */
 function parseHeader(header: string, name: string): { dtype: NpyDtype; shape: number[] } {
+  const unknown = [...header.matchAll(/['"]([^'"]*)['"]\s*:/g)].map((m) => m[1]!).filter((k) => !HEADER_KEYS.includes(k));
+  if (unknown.length > 0) throw fileError(name, `.npy header has unknown key ${unknown.map((k) => `'${k}'`).join(', ')} (the format has only ${HEADER_KEYS.join(', ')})`);
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header);
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header);
   const shapeMatch = /'shape'\s*:\s*\(([^)]*)\)/.exec(header);
@@ -106,6 +113,7 @@ function parseHeader(header: string, name: string): { dtype: NpyDtype; shape: nu
   const dims = shapeMatch[1]!.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const shape = dims.map((s) => {
     if (!/^\d+$/.test(s)) throw fileError(name, `malformed shape in .npy header: (${shapeMatch[1]})`);
+    if (!Number.isSafeInteger(Number(s))) throw fileError(name, `shape (${shapeMatch[1]}) has a dimension of ${s}, more than any file can hold`);
     return Number(s);
   });
   return { dtype, shape };

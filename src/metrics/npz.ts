@@ -46,6 +46,8 @@ export function decodeNpz(bytes: Uint8Array, path: string): Map<string, NpyArray
     }
   }
   if (end < 0) throw fileError(path, 'not a .npz file (no zip end-of-central-directory record; truncated or not a zip)');
+  const extra = bytes.length - (end + 22 + u16(end + 20));
+  if (extra !== 0) throw fileError(path, extra > 0 ? `${extra} bytes past the end of the zip archive` : 'truncated zip archive (its comment runs past the end of the file)');
   let count = u16(end + 10);
   let cdSize = u32(end + 12);
   let cdOffset = u32(end + 16);
