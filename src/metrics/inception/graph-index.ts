@@ -65,14 +65,14 @@ export class GraphIndex {
     return n;
   }
 
-  /** A float Const of exactly this shape. */
+  /** A float Const of exactly this shape, every value finite. */
   floatConst(name: string, shape: readonly number[]): Float32Array {
-    return this.constTensor(name, 'float', floatValues, shape);
+    return finite(name, this.constTensor(name, 'float', floatValues, shape));
   }
 
-  /** A float Const holding one number (a scalar or a one-element vector). */
+  /** A float Const holding one finite number (a scalar or a one-element vector). */
   floatScalar(name: string): number {
-    const values = this.constTensor(name, 'float', floatValues);
+    const values = finite(name, this.constTensor(name, 'float', floatValues));
     if (values.length !== 1) throw new GraphError(`node "${name}": expected one value, found ${values.length}`);
     return values[0]!;
   }
@@ -98,6 +98,13 @@ export class GraphIndex {
   }
 }
 
+/** A NaN or infinite weight would pass through every layer after it into each score: refuse it by name. */
+function finite(name: string, values: Float32Array): Float32Array {
+  const i = values.findIndex((v) => !Number.isFinite(v));
+  if (i >= 0) throw new GraphError(`node "${name}": value ${i} is ${values[i]}`);
+  return values;
+}
+
 /** Typed reads of a node's attributes (attrBool: a missing one takes `fallback` when given). */
 export function attrInts(node: NodeDef, key: string): number[] {
   const a = node.attr.get(key);
@@ -114,6 +121,7 @@ export function attrString(node: NodeDef, key: string): string {
 export function attrFloat(node: NodeDef, key: string): number {
   const a = node.attr.get(key);
   if (a?.kind !== 'f') throw new GraphError(`node "${node.name}": attribute "${key}" is not a float`);
+  if (!Number.isFinite(a.value)) throw new GraphError(`node "${node.name}": attribute "${key}" is ${a.value}`);
   return a.value;
 }
 

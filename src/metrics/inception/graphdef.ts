@@ -3,7 +3,7 @@
  * plain objects: the nodes with their names, ops, inputs and attributes. Only what a frozen inference
  * graph needs is kept; fields we never read are skipped by the wire-format reader.
  */
-import { ProtobufError, WIRE, readMessage, readRepeated } from './protobuf.js';
+import { type ProtoReader, ProtobufError, WIRE, expectWire, readMessage, readRepeated } from './protobuf.js';
 
 /** TensorFlow's DataType enum (types.proto), the members we meet. */
 export const DT = { float: 1, double: 2, int32: 3, uint8: 4, string: 7, int64: 9, bool: 10 } as const;
@@ -53,54 +53,67 @@ export interface NodeDef {
 export function decodeGraphDef(bytes: Uint8Array): NodeDef[] {
   const nodes: NodeDef[] = [];
   readMessage(bytes, (field, wire, r) => {
-    if (field !== 1 || wire !== WIRE.bytes) return false;
-    nodes.push(decodeNodeDef(r.readBytes()));
+    if (field !== 1) return false;
+    nodes.push(decodeNodeDef(bytesOf(r, wire, 'GraphDef.node'), nodes.length));
     return true;
   });
   return nodes;
 }
 
-function decodeNodeDef(bytes: Uint8Array): NodeDef {
+/** The payload of a field that must be length-delimited. */
+function bytesOf(r: ProtoReader, wire: number, field: string): Uint8Array {
+  expectWire(wire, WIRE.bytes, field);
+  return r.readBytes();
+}
+
+const text = (b: Uint8Array): string => new TextDecoder('utf-8').decode(b);
+
+/** A malformed node is reported by its place in the file and, once read, its name. */
+function decodeNodeDef(bytes: Uint8Array, index: number): NodeDef {
   const node: NodeDef = { name: '', op: '', input: [], device: '', attr: new Map() };
-  readMessage(bytes, (field, wire, r) => {
-    if (wire !== WIRE.bytes) return false;
-    switch (field) {
-      case 1: node.name = r.readString(); return true;
-      case 2: node.op = r.readString(); return true;
-      case 3: node.input.push(r.readString()); return true;
-      case 4: node.device = r.readString(); return true;
-      case 5: {
-        // map<string, AttrValue> is a repeated entry message {key = 1, value = 2}.
-        let key = '';
-        let value: AttrValue = { kind: 'none' };
-        readMessage(r.readBytes(), (f, w, er) => {
-          if (w !== WIRE.bytes) return false;
-          if (f === 1) key = er.readString();
-          else if (f === 2) value = decodeAttrValue(er.readBytes());
-          else return false;
+  try {
+    readMessage(bytes, (field, wire, r) => {
+      switch (field) {
+        case 1: node.name = text(bytesOf(r, wire, 'NodeDef.name')); return true;
+        case 2: node.op = text(bytesOf(r, wire, 'NodeDef.op')); return true;
+        case 3: node.input.push(text(bytesOf(r, wire, 'NodeDef.input'))); return true;
+        case 4: node.device = text(bytesOf(r, wire, 'NodeDef.device')); return true;
+        case 5: {
+          // map<string, AttrValue> is a repeated entry message {key = 1, value = 2}.
+          let key = '';
+          let value: AttrValue = { kind: 'none' };
+          readMessage(bytesOf(r, wire, 'NodeDef.attr'), (f, w, er) => {
+            if (f === 1) key = text(bytesOf(er, w, 'NodeDef.attr key'));
+            else if (f === 2) value = decodeAttrValue(bytesOf(er, w, 'NodeDef.attr value'));
+            else return false;
+            return true;
+          });
+          node.attr.set(key, value);
           return true;
-        });
-        node.attr.set(key, value);
-        return true;
+        }
+        default: return false;
       }
-      default: return false;
-    }
-  });
+    });
+  } catch (e) {
+    if (e instanceof ProtobufError) throw new ProtobufError(`node ${index}${node.name ? ` ("${node.name}")` : ''}: ${e.message}`);
+    throw e;
+  }
   return node;
 }
 
 function decodeAttrValue(bytes: Uint8Array): AttrValue {
   let value: AttrValue = { kind: 'none' };
   readMessage(bytes, (field, wire, r) => {
+    const scalar = (expected: number, name: string): ProtoReader => (expectWire(wire, expected, `AttrValue.${name}`), r);
     switch (field) {
-      case 1: value = { kind: 'list', value: decodeAttrList(r.readBytes()) }; return true;
-      case 2: value = { kind: 's', value: r.readBytes() }; return true;
-      case 3: value = { kind: 'i', value: r.readInt64() }; return true;
-      case 4: value = { kind: 'f', value: wire === WIRE.fixed32 ? r.readFloat() : fail(`f with wire type ${wire}`) }; return true;
-      case 5: value = { kind: 'b', value: r.readBool() }; return true;
-      case 6: value = { kind: 'type', value: r.readVarint() }; return true;
-      case 7: value = { kind: 'shape', value: decodeShape(r.readBytes()) }; return true;
-      case 8: value = { kind: 'tensor', value: decodeTensor(r.readBytes()) }; return true;
+      case 1: value = { kind: 'list', value: decodeAttrList(bytesOf(r, wire, 'AttrValue.list')) }; return true;
+      case 2: value = { kind: 's', value: bytesOf(r, wire, 'AttrValue.s') }; return true;
+      case 3: value = { kind: 'i', value: scalar(WIRE.varint, 'i').readInt64() }; return true;
+      case 4: value = { kind: 'f', value: scalar(WIRE.fixed32, 'f').readFloat() }; return true;
+      case 5: value = { kind: 'b', value: scalar(WIRE.varint, 'b').readBool() }; return true;
+      case 6: value = { kind: 'type', value: scalar(WIRE.varint, 'type').readVarint() }; return true;
+      case 7: value = { kind: 'shape', value: decodeShape(bytesOf(r, wire, 'AttrValue.shape')) }; return true;
+      case 8: value = { kind: 'tensor', value: decodeTensor(bytesOf(r, wire, 'AttrValue.tensor')) }; return true;
       default: return false;
     }
   });
@@ -112,11 +125,11 @@ function decodeAttrList(bytes: Uint8Array): AttrList {
   const bools: number[] = [];
   readMessage(bytes, (field, wire, r) => {
     switch (field) {
-      case 2: list.s.push(r.readBytes()); return true;
-      case 3: readRepeated(wire, r, WIRE.varint, (x) => x.readInt64(), list.i); return true;
-      case 4: readRepeated(wire, r, WIRE.fixed32, (x) => x.readFloat(), list.f); return true;
-      case 5: readRepeated(wire, r, WIRE.varint, (x) => x.readVarint(), bools); return true;
-      case 6: readRepeated(wire, r, WIRE.varint, (x) => x.readVarint(), list.type); return true;
+      case 2: list.s.push(bytesOf(r, wire, 'ListValue.s')); return true;
+      case 3: readRepeated(wire, r, WIRE.varint, (x) => x.readInt64(), list.i, 'ListValue.i'); return true;
+      case 4: readRepeated(wire, r, WIRE.fixed32, (x) => x.readFloat(), list.f, 'ListValue.f'); return true;
+      case 5: readRepeated(wire, r, WIRE.varint, (x) => x.readVarint(), bools, 'ListValue.b'); return true;
+      case 6: readRepeated(wire, r, WIRE.varint, (x) => x.readVarint(), list.type, 'ListValue.type'); return true;
       default: return false;
     }
   });
@@ -129,17 +142,19 @@ function decodeShape(bytes: Uint8Array): number[] | null {
   const dims: number[] = [];
   let unknownRank = false;
   readMessage(bytes, (field, wire, r) => {
-    if (field === 2 && wire === WIRE.bytes) {
+    if (field === 2) {
       let size = 0;
-      readMessage(r.readBytes(), (f, w, dr) => {
-        if (f !== 1 || w !== WIRE.varint) return false;
+      readMessage(bytesOf(r, wire, 'TensorShapeProto.dim'), (f, w, dr) => {
+        if (f !== 1) return false;
+        expectWire(w, WIRE.varint, 'TensorShapeProto.Dim.size');
         size = dr.readInt64();
         return true;
       });
       dims.push(size);
       return true;
     }
-    if (field === 3 && wire === WIRE.varint) {
+    if (field === 3) {
+      expectWire(wire, WIRE.varint, 'TensorShapeProto.unknown_rank');
       unknownRank = r.readBool();
       return true;
     }
@@ -153,13 +168,13 @@ function decodeTensor(bytes: Uint8Array): TensorProto {
   const t: TensorProto = { dtype: 0, shape: [], content: null, floatVal: [], doubleVal: [], intVal: [], int64Val: [] };
   readMessage(bytes, (field, wire, r) => {
     switch (field) {
-      case 1: t.dtype = r.readVarint(); return true;
-      case 2: t.shape = decodeShape(r.readBytes()) ?? []; return true;
-      case 4: t.content = r.readBytes(); return true;
-      case 5: readRepeated(wire, r, WIRE.fixed32, (x) => x.readFloat(), t.floatVal); return true;
-      case 6: readRepeated(wire, r, WIRE.fixed64, (x) => x.readDouble(), t.doubleVal); return true;
-      case 7: readRepeated(wire, r, WIRE.varint, (x) => x.readInt64(), t.intVal); return true;
-      case 10: readRepeated(wire, r, WIRE.varint, (x) => x.readInt64(), t.int64Val); return true;
+      case 1: expectWire(wire, WIRE.varint, 'TensorProto.dtype'); t.dtype = r.readVarint(); return true;
+      case 2: t.shape = decodeShape(bytesOf(r, wire, 'TensorProto.tensor_shape')) ?? []; return true;
+      case 4: t.content = bytesOf(r, wire, 'TensorProto.tensor_content'); return true;
+      case 5: readRepeated(wire, r, WIRE.fixed32, (x) => x.readFloat(), t.floatVal, 'TensorProto.float_val'); return true;
+      case 6: readRepeated(wire, r, WIRE.fixed64, (x) => x.readDouble(), t.doubleVal, 'TensorProto.double_val'); return true;
+      case 7: readRepeated(wire, r, WIRE.varint, (x) => x.readInt64(), t.intVal, 'TensorProto.int_val'); return true;
+      case 10: readRepeated(wire, r, WIRE.varint, (x) => x.readInt64(), t.int64Val, 'TensorProto.int64_val'); return true;
       default: return false;
     }
   });
@@ -189,6 +204,9 @@ export function int32Values(t: TensorProto): Int32Array {
   return fillValues(t, 4, (bytes) => new Int32Array(bytes.buffer), t.intVal);
 }
 
+/** The largest constant we expand (Inception's largest, softmax/weights, is 8 MB). */
+const MAX_TENSOR_BYTES = 2 ** 30;
+
 function fillValues<A extends Float32Array | Int32Array>(
   t: TensorProto,
   bytesPer: number,
@@ -196,6 +214,9 @@ function fillValues<A extends Float32Array | Int32Array>(
   listed: readonly number[],
 ): A {
   const n = numElements(t.shape);
+  // A constant's dimensions are known and its values are materialised: refuse what cannot be allocated.
+  if (t.shape.some((d) => d < 0)) fail(`shape [${t.shape.join(', ')}] has a negative dimension`);
+  if (n * bytesPer > MAX_TENSOR_BYTES) fail(`shape [${t.shape.join(', ')}] needs ${n * bytesPer} bytes, more than the ${MAX_TENSOR_BYTES} a constant may take`);
   if (t.content !== null) {
     if (t.content.length !== n * bytesPer) {
       fail(`tensor_content has ${t.content.length} bytes, shape [${t.shape.join(', ')}] needs ${n * bytesPer}`);

@@ -127,6 +127,9 @@ function readConv(g: GraphIndex, layer: ConvLayer): FoldedConv {
   const bias = new Float32Array(layer.cout);
   const scale = new Float32Array(layer.cout);
   for (let c = 0; c < layer.cout; c++) {
+    if (!(variance[c]! + eps > 0)) {
+      throw new GraphError(`node "${names.variance}": value ${c} is ${variance[c]}; with variance_epsilon ${eps} the batch norm divides by the square root of ${variance[c]! + eps}`);
+    }
     scale[c] = (scaleAfter ? gamma[c]! : 1) / Math.sqrt(variance[c]! + eps);
     bias[c] = beta[c]! - mean[c]! * scale[c]!;
   }

@@ -128,6 +128,17 @@ export class ProtoReader {
   }
 }
 
+const WIRE_NAMES: Record<number, string> = { 0: 'varint', 1: 'fixed64', 2: 'length-delimited', 5: 'fixed32' };
+
+/**
+ * Checks the wire type of a field the caller reads. Protobuf's own parsers keep a field whose wire type
+ * does not match its declaration as an unknown field; a reader of weights that skipped it would carry on
+ * with a tensor silently left empty, so here it is an error naming the field.
+ */
+export function expectWire(wire: number, expected: number, field: string): void {
+  if (wire !== expected) throw new ProtobufError(`${field} has wire type ${wire}, expected ${expected} (${WIRE_NAMES[expected]})`);
+}
+
 /**
  * Calls `onField` for every field of the message in `bytes`. The callback reads the value through the
  * reader; a field it does not read (returns false) is skipped.
@@ -144,12 +155,12 @@ export function readMessage(bytes: Uint8Array, onField: (field: number, wire: nu
  * A repeated scalar field, packed (one length-delimited run) or not (one value per tag): both encodings
  * are legal and TensorFlow files contain both. `readOne` reads a single value of the unpacked wire type.
  */
-export function readRepeated(wire: number, r: ProtoReader, scalarWire: number, readOne: (r: ProtoReader) => number, into: number[]): void {
+export function readRepeated(wire: number, r: ProtoReader, scalarWire: number, readOne: (r: ProtoReader) => number, into: number[], field: string): void {
   if (wire === scalarWire) {
     into.push(readOne(r));
     return;
   }
-  if (wire !== WIRE.bytes) throw new ProtobufError(`repeated field with wire type ${wire}, expected ${scalarWire} or packed`);
+  if (wire !== WIRE.bytes) throw new ProtobufError(`${field} has wire type ${wire}, expected ${scalarWire} (${WIRE_NAMES[scalarWire]}) or 2 (packed)`);
   const payload = r.readBytes();
   const inner = new ProtoReader(payload);
   while (!inner.done()) into.push(readOne(inner));
