@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, flagError } from '../errors.js';
 
@@ -44,6 +46,24 @@ export function requiredString(values: ParsedValues, flag: string): string {
   const v = stringFlag(values, flag);
   if (v === undefined || v === '') throw flagError(flag, 'is required');
   return v;
+}
+
+/**
+ * A required path the command will write a file to, checked before any work: a command that computes
+ * for an hour must not find only at the end that it cannot write its result.
+ */
+export function outputFileFlag(values: ParsedValues, flag: string): string {
+  const path = requiredString(values, flag);
+  const kind = (p: string): 'dir' | 'file' | null => {
+    try {
+      return statSync(p).isDirectory() ? 'dir' : 'file';
+    } catch {
+      return null;
+    }
+  };
+  if (kind(path) === 'dir') throw flagError(flag, `${path} is a directory; expected the name of a file to write`);
+  if (kind(dirname(path)) !== 'dir') throw flagError(flag, `${path}: the folder ${dirname(path)} does not exist`);
+  return path;
 }
 
 export function intFlag(values: ParsedValues, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {

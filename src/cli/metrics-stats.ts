@@ -5,7 +5,7 @@ import { datasetFeatureStats } from '../metrics/dataset-stats.js';
 import { saveGaussianStats } from '../metrics/gaussian-stats-file.js';
 import { FEATURE_NETWORK_NAMES, openFeatureNetwork } from '../metrics/open-feature-network.js';
 import { ProgressBar } from '../util/progress-bar.js';
-import { choiceFlag, requiredString, stringFlag } from './command.js';
+import { choiceFlag, outputFileFlag, stringFlag } from './command.js';
 import type { MetricsSubcommand } from './metrics-command.js';
 import { BACKEND_HELP, BACKEND_OPTION, startBackendFromFlags } from './runtime-flags.js';
 
@@ -29,7 +29,7 @@ export const statsSubcommand: MetricsSubcommand = {
   async run(values) {
     const dataset = choiceFlag(values, 'dataset', DATASET_NAMES);
     if (dataset === undefined) throw flagError('dataset', `is required (${DATASET_NAMES.join('|')})`);
-    const out = requiredString(values, 'out');
+    const out = outputFileFlag(values, 'out');
     const root = stringFlag(values, 'root');
     if (dataset !== 'mnist' && root === undefined) throw flagError('root', `is required for ${dataset} (the folder of its files)`);
     const split = stringFlag(values, 'split') ?? TRAINING_SPLIT[dataset];
