@@ -15,9 +15,11 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { outputFileFlag } from '../src/cli/command.js';
 import { extractTarGz } from '../src/data/archive.js';
 import { loadCifar10 } from '../src/data/cifar10.js';
 import { loadStl10 } from '../src/data/stl10.js';
+import { isInputError } from '../src/errors.js';
 import { DT, decodeGraphDef, floatValues, type AttrValue, type NodeDef, type TensorProto } from '../src/metrics/inception/graphdef.js';
 import { inceptionWeightsFromGraph, loadInceptionWeights } from '../src/metrics/inception/load-inception.js';
 import { ProtobufError } from '../src/metrics/inception/protobuf.js';
@@ -345,6 +347,8 @@ test('CLI: metrics stats with a bad data file or a NaN graph exits 2 naming it, 
   assert.is(r.status, 2, r.stderr);
   assert.match(r.stderr, new RegExp(`^error: --out: ${escape(folderOut)} is a directory`));
   assert.ok(statSync(folderOut).isDirectory());
+  const orphan = join(folderOut, 'no-such-folder', 'stats.npz');
+  assert.throws(() => outputFileFlag({ out: orphan }, 'out'), (e: Error) => isInputError(e) && e.message === `--out: ${orphan}: the folder ${join(folderOut, 'no-such-folder')} does not exist`);
 });
 
 test.run();
