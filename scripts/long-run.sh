@@ -1,30 +1,55 @@
 #!/usr/bin/env bash
 # Runs a search unattended: restarts it with --resume after a crash (any exit but 0, 2 and 130), stops after a
-# wall-clock limit or too many restarts, and leaves OUT/long-run.json with the restarts and the progress.
+# wall-clock limit, a number of search iterations or too many restarts, and leaves OUT/long-run.json with the
+# restarts and the progress.
 #
-#   scripts/long-run.sh CONFIG OUT [--hours H] [--max-restarts N] [-- extra search flags]
+#   scripts/long-run.sh CONFIG OUT [--hours H] [--iterations N] [--max-restarts N] [-- extra search flags]
 set -uo pipefail
-[ $# -ge 2 ] || { echo "usage: scripts/long-run.sh CONFIG OUT [--hours H] [--max-restarts N] [-- search flags]" >&2; exit 2; }
+usage="usage: scripts/long-run.sh CONFIG OUT [--hours H] [--iterations N] [--max-restarts N] [-- search flags]"
+[ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
 config=$1; out=$2; shift 2
-hours=24; max_restarts=20; extra=()
+hours=24; max_iterations=0; max_restarts=20; extra=()
+number() { [[ "$2" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "long-run: $1 expects a number, got \"$2\"" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
+  [ "$1" = -- ] && { shift; extra=("$@"); break; }
+  [ $# -ge 2 ] || { echo "long-run: $1 needs a value ($usage)" >&2; exit 2; }
   case "$1" in
-    --hours) hours=$2; shift 2 ;;
-    --max-restarts) max_restarts=$2; shift 2 ;;
-    --) shift; extra=("$@"); break ;;
-    *) echo "long-run: unknown option $1" >&2; exit 2 ;;
+    --hours) number "$1" "$2"; hours=$2 ;;
+    --iterations) [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "long-run: --iterations expects a whole number ≥ 1, got \"$2\"" >&2; exit 2; }; max_iterations=$2 ;;
+    --max-restarts) [[ "$2" =~ ^[0-9]+$ ]] || { echo "long-run: --max-restarts expects a whole number, got \"$2\"" >&2; exit 2; }; max_restarts=$2 ;;
+    *) echo "long-run: unknown option $1 ($usage)" >&2; exit 2 ;;
   esac
+  shift 2
 done
 here=$(cd "$(dirname "$0")/.." && pwd)
 deadline=$(( $(date +%s) + $(awk "BEGIN { printf \"%d\", $hours * 3600 }") ))
+
+# Distinct search iterations trained over the run's whole life: an iteration repeated after a resume counts once.
+trained() {
+  [ -f "$out/events.jsonl" ] || { echo 0; return; }
+  grep '"type":"search.trained"' "$out/events.jsonl" | grep -o '"iteration":[0-9]*' | cut -d: -f2 \
+    | awk 'BEGIN { n = 0 } $1 + 1 > n { n = $1 + 1 } END { print n }'
+}
+
 restarts=0; exits=(); status=running
 while :; do
   left=$(( deadline - $(date +%s) ))
   if [ "$left" -le 0 ]; then status=time-limit; break; fi
   if [ -f "$out/config.json" ]; then args=(search --resume "$out"); else args=(search --config "$config" --out "$out"); fi
-  timeout --signal=INT --kill-after=120 "$left" node "$here/dist/main.js" "${args[@]}" "${extra[@]}"
+  # timeout passes a SIGINT on to the search, which stops at once and keeps its last checkpoint as the resume point.
+  timeout --signal=INT --kill-after=120 "$left" node "$here/dist/main.js" "${args[@]}" "${extra[@]}" &
+  child=$!
+  limited=0
+  while kill -0 "$child" 2>/dev/null; do
+    if [ "$max_iterations" -gt 0 ] && [ "$limited" -eq 0 ] && [ "$(trained)" -ge "$max_iterations" ]; then
+      kill -INT "$child"; limited=1
+    fi
+    sleep 2
+  done
+  wait "$child"
   code=$?
   exits+=("$code")
+  if [ "$limited" -eq 1 ] && [ "$code" -ne 0 ]; then status=iteration-limit; break; fi
   case "$code" in
     0) status=finished; break ;;
     2) status=bad-input; break ;;
@@ -35,9 +60,8 @@ while :; do
   echo "long-run: search exited $code; resuming (restart $restarts of at most $max_restarts)" >&2
   sleep 5
 done
-iterations=$(node "$here/dist/main.js" tail "$out" --type search.trained --json 2>/dev/null | wc -l)
 mkdir -p "$out"
 printf '{"status":"%s","restarts":%d,"exitCodes":[%s],"iterationsTrained":%d,"endedAt":"%s"}\n' \
-  "$status" "$restarts" "$(IFS=,; echo "${exits[*]}")" "$iterations" "$(date -u +%FT%TZ)" > "$out/long-run.json"
+  "$status" "$restarts" "$(IFS=,; echo "${exits[*]}")" "$(trained)" "$(date -u +%FT%TZ)" > "$out/long-run.json"
 cat "$out/long-run.json"
-[ "$status" = finished ] || [ "$status" = time-limit ]
+[ "$status" = finished ] || [ "$status" = time-limit ] || [ "$status" = iteration-limit ]

@@ -1,0 +1,87 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomDelay, writeTinySearchConfig } from './support/kill.js';
+
+const root = mkdtempSync(join(tmpdir(), 'agts-long-run-'));
+const config = writeTinySearchConfig(join(root, 'search.json'), 6);
+
+interface Summary {
+  status: string;
+  restarts: number;
+  exitCodes: number[];
+  iterationsTrained: number;
+}
+
+const childrenOf = (pid: number): number[] =>
+  spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+
+/**
+ * Runs scripts/long-run.sh; once the search's run directory exists, waits `killDelayMs` and SIGKILLs the search
+ * process itself (the script's grandchild, under `timeout`), as a crash of the machine's node would.
+ */
+function longRun(out: string, flags: string[], killDelayMs: number | null): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const script = spawn('bash', ['scripts/long-run.sh', config, out, ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    script.stderr.on('data', (d) => (stderr += d));
+    let killed = killDelayMs === null;
+    const poll = setInterval(() => {
+      if (killed || !existsSync(join(out, 'config.json'))) return;
+      killed = true;
+      setTimeout(() => {
+        for (const t of childrenOf(script.pid!)) for (const node of childrenOf(t)) process.kill(node, 'SIGKILL');
+      }, killDelayMs!);
+    }, 20);
+    script.on('error', reject);
+    script.on('exit', (code) => {
+      clearInterval(poll);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+const summaryOf = (out: string): Summary => JSON.parse(readFileSync(join(out, 'long-run.json'), 'utf8')) as Summary;
+
+test('long-run.sh: the search crashes (SIGKILL), is resumed, finishes, and the summary counts the restart', async () => {
+  const out = join(root, 'crash');
+  const r = await longRun(out, ['--hours', '1'], randomDelay(4000, 'long-run kill'));
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /long-run: search exited 137; resuming \(restart 1 of at most 20\)/);
+  const s = summaryOf(out);
+  assert.equal([s.status, s.restarts, s.exitCodes, s.iterationsTrained], ['finished', 1, [137, 0], 3]);
+  assert.ok(existsSync(join(out, 'report.json')));
+});
+
+test('long-run.sh: --iterations stops the search once that many iterations are trained, and a later call goes on', async () => {
+  const out = join(root, 'limited');
+  const first = await longRun(out, ['--iterations', '1'], null);
+  assert.is(first.code, 0, first.stderr);
+  const s = summaryOf(out);
+  assert.is(s.status, 'iteration-limit');
+  assert.equal(s.exitCodes, [130]);
+  assert.ok(s.iterationsTrained >= 1 && s.iterationsTrained < 3, `trained ${s.iterationsTrained}`);
+  assert.not.ok(existsSync(join(out, 'report.json')) && JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).derived?.length > 0);
+  const rest = await longRun(out, [], null);
+  assert.is(rest.code, 0, rest.stderr);
+  assert.equal([summaryOf(out).status, summaryOf(out).iterationsTrained], ['finished', 3]);
+});
+
+test('long-run.sh: bad options are exit 2 naming the option', () => {
+  for (const [flags, pattern] of [
+    [['--hours', 'x'], /--hours expects a number, got "x"/],
+    [['--iterations', '0'], /--iterations expects a whole number ≥ 1, got "0"/],
+    [['--max-restarts'], /--max-restarts needs a value/],
+    [['--hourz', '1'], /unknown option --hourz/],
+  ] as const) {
+    const r = spawnSync('bash', ['scripts/long-run.sh', config, join(root, 'never'), ...flags], { encoding: 'utf8' });
+    assert.is(r.status, 2, r.stderr);
+    assert.match(r.stderr, pattern);
+  }
+  assert.not.ok(existsSync(join(root, 'never')), 'nothing is written');
+});
+
+test.run();
