@@ -18,6 +18,11 @@ export function flagError(flag: string, problem: string): InputError {
   return new InputError(`--${flag}: ${problem}`);
 }
 
+/** A value the user gave, quoted for a message; a long one is cut, so an error never echoes megabytes. */
+export function quote(text: string): string {
+  return text.length <= 80 ? `"${text}"` : `"${text.slice(0, 60)}…" (${text.length} characters)`;
+}
+
 export function isInputError(e: unknown): e is InputError {
   return e instanceof InputError;
 }

@@ -3,10 +3,10 @@
  * `DEFAULT_CONFIG` carries the reference implementation's settings (CIFAR-10); files in configs/ hold only
  * their differences from it, and are checked field by field (unknown keys, wrong types, ranges: exit 2).
  */
-import { readFileSync } from 'node:fs';
-import { InputError, fileError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { DATASET_NAMES, type DatasetName } from '../data/dataset.js';
 import type { GanTrainConfig } from '../train/gan-trainer.js';
+import { readJsonFile } from './json-file.js';
 import { checkValue, mergeDeep, type FieldSpec } from './schema.js';
 import { DIGITS_FEATURE_DIM } from '../metrics/digits/digit-classifier.js';
 import { INCEPTION_GRAPH } from '../metrics/inception/inception-graph.js';
@@ -187,9 +187,13 @@ const FEATURE_DIM: Record<EvalConfig['features'], number> = { digits: DIGITS_FEA
 export const DATASET_RESOLUTION: Record<DatasetName, number> = { mnist: 32, cifar10: 32, stl10: 48 };
 export const DATASET_CHANNELS: Record<DatasetName, number> = { mnist: 1, cifar10: 3, stl10: 3 };
 
-/** Checks a preset (a partial config) and merges it over the defaults; errors name `source` and the key. */
-export function resolveConfig(preset: unknown, source: string): RunConfig {
-  checkValue(preset, RUN_CONFIG_SCHEMA, '', source, true);
+/**
+ * Checks a preset (a partial config) and merges it over the defaults; errors name `source` and the key.
+ * `complete` is for a config a run saved, which holds every key: one missing means the file was damaged,
+ * and defaults filled in would silently resume a different run.
+ */
+export function resolveConfig(preset: unknown, source: string, complete = false): RunConfig {
+  checkValue(preset, RUN_CONFIG_SCHEMA, '', source, !complete);
   const cfg = mergeDeep(DEFAULT_CONFIG, preset);
   const side = cfg.model.bottom * 8;
   if (side !== DATASET_RESOLUTION[cfg.data.dataset]) {
@@ -210,17 +214,5 @@ export function resolveConfig(preset: unknown, source: string): RunConfig {
 
 /** Reads a config file (JSON) and resolves it. */
 export function loadConfig(path: string): RunConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw fileError(path, `cannot read config (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw fileError(path, `not valid JSON (${(e as Error).message})`);
-  }
-  return resolveConfig(json, path);
+  return resolveConfig(readJsonFile(path, 'config'), path);
 }

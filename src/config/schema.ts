@@ -2,7 +2,7 @@
  * A small schema checker for plain-data configs: each field names its type and range, unknown keys are
  * rejected, and every error names the file, the dotted key and what was expected.
  */
-import { InputError } from '../errors.js';
+import { InputError, quote } from '../errors.js';
 
 export type FieldSpec =
   | { readonly type: 'int'; readonly min?: number; readonly max?: number }
@@ -14,7 +14,7 @@ export type FieldSpec =
   | { readonly type: 'object'; readonly fields: Readonly<Record<string, FieldSpec>> };
 
 function describe(v: unknown): string {
-  if (typeof v === 'string') return `"${v}"`;
+  if (typeof v === 'string') return quote(v);
   if (Array.isArray(v)) return 'an array';
   if (v === null) return 'null';
   return typeof v === 'object' ? 'an object' : String(v);
@@ -22,11 +22,11 @@ function describe(v: unknown): string {
 
 /**
  * Checks `value` against `spec` and returns it; `partial` allows missing keys (presets hold only the
- * differences from the defaults).
+ * differences from the defaults). Integers stop at 2^53 − 1, past which JSON's numbers are no longer exact.
  */
 export function checkValue(value: unknown, spec: FieldSpec, key: string, source: string, partial: boolean): unknown {
   const fail = (what: string): never => {
-    throw new InputError(`${source}: ${key}: ${what}, got ${describe(value)}`);
+    throw new InputError(`${key ? `${source}: ${key}` : source}: ${what}, got ${describe(value)}`);
   };
   switch (spec.type) {
     case 'int':
@@ -37,7 +37,8 @@ export function checkValue(value: unknown, spec: FieldSpec, key: string, source:
       if (spec.min !== undefined && (n < spec.min || (spec.type === 'number' && spec.exclusiveMin && n === spec.min))) {
         fail(`must be ${spec.type === 'number' && spec.exclusiveMin ? '>' : '≥'} ${spec.min}`);
       }
-      if (spec.max !== undefined && n > spec.max) fail(`must be ≤ ${spec.max}`);
+      const max = spec.max ?? (spec.type === 'int' ? Number.MAX_SAFE_INTEGER : undefined);
+      if (max !== undefined && n > max) fail(`must be ≤ ${max}`);
       return n;
     }
     case 'boolean':
@@ -58,7 +59,8 @@ export function checkValue(value: unknown, spec: FieldSpec, key: string, source:
       if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('expected an object');
       const obj = value as Record<string, unknown>;
       for (const k of Object.keys(obj)) {
-        if (!(k in spec.fields)) {
+        // Own keys only: `in` would let "constructor", "toString" or "__proto__" through as known.
+        if (!Object.hasOwn(spec.fields, k)) {
           throw new InputError(`${source}: ${key ? `${key}.` : ''}${k}: unknown key (allowed: ${Object.keys(spec.fields).join(', ')})`);
         }
       }
