@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { commands } from './cli/registry.js';
 import { parseCommandArgs } from './cli/command.js';
-import { isInputError } from './errors.js';
+import { isInputError, quote } from './errors.js';
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -17,7 +17,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) {
-    console.error(`error: unknown command "${name}" (run --help for the list)`);
+    console.error(`error: unknown command ${quote(name)} (run --help for the list)`);
     return 2;
   }
   try {

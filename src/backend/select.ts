@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { InputError } from '../errors.js';
+import { InputError, quote } from '../errors.js';
 import { BLAS_TF_NAME, registerBlasBackend } from './blas/backend.js';
 
 /** Backends a user may ask for with `--backend`. */
@@ -132,5 +132,5 @@ async function choose(requested: BackendName, opts: StartOptions): Promise<Backe
 /** Parses a `--backend` value. */
 export function parseBackendName(value: string): BackendName {
   if ((BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName;
-  throw new InputError(`--backend: must be one of ${BACKEND_NAMES.join('|')}, got "${value}"`);
+  throw new InputError(`--backend: must be one of ${BACKEND_NAMES.join('|')}, got ${quote(value)}`);
 }

@@ -40,8 +40,8 @@ export const archCommand: Command = {
     const resolution = intFlag(values, 'resolution', 8, 4096) ?? 32;
     if (resolution % 8 !== 0) throw flagError('resolution', `must be a multiple of 8 (three ×2 cells over the stem), got ${resolution}`);
     const dims: GeneratorDims = { latent: 128, gf, bottom: resolution / 8, channels };
+    const arch = text === undefined ? null : parseArch(text, '--arch');
     await startBackend('cpu'); // only builds weights to count them
-    const arch = text === undefined ? null : parseArch(text);
     const G = new Generator(dims, arch ? { kind: 'derived', arch } : { kind: 'shared' }, 0);
     const D = new Discriminator({ df, channels }, 0);
     const out = {

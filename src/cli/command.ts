@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { InputError, flagError } from '../errors.js';
+import { InputError, flagError, quote } from '../errors.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -31,7 +31,11 @@ export function parseCommandArgs(cmd: Command, argv: string[]): { values: Parsed
     });
     return { values: values as ParsedValues, positionals };
   } catch (e) {
-    throw new InputError(`${cmd.name}: ${(e as Error).message.split('\n')[0]}`);
+    const first = (e as Error).message.split('\n')[0]!;
+    // node says "argument is ambiguous" for `--steps -1`: the value looks like a flag.
+    const flag = /^Option '(--[^' ]+)' argument is ambiguous/.exec(first)?.[1];
+    const problem = flag ? `${first.replace(/\.$/, '')} (a value that starts with "-" is written ${flag}=VALUE)` : first;
+    throw new InputError(`${cmd.name}: ${problem}`);
   }
 }
 
@@ -69,15 +73,15 @@ export function outputFileFlag(values: ParsedValues, flag: string): string {
 export function intFlag(values: ParsedValues, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const v = stringFlag(values, flag);
   if (v === undefined) return undefined;
-  if (!/^-?\d+$/.test(v)) throw flagError(flag, `expects an integer, got "${v}"`);
+  if (!/^-?\d+$/.test(v)) throw flagError(flag, `expects an integer, got ${quote(v)}`);
   const n = Number(v);
-  if (n < min || n > max) throw flagError(flag, `must be in [${min}, ${max}], got ${n}`);
+  if (n < min || n > max) throw flagError(flag, `must be in [${min}, ${max}], got ${quote(v)}`);
   return n;
 }
 
 export function choiceFlag<T extends string>(values: ParsedValues, flag: string, choices: readonly T[]): T | undefined {
   const v = stringFlag(values, flag);
   if (v === undefined) return undefined;
-  if (!(choices as readonly string[]).includes(v)) throw flagError(flag, `must be one of ${choices.join('|')}, got "${v}"`);
+  if (!(choices as readonly string[]).includes(v)) throw flagError(flag, `must be one of ${choices.join('|')}, got ${quote(v)}`);
   return v as T;
 }

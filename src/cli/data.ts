@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError, flagError } from '../errors.js';
+import { InputError, flagError, quote } from '../errors.js';
 import { extractTarGz } from '../data/archive.js';
 import { CIFAR10_DIR } from '../data/cifar10.js';
 import { DATASET_NAMES, labelHistogram, type DatasetName } from '../data/dataset.js';
@@ -42,10 +42,10 @@ export const dataCommand: Command = {
   allowPositionals: true,
   async run(values, positionals) {
     const [sub, ...extra] = positionals;
-    if (extra.length > 0) throw new InputError(`data: unexpected argument "${extra[0]}"`);
+    if (extra.length > 0) throw new InputError(`data: unexpected argument ${quote(extra[0]!)}`);
     if (sub === 'download') return download(values);
     if (sub === 'check') return check(values);
-    throw new InputError(sub === undefined ? 'data: missing sub-command (download or check)' : `data: unknown sub-command "${sub}" (download or check)`);
+    throw new InputError(sub === undefined ? 'data: missing sub-command (download or check)' : `data: unknown sub-command ${quote(sub)} (download or check)`);
   },
 };
 

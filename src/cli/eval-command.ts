@@ -1,7 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { TRAINING_SPLIT } from '../data/load.js';
-import { flagError } from '../errors.js';
+import { flagError, quote } from '../errors.js';
 import { formatArch } from '../nn/arch.js';
 import { FEATURE_NETWORK_NAMES, openFeatureNetwork } from '../metrics/open-feature-network.js';
 import { referenceStats } from '../metrics/reference-stats.js';
@@ -38,7 +38,7 @@ ${BACKEND_HELP}`;
 function parseMetrics(values: ParsedValues): Set<(typeof METRICS)[number]> {
   const text = stringFlag(values, 'metrics') ?? 'is,fid';
   const names = text.split(',').map((s) => s.trim());
-  for (const n of names) if (!(METRICS as readonly string[]).includes(n)) throw flagError('metrics', `unknown metric "${n}" (use is, fid or is,fid)`);
+  for (const n of names) if (!(METRICS as readonly string[]).includes(n)) throw flagError('metrics', `unknown metric ${quote(n)} (use is, fid or is,fid)`);
   return new Set(names as (typeof METRICS)[number][]);
 }
 

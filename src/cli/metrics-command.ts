@@ -1,4 +1,4 @@
-import { InputError, flagError } from '../errors.js';
+import { InputError, flagError, quote } from '../errors.js';
 import type { Command, OptionSpec, ParsedValues } from './command.js';
 import { fetchInceptionSubcommand } from './metrics-fetch-inception.js';
 import { fidSubcommand } from './metrics-fid.js';
@@ -54,8 +54,8 @@ export const metricsCommand: Command = {
     const names = subcommands.map((s) => s.name).join(', ');
     if (name === undefined) throw new InputError(`metrics: which metric? one of ${names}`);
     const sub = subcommands.find((s) => s.name === name);
-    if (!sub) throw new InputError(`metrics: unknown sub-command "${name}" (one of ${names})`);
-    if (extra.length > 0) throw new InputError(`metrics ${name}: unexpected argument "${extra[0]}"`);
+    if (!sub) throw new InputError(`metrics: unknown sub-command ${quote(name)} (one of ${names})`);
+    if (extra.length > 0) throw new InputError(`metrics ${name}: unexpected argument ${quote(extra[0]!)}`);
     for (const flag of Object.keys(values)) {
       if (flag !== 'help' && values[flag] !== undefined && !(flag in sub.options)) {
         throw flagError(flag, `is not an option of "metrics ${name}"`);

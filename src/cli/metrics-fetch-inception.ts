@@ -1,4 +1,4 @@
-import { flagError } from '../errors.js';
+import { flagError, quote } from '../errors.js';
 import type { TransferProgress } from '../data/progress.js';
 import { ProgressBar } from '../data/progress.js';
 import { INCEPTION_ARCHIVE, fetchInception } from '../metrics/inception/fetch-inception.js';
@@ -25,7 +25,7 @@ export const fetchInceptionSubcommand: MetricsSubcommand = {
   async run(values) {
     const dir = requiredString(values, 'dir');
     const md5 = stringFlag(values, 'md5');
-    if (md5 !== undefined && !/^[0-9a-fA-F]{32}$/.test(md5)) throw flagError('md5', `must be 32 hex digits, got "${md5}"`);
+    if (md5 !== undefined && !/^[0-9a-fA-F]{32}$/.test(md5)) throw flagError('md5', `must be 32 hex digits, got ${quote(md5)}`);
     const bar = new ProgressBar(process.stderr, INCEPTION_ARCHIVE.fileName);
     let last: TransferProgress | null = null;
     const { graphPath, outcome } = await fetchInception(dir, {

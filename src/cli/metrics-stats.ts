@@ -1,6 +1,6 @@
 import { DATASET_NAMES } from '../data/dataset.js';
 import { loadSplit, SPLITS, TRAINING_SPLIT } from '../data/load.js';
-import { flagError } from '../errors.js';
+import { flagError, quote } from '../errors.js';
 import { datasetFeatureStats } from '../metrics/dataset-stats.js';
 import { saveGaussianStats } from '../metrics/gaussian-stats-file.js';
 import { FEATURE_NETWORK_NAMES, openFeatureNetwork } from '../metrics/open-feature-network.js';
@@ -34,7 +34,7 @@ export const statsSubcommand: MetricsSubcommand = {
     if (dataset !== 'mnist' && root === undefined) throw flagError('root', `is required for ${dataset} (the folder of its files)`);
     const split = stringFlag(values, 'split') ?? TRAINING_SPLIT[dataset];
     const splits = [...new Set([...SPLITS[dataset], TRAINING_SPLIT[dataset]])];
-    if (!splits.includes(split)) throw flagError('split', `${dataset} has splits ${splits.join(', ')}, not "${split}"`);
+    if (!splits.includes(split)) throw flagError('split', `${dataset} has splits ${splits.join(', ')}, not ${quote(split)}`);
     const features = choiceFlag(values, 'features', FEATURE_NETWORK_NAMES) ?? (dataset === 'mnist' ? 'digits' : 'inception');
     if (features === 'digits' && dataset !== 'mnist') throw flagError('features', `the digit classifier scores MNIST only, not ${dataset} (use inception)`);
     const inception = stringFlag(values, 'inception') ?? null;

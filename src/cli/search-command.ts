@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, resolveConfig, type RunConfig } from '../config/run-config.js';
-import { flagError } from '../errors.js';
+import { InputError, flagError } from '../errors.js';
 import { TRAINING_SPLIT } from '../data/load.js';
 import { openFeatureNetwork } from '../metrics/open-feature-network.js';
 import { referenceStats, referenceStatsCachePath, type ReferenceStatsRequest } from '../metrics/reference-stats.js';
@@ -12,7 +12,7 @@ import { startActorSystem } from '../supervisor/actor-system.js';
 import { parseEventLines } from '../supervisor/event-file.js';
 import { parseFaultSpec } from '../supervisor/faults.js';
 import { parseGpuList } from '../supervisor/placement.js';
-import { createRunDir, openRunDir } from '../supervisor/run-dir.js';
+import { assertNewRunDir, createRunDir, openRunDir, type RunDir } from '../supervisor/run-dir.js';
 import { ProgressBar } from '../util/progress-bar.js';
 import { choiceFlag, stringFlag, type Command, type ParsedValues } from './command.js';
 import { BACKEND_HELP, BACKEND_OPTION, interruptSignal, seedFlag, startBackendFromFlags } from './runtime-flags.js';
@@ -28,7 +28,7 @@ actors: worker threads, or with --gpus one process per GPU for the trainer and t
 
 Options:
   --config FILE      run configuration (configs/mnist-tiny.json is the default job, configs/smoke.json the smallest)
-  --out DIR          run directory (default runs/search-<time>)
+  --out DIR          run directory, new or empty (default runs/search-<time>)
   --resume DIR       continue the run in DIR from its newest intact checkpoint
   --seed N           overrides the config's seed
   --overlap on|off   score snapshot v while the shared GAN trains v+1 (overrides search.overlap)
@@ -51,22 +51,26 @@ function printResult(r: SearchReport): void {
   if (r.best) console.log(`best: ${r.best.arch}  (IS ${r.best.is?.mean.toFixed(3)}, FID ${r.best.fid?.toFixed(3)})`);
 }
 
-/** The run's config: from --config and overrides, or the saved one of the run being resumed. */
-function configFromFlags(values: ParsedValues, resumeDir: string | undefined): RunConfig {
+/**
+ * The run's config and where it came from: --config and overrides, or the saved config of the run being
+ * resumed, which must be complete and valid.
+ */
+function configFromFlags(values: ParsedValues, resumeDir: string | undefined): { config: RunConfig; source: string; resumed: RunDir | null } {
   if (resumeDir) {
     for (const f of ['config', 'out', 'seed', 'overlap', 'reward']) if (values[f] !== undefined) throw flagError(f, 'cannot be combined with --resume (the run keeps its saved settings)');
     const { dir, config } = openRunDir(resumeDir);
-    return resolveConfig(config, `${dir.config}`);
+    return { config: resolveConfig(config, dir.config, true), source: dir.config, resumed: dir };
   }
   const configPath = stringFlag(values, 'config');
   if (!configPath) throw flagError('config', 'is required (or --resume DIR)');
   const base = loadConfig(configPath);
   const overlap = choiceFlag(values, 'overlap', ['on', 'off'] as const);
   const reward = choiceFlag(values, 'reward', ['is', 'fid'] as const);
-  return {
+  const config = {
     ...base, seed: seedFlag(values) ?? base.seed,
     search: { ...base.search, overlap: overlap === undefined ? base.search.overlap : overlap === 'on', reward: reward ?? base.search.reward },
   };
+  return { config, source: configPath, resumed: null };
 }
 
 /** Events of a type in the run's log, over its whole life (resumes included). */
@@ -85,17 +89,21 @@ export const searchCommand: Command = {
   },
   async run(values) {
     const resumeDir = stringFlag(values, 'resume');
-    const config = configFromFlags(values, resumeDir);
+    const { config, source, resumed } = configFromFlags(values, resumeDir);
     const gpusText = stringFlag(values, 'gpus');
     const gpus = gpusText === undefined ? null : parseGpuList(gpusText);
     const faults = ((values.fault as string[] | undefined) ?? []).map(parseFaultSpec);
-    // The saved config comes first, so that a run killed at any later moment can be resumed.
-    const runDir = resumeDir
-      ? openRunDir(resumeDir).dir
-      : createRunDir(stringFlag(values, 'out') ?? join('runs', `search-${new Date().toISOString().replace(/[:.]/g, '-')}`), config);
+    if (config.eval.features === 'inception' && config.eval.inceptionGraph === null) {
+      throw new InputError(`${source}: eval.inceptionGraph: the search scores with the inception network and needs the path of classify_image_graph_def.pb (or eval.features "digits" for MNIST)`);
+    }
+    const out = resumed ? null : (stringFlag(values, 'out') ?? join('runs', `search-${new Date().toISOString().replace(/[:.]/g, '-')}`));
+    if (out !== null) assertNewRunDir(out);
+    // Input errors found while starting the backend and the feature network come before a new run
+    // directory exists; the saved config then comes first, so that a run killed later can be resumed.
     const backend = await startBackendFromFlags(values, gpus !== null);
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const network = await openFeatureNetwork(config.eval.features, config.eval.inceptionGraph);
+    const runDir = resumed ?? createRunDir(out!, config);
     const statsRequest: ReferenceStatsRequest = {
       dataset: config.data.dataset, split: TRAINING_SPLIT[config.data.dataset], root: config.data.root, network,
       statsFile: null, cacheDir: join(runDir.root, 'stats'), log,

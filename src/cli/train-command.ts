@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { loadConfig, type RunConfig } from '../config/run-config.js';
-import { InputError, flagError } from '../errors.js';
+import { flagError } from '../errors.js';
 import { parseArch } from '../nn/arch.js';
+import { assertNewRunDir } from '../supervisor/run-dir.js';
 import { runTraining } from '../train/train-run.js';
 import { intFlag, stringFlag, type Command } from './command.js';
 import { BACKEND_HELP, BACKEND_OPTION, interruptSignal, seedFlag, startBackendFromFlags } from './runtime-flags.js';
@@ -17,7 +18,7 @@ Options:
   --arch "A"       the 14 tokens, e.g. "1 0 1 1  1 0 0 1 1  1 0 1 0 3" (commas also accepted)
   --config FILE    run configuration (configs/*.json); its train slice sets batch sizes, rates, schedule
   --steps N        generator steps (overrides train.steps)
-  --out DIR        run directory (default runs/train-<time>)
+  --out DIR        run directory, new or empty (default runs/train-<time>)
   --resume DIR     continue the run in DIR from its newest intact checkpoint
   --seed N         overrides the config's seed
 ${BACKEND_HELP}
@@ -53,12 +54,13 @@ export const trainCommand: Command = {
       const configPath = stringFlag(values, 'config');
       if (!archText) throw flagError('arch', 'is required (or --resume DIR)');
       if (!configPath) throw flagError('config', 'is required (or --resume DIR)');
-      arch = [...parseArch(archText)];
-      if (arch.length !== 14) throw new InputError(`--arch: training needs all 14 tokens, got ${arch.length}`);
+      arch = [...parseArch(archText, '--arch')];
+      if (arch.length !== 14) throw flagError('arch', `training needs all 14 tokens, got ${arch.length}`);
       config = withOverrides(loadConfig(configPath), steps, seed);
     }
-    const backend = await startBackendFromFlags(values);
     const outDir = resumeDir ?? stringFlag(values, 'out') ?? join('runs', `train-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    if (!resumeDir) assertNewRunDir(outDir);
+    const backend = await startBackendFromFlags(values);
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const { signal, release } = interruptSignal(log);
     try {

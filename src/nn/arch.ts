@@ -9,7 +9,7 @@
  *   const a = parseArch('1 0 1 1  1 0 0 1 1  1 0 1 0 3'); // published CIFAR-10 top-1
  *   formatArch(a) === '1 0 1 1  1 0 0 1 1  1 0 1 0 3'
  */
-import { InputError } from '../errors.js';
+import { InputError, quote } from '../errors.js';
 
 export const TOKEN_NAMES = ['conv', 'norm', 'up', 'shortcut', 'skip'] as const;
 export type TokenName = (typeof TOKEN_NAMES)[number];
@@ -64,27 +64,30 @@ export function skipSources(cell: Cell, k: number): number[] {
   return sources;
 }
 
-/** Throws an InputError naming the cell, token and allowed range of the first invalid token. */
-export function validateArch(arch: readonly number[]): Arch {
-  cellCount(arch);
+/**
+ * Throws an InputError naming `source` (a flag, a file), the cell, token and allowed range of the first
+ * invalid token; `arch` may come from parsed JSON, so a token need not be a number.
+ */
+export function validateArch(arch: readonly unknown[], source = 'architecture'): Arch {
+  if (!STAGE_PREFIX_LENGTH.includes(arch.length)) throw new InputError(`${source}: ${arch.length} tokens; expected 4, 9 or 14`);
   arch.forEach((v, i) => {
     const k = STAGE_PREFIX_LENGTH.findIndex((end) => i < end);
     const start = k === 0 ? 0 : STAGE_PREFIX_LENGTH[k - 1]!;
     const name = TOKEN_NAMES[i - start]!;
     const choices = TOKEN_CHOICES[i]!;
-    if (!Number.isInteger(v) || v < 0 || v >= choices) {
-      throw new InputError(`architecture: cell ${k + 1} token "${name}" is ${v}; allowed 0..${choices - 1}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= choices) {
+      throw new InputError(`${source}: cell ${k + 1} token "${name}" is ${typeof v === 'number' ? v : JSON.stringify(v) ?? String(v)}; allowed 0..${choices - 1}`);
     }
   });
-  return arch;
+  return arch as Arch;
 }
 
 /** Parses the text form: integers separated by spaces and/or commas, e.g. "1 0 1 1  1 0 0 1 1  1 0 1 0 3". */
-export function parseArch(text: string): Arch {
+export function parseArch(text: string, source = 'architecture'): Arch {
   const parts = text.trim().split(/[\s,]+/).filter((p) => p !== '');
   const bad = parts.find((p) => !/^-?\d+$/.test(p));
-  if (bad !== undefined) throw new InputError(`architecture: "${bad}" is not an integer (in "${text}")`);
-  return validateArch(parts.map(Number));
+  if (bad !== undefined) throw new InputError(`${source}: ${quote(bad)} is not an integer (in ${quote(text)})`);
+  return validateArch(parts.map(Number), source);
 }
 
 /** Text form with two spaces between cells. */

@@ -12,7 +12,7 @@
  *
  * Example: `--fault crash:trainer@5 --fault hang:evaluator@2`.
  */
-import { InputError } from '../errors.js';
+import { InputError, quote } from '../errors.js';
 import { ACTOR_KINDS, type ActorKind } from '../protocol/channels.js';
 
 export const FAULT_KINDS = ['crash', 'hang', 'nan', 'malformed'] as const;
@@ -26,7 +26,7 @@ export interface FaultSpec {
 
 export function parseFaultSpec(spec: string): FaultSpec {
   const m = /^([a-z]+):([a-z]+)@(\d+)$/.exec(spec);
-  const bad = (why: string) => new InputError(`--fault ${JSON.stringify(spec)}: ${why} (expected KIND:ACTOR@N, e.g. crash:trainer@5)`);
+  const bad = (why: string) => new InputError(`--fault ${quote(spec)}: ${why} (expected KIND:ACTOR@N, e.g. crash:trainer@5)`);
   if (!m) throw bad('not of the form KIND:ACTOR@N');
   const [, fault, actor, n] = m as unknown as [string, string, string, string];
   if (!(FAULT_KINDS as readonly string[]).includes(fault)) throw bad(`unknown fault "${fault}"; one of ${FAULT_KINDS.join('|')}`);
@@ -34,6 +34,7 @@ export function parseFaultSpec(spec: string): FaultSpec {
   if (fault === 'nan' && actor !== 'trainer') throw bad('only the trainer reports losses');
   const at = Number(n);
   if (at < 1) throw bad('N counts from 1');
+  if (!Number.isSafeInteger(at)) throw bad(`N is beyond ${Number.MAX_SAFE_INTEGER}`);
   return { fault: fault as FaultKind, actor: actor as ActorKind, at };
 }
 

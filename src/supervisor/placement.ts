@@ -6,7 +6,7 @@
  * light and stay in threads.
  */
 import { execFileSync } from 'node:child_process';
-import { InputError, flagError } from '../errors.js';
+import { InputError, flagError, quote } from '../errors.js';
 import type { ActorKind } from '../protocol/channels.js';
 import type { Transport } from '../protocol/lifecycle.js';
 
@@ -37,12 +37,17 @@ export function planPlacement(gpus: readonly number[] | null, evaluators?: numbe
   return plan;
 }
 
-/** Parses `--gpus 0,1` (distinct non-negative integers). */
+/** GPU indices run 0..MAX_GPU_INDEX: beyond any one machine, and a bound on the processes a list starts. */
+export const MAX_GPU_INDEX = 63;
+
+/** Parses `--gpus 0,1` (distinct integers 0..MAX_GPU_INDEX). */
 export function parseGpuList(value: string): number[] {
   const parts = value.split(',').map((s) => s.trim());
-  if (parts.some((p) => !/^\d+$/.test(p))) throw flagError('gpus', `expects GPU indices like 0,1, got "${value}"`);
+  if (parts.some((p) => !/^\d+$/.test(p))) throw flagError('gpus', `expects GPU indices like 0,1, got ${quote(value)}`);
   const gpus = parts.map(Number);
-  if (new Set(gpus).size !== gpus.length) throw flagError('gpus', `lists a GPU twice: "${value}"`);
+  const big = gpus.find((g) => g > MAX_GPU_INDEX);
+  if (big !== undefined) throw flagError('gpus', `GPU index ${big} is out of range 0..${MAX_GPU_INDEX}`);
+  if (new Set(gpus).size !== gpus.length) throw flagError('gpus', `lists a GPU twice: ${quote(value)}`);
   return gpus;
 }
 

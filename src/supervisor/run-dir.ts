@@ -6,8 +6,9 @@
  *   samples/         sample grids (PNG)
  *   report.json      the final report
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { readJsonFile } from '../config/json-file.js';
 import { fileError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
@@ -38,28 +39,36 @@ export function newRunId(prefix: string, now: Date = new Date()): string {
   return `${prefix}-${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
 }
 
+/**
+ * Throws unless `root` can become a new run: it does not exist yet or is empty. A run's files there, or
+ * anyone else's, would be overwritten (a run whose config.json was lost still has checkpoints and events).
+ */
+export function assertNewRunDir(root: string): void {
+  const dir = runDirPaths(root);
+  if (existsSync(dir.config)) throw fileError(root, 'already holds a run (use --resume to continue it, or choose another --out)');
+  if (!existsSync(dir.root)) return;
+  if (!statSync(dir.root).isDirectory()) throw fileError(root, 'is not a directory');
+  const entries = readdirSync(dir.root);
+  if (entries.length > 0) throw fileError(root, `is not empty (holds ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); a new run needs a new or empty directory`);
+}
+
 /** Creates a new run directory with its config; an existing non-empty directory is an input error. */
 export function createRunDir(root: string, config: unknown): RunDir {
+  assertNewRunDir(root);
   const dir = runDirPaths(root);
-  if (existsSync(dir.config)) throw fileError(dir.root, 'already holds a run (use --resume to continue it)');
   mkdirSync(dir.checkpoints, { recursive: true });
   mkdirSync(dir.samples, { recursive: true });
   writeFileAtomic(dir.config, [Buffer.from(JSON.stringify(config, null, 2) + '\n')]);
   return dir;
 }
 
-/** Opens an existing run directory (resume, tail); returns its paths and its saved config. */
+/**
+ * Opens an existing run directory to resume it; returns its paths and its saved config (unchecked JSON).
+ * It writes nothing, so a run rejected after this is left as it was.
+ */
 export function openRunDir(root: string): { dir: RunDir; config: unknown } {
   const dir = runDirPaths(root);
   if (!existsSync(dir.root) || !statSync(dir.root).isDirectory()) throw fileError(root, 'no such run directory');
   if (!existsSync(dir.config)) throw fileError(root, 'is not a run directory (no config.json)');
-  let config: unknown;
-  try {
-    config = JSON.parse(readFileSync(dir.config, 'utf8'));
-  } catch (e) {
-    throw fileError(dir.config, `not valid JSON (${(e as Error).message})`);
-  }
-  mkdirSync(dir.checkpoints, { recursive: true });
-  mkdirSync(dir.samples, { recursive: true });
-  return { dir, config };
+  return { dir, config: readJsonFile(dir.config, 'saved config') };
 }

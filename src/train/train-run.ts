@@ -6,7 +6,7 @@
  * counter), so it ends exactly where an uninterrupted run would.
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatArch, validateArch, type Arch } from '../nn/arch.js';
 import { Discriminator, BLOCKS_BY_STAGE } from '../nn/discriminator.js';
@@ -14,6 +14,7 @@ import { Generator } from '../nn/generator.js';
 import { nameSeed } from '../nn/params.js';
 import { loadSplit, TRAINING_SPLIT } from '../data/load.js';
 import { MinibatchStream, type BatchCursor } from '../data/batches.js';
+import { readJsonFile } from '../config/json-file.js';
 import { DATASET_CHANNELS, resolveConfig, type RunConfig } from '../config/run-config.js';
 import { fileError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -92,16 +93,18 @@ interface SavedRun {
   readonly arch: number[];
 }
 
+/** The config.json of a train run directory: exactly `config` (complete) and `arch`, as runTraining wrote it. */
 function readSavedRun(outDir: string): SavedRun {
   const path = join(outDir, 'config.json');
-  let raw: { config?: unknown; arch?: unknown };
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8')) as typeof raw;
-  } catch (e) {
-    throw fileError(path, `cannot resume: ${(e as Error).message}`);
-  }
-  if (!Array.isArray(raw.arch)) throw fileError(path, 'cannot resume: "arch" missing');
-  return { config: resolveConfig(raw.config, `${path} (config)`), arch: [...validateArch(raw.arch as number[])] };
+  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw fileError(outDir, 'cannot resume: no such run directory');
+  if (!existsSync(path)) throw fileError(outDir, 'cannot resume: not a run directory (no config.json)');
+  const raw = readJsonFile(path, 'saved run');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw fileError(path, 'cannot resume: expected an object with "config" and "arch"');
+  const unknown = Object.keys(raw).filter((k) => k !== 'config' && k !== 'arch');
+  if (unknown.length > 0) throw fileError(path, `${unknown[0]}: unknown key (allowed: config, arch)`);
+  const { config, arch } = raw as { config?: unknown; arch?: unknown };
+  if (!Array.isArray(arch)) throw fileError(path, 'arch: missing or not an array');
+  return { config: resolveConfig(config, `${path} (config)`, true), arch: [...validateArch(arch, `${path}: arch`)] };
 }
 
 export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
@@ -109,11 +112,13 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
   const ckptDir = join(outDir, 'checkpoints');
   const sampleDir = join(outDir, 'samples');
 
+  // Everything is read and checked before the first write, so a run rejected here is left as it was.
   let config = opts.config;
   let arch: Arch = opts.arch;
+  const saved = opts.resume ? readSavedRun(outDir) : null;
   const loaded = opts.resume ? loadNewestCheckpoint<TrainCheckpointMeta>(ckptDir) : null;
-  if (opts.resume) {
-    ({ config, arch } = loaded ? { config: loaded.meta.config, arch: loaded.meta.arch } : readSavedRun(outDir));
+  if (saved) {
+    ({ config, arch } = loaded ? { config: loaded.meta.config, arch: loaded.meta.arch } : saved);
     for (const why of loaded?.skipped ?? []) log(`skipped damaged checkpoint: ${why}`);
     log(loaded ? `resuming from ${loaded.path} (step ${loaded.meta.step})` : `no checkpoint in ${ckptDir}: starting the saved run from its beginning`);
   } else if (existsSync(join(outDir, 'config.json'))) {
