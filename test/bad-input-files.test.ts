@@ -351,4 +351,19 @@ test('CLI: metrics stats with a bad data file or a NaN graph exits 2 naming it, 
   assert.throws(() => outputFileFlag({ out: orphan }, 'out'), (e: Error) => isInputError(e) && e.message === `--out: ${orphan}: the folder ${join(folderOut, 'no-such-folder')} does not exist`);
 });
 
+test('CLI: search on bad data files exits 2 naming the file, and takes away the run directory it had just made', async () => {
+  const root = tempDir('bif-search-data');
+  const d = writeCifarDir(root, 2);
+  writeFileSync(join(d, 'data_batch_3.bin'), cifarRecords([4, 10], () => 0));
+  const graph = await graphFile('search-inception.pb', nodes); // the search opens its feature network first
+  const config = join(dir, 'search-cifar.json');
+  writeFileSync(config, JSON.stringify({ data: { dataset: 'cifar10', root }, eval: { features: 'inception', inceptionGraph: graph } }));
+  const out = join(tempDir('bif-search-out'), 'run');
+  const r = cli('search', '--config', config, '--out', out);
+  rmSync(graph);
+  assert.is(r.status, 2, r.stderr);
+  assert.match(r.stderr, about(join(d, 'data_batch_3.bin'), 'record 1 has label 10, expected 0\\.\\.9', 'error: '));
+  assert.not.ok(existsSync(out), 'a run directory was left behind');
+});
+
 test.run();

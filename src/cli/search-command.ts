@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, resolveConfig, type RunConfig } from '../config/run-config.js';
-import { InputError, flagError } from '../errors.js';
+import { InputError, flagError, isInputError } from '../errors.js';
 import { TRAINING_SPLIT } from '../data/load.js';
 import { openFeatureNetwork } from '../metrics/open-feature-network.js';
 import { referenceStats, referenceStatsCachePath, type ReferenceStatsRequest } from '../metrics/reference-stats.js';
@@ -12,7 +12,7 @@ import { startActorSystem } from '../supervisor/actor-system.js';
 import { parseEventLines } from '../supervisor/event-file.js';
 import { parseFaultSpec } from '../supervisor/faults.js';
 import { parseGpuList } from '../supervisor/placement.js';
-import { assertNewRunDir, createRunDir, openRunDir, type RunDir } from '../supervisor/run-dir.js';
+import { assertNewRunDir, createRunDir, openRunDir, removeNewRunDir, type RunDir } from '../supervisor/run-dir.js';
 import { ProgressBar } from '../util/progress-bar.js';
 import { choiceFlag, stringFlag, type Command, type ParsedValues } from './command.js';
 import { BACKEND_HELP, BACKEND_OPTION, interruptSignal, seedFlag, startBackendFromFlags } from './runtime-flags.js';
@@ -108,7 +108,12 @@ export const searchCommand: Command = {
       dataset: config.data.dataset, split: TRAINING_SPLIT[config.data.dataset], root: config.data.root, network,
       statsFile: null, cacheDir: join(runDir.root, 'stats'), log,
     };
-    const reference = await referenceStats(statsRequest);
+    // The data set is first read here. Bad data files found in a run made just now take that run away again, so
+    // the same command can be rerun once the files are fixed (the config saved in the run names the data folder).
+    const reference = await referenceStats(statsRequest).catch((e: unknown) => {
+      if (!resumed && isInputError(e)) removeNewRunDir(runDir);
+      throw e;
+    });
     const { signal, release } = interruptSignal(log);
     const system = await startActorSystem({
       runDir, actorConfig: realActorConfig(config, config.search.reward === 'fid' ? referenceStatsCachePath(statsRequest) : null),

@@ -6,7 +6,7 @@
  *   samples/         sample grids (PNG)
  *   report.json      the final report
  */
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readJsonFile } from '../config/json-file.js';
 import { fileError } from '../errors.js';
@@ -60,6 +60,15 @@ export function createRunDir(root: string, config: unknown): RunDir {
   mkdirSync(dir.samples, { recursive: true });
   writeFileAtomic(dir.config, [Buffer.from(JSON.stringify(config, null, 2) + '\n')]);
   return dir;
+}
+
+/**
+ * Takes away a run directory that `createRunDir` made in this process and that holds nothing of value yet (no
+ * checkpoint): it was new or empty before, so nothing of the user's goes with it.
+ */
+export function removeNewRunDir(dir: RunDir): void {
+  if (existsSync(dir.checkpoints) && readdirSync(dir.checkpoints).length > 0) return; // it has become a run worth resuming
+  rmSync(dir.root, { recursive: true, force: true });
 }
 
 /**
