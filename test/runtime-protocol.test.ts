@@ -2,28 +2,18 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PROTOCOL_VERSION, ownedCopy } from '../src/protocol/base.js';
 import { parseActorMessage, parseParentMessage } from '../src/protocol/lifecycle.js';
-import { FieldError } from '../src/protocol/schema.js';
+import { fieldErrorOf as fieldOf } from './support/field-error.js';
 
 const test = suite('runtime: protocol');
 const v = PROTOCOL_VERSION;
 
-const fieldOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof FieldError) return e.message;
-    throw e;
-  }
-  throw new Error('accepted');
-};
-
 test('requests are checked against their channel, naming the field at fault', () => {
   const ok = parseParentMessage('controller', { v, type: 'controller.sample', id: 3, args: { count: 4 } });
   assert.equal(ok, { v, type: 'controller.sample', id: 3, args: { count: 4 } });
-  assert.is(fieldOf(() => parseParentMessage('controller', { v, type: 'controller.sample', id: 3, args: { count: 'four' } })), 'args.count: expected an integer, got string');
+  assert.is(fieldOf(() => parseParentMessage('controller', { v, type: 'controller.sample', id: 3, args: { count: 'four' } })), 'args.count: expected an integer ≥ 0, got string');
   assert.is(fieldOf(() => parseParentMessage('controller', { v, type: 'trainer.train', id: 1, args: {} })), 'type: unknown request type "trainer.train"');
   assert.is(fieldOf(() => parseParentMessage('controller', { v: 99, type: 'controller.sample', id: 1, args: { count: 1 } })), 'v: expected protocol version 1, got 99');
-  assert.is(fieldOf(() => parseParentMessage('controller', { v, type: 'controller.update', id: 1, args: { samples: [{ arch: [1, 2], reward: null }] } })), 'args.samples[0].reward: expected a number, got null');
+  assert.is(fieldOf(() => parseParentMessage('controller', { v, type: 'controller.update', id: 1, args: { samples: [{ arch: [1, 2, 0, 1], reward: null }] } })), 'args.samples[0].reward: expected a finite number, got null');
 });
 
 test('tensor bundles must be Float32Arrays of their shape\'s size', () => {

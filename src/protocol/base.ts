@@ -4,7 +4,9 @@
  * requests as a method table (`method(args, result)`); the request union, the parent's typed `call` and the
  * actor's handler table are all derived from that one table.
  */
-import { FieldError, arr, float32Array, int, json, obj, oneOf, record, type Infer, type Schema } from './schema.js';
+import { isInputError } from '../errors.js';
+import { NUM_STAGES, validateArch } from '../nn/arch.js';
+import { FieldError, arr, float32Array, int, intIn, json, natural, obj, oneOf, record, type Infer, type Schema } from './schema.js';
 
 /** Bumped on any incompatible change; a message of another version is rejected at the boundary. */
 export const PROTOCOL_VERSION = 1;
@@ -14,10 +16,27 @@ export interface MessageBase<T extends string> {
   readonly type: T;
 }
 
-/** A shape with `prod(shape)` elements and its float32 values. */
+/** A search stage: 0, 1 or 2. */
+export const stage = intIn(0, NUM_STAGES - 1);
+
+/** An architecture or a stage's prefix of one: 4, 9 or 14 tokens, each within its token's choices. */
+export const archTokens: Schema<number[]> = {
+  parse(v, path) {
+    const tokens = arr(int).parse(v, path);
+    try {
+      validateArch(tokens);
+    } catch (e) {
+      if (isInputError(e)) throw new FieldError(path, e.message);
+      throw e;
+    }
+    return tokens;
+  },
+};
+
+/** A shape with `prod(shape)` elements and its float32 values. NaN values are data: a collapsed model's weights. */
 export const tensorBundle = record({
   parse(v: unknown, path: string) {
-    const t = obj({ shape: arr(int), data: float32Array }).parse(v, path);
+    const t = obj({ shape: arr(natural), data: float32Array }).parse(v, path);
     const size = t.shape.reduce((a, b) => a * b, 1);
     if (size !== t.data.length) throw new FieldError(`${path}.data`, `has ${t.data.length} values, shape [${t.shape}] needs ${size}`);
     return t;

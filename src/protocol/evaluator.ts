@@ -1,10 +1,11 @@
 /** The Evaluator's channel (EvaluatorPort): scores children on a snapshot of the shared weights. */
-import { method, type RequestOf } from './base.js';
+import { archTokens, method, type RequestOf } from './base.js';
 import { weightSnapshot } from './shared-trainer.js';
-import { arr, int, num, obj } from './schema.js';
+import { arr, intIn, num, obj } from './schema.js';
 
 export const evaluatorMethods = {
-  'evaluator.score': method(obj({ snapshot: weightSnapshot, archs: arr(arr(int)), samples: int }), arr(num)),
+  // A score may be NaN: what a generator with non-finite images measures is data; the conductor ranks it lowest.
+  'evaluator.score': method(obj({ snapshot: weightSnapshot, archs: arr(archTokens), samples: intIn(1) }), arr(num)),
 };
 
 export type EvaluatorRequest = RequestOf<typeof evaluatorMethods>;

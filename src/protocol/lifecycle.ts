@@ -6,7 +6,7 @@
  */
 import { PROTOCOL_VERSION, parseEnvelope, parseRequest, type MessageBase, type RequestOf } from './base.js';
 import { channels, ACTOR_KINDS, type ActorKind, type ChannelOf } from './channels.js';
-import { FieldError, int, json, nullable, num, obj, oneOf, str, type Infer } from './schema.js';
+import { FieldError, finite, int, intIn, json, natural, nullable, obj, oneOf, str, type Infer } from './schema.js';
 import { trainerLossMessage, trainerStopMessage, type TrainerLossMessage, type TrainerStopMessage } from './shared-trainer.js';
 
 /** An error as it crosses a boundary: never a throw, always this. `field` names the message field at fault. */
@@ -18,8 +18,8 @@ export type Transport = (typeof TRANSPORTS)[number];
 
 export const placement = obj({
   transport: oneOf(TRANSPORTS),
-  pid: int,
-  threadId: int,
+  pid: natural,
+  threadId: natural,
   backend: str,
   tfBackend: str,
   /** The actor's own view of CUDA_VISIBLE_DEVICES (null when unset). */
@@ -35,7 +35,7 @@ const init = obj({
   config: json,
   seed: int,
   backend: str,
-  heartbeatMs: int,
+  heartbeatMs: intIn(1),
 });
 export type ActorInit = Infer<typeof init>;
 export type InitMessage = MessageBase<'supervisor.init'> & ActorInit;
@@ -48,7 +48,7 @@ export type ParentMessage = InitMessage | ShutdownMessage | TrainerStopMessage |
 
 const ready = obj({ placement });
 /** `tensors`: the actor's live tfjs tensors (−1 when it runs without tfjs), for memory watching. */
-const heartbeat = obj({ time: num, tensors: int });
+const heartbeat = obj({ time: finite, tensors: intIn(-1) });
 const result = obj({ id: int, result: { parse: (v: unknown) => v } });
 const failure = obj({ id: nullable(int), error: wireError });
 const log = obj({ level: oneOf(['info', 'warn'] as const), line: str });

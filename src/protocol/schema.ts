@@ -25,6 +25,7 @@ export type Infer<S> = S extends Schema<infer T> ? T : never;
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
+  if (typeof v === 'number') return String(v);
   if (Array.isArray(v)) return 'array';
   if (ArrayBuffer.isView(v)) return v.constructor.name;
   return typeof v;
@@ -41,7 +42,17 @@ function scalar<T>(what: string, ok: (v: unknown) => boolean): Schema<T> {
 
 /** Any number, NaN and infinities included (losses may be NaN; the receiver decides what that means). */
 export const num: Schema<number> = scalar('a number', (v) => typeof v === 'number');
+/** A finite number: for fields where NaN or an infinity is never data, only a fault upstream. */
+export const finite: Schema<number> = scalar('a finite number', (v) => Number.isFinite(v));
 export const int: Schema<number> = scalar('an integer', (v) => Number.isInteger(v));
+
+/** An integer in [min, max]. */
+export function intIn(min: number, max = Number.POSITIVE_INFINITY): Schema<number> {
+  return scalar(max === Number.POSITIVE_INFINITY ? `an integer ≥ ${min}` : `an integer in ${min}..${max}`, (v) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max);
+}
+
+/** A count, an index, a step: an integer ≥ 0. */
+export const natural = intIn(0);
 export const str: Schema<string> = scalar('a string', (v) => typeof v === 'string');
 export const bool: Schema<boolean> = scalar('a boolean', (v) => typeof v === 'boolean');
 export const none: Schema<null> = scalar('null', (v) => v === null);

@@ -3,17 +3,18 @@
  * `trainer.train` request runs, the actor sends one `trainer.loss` per iteration under the request's id, and
  * the parent may answer with `trainer.stop` (the conductor's onLoss said 'stop'), honoured between iterations.
  */
-import { actorState, method, tensorBundle, type MessageBase, type RequestOf } from './base.js';
-import { arr, bool, int, none, nullable, num, obj, type Infer } from './schema.js';
+import { actorState, archTokens, method, stage, tensorBundle, type MessageBase, type RequestOf } from './base.js';
+import { arr, bool, finite, int, natural, none, nullable, num, obj, type Infer } from './schema.js';
 
-export const trainLoss = obj({ step: int, dLoss: num, gLoss: nullable(num) });
-const trainSummary = obj({ iterations: int, meanDLoss: num, meanGLoss: num, stoppedEarly: bool, seconds: num });
-export const weightSnapshot = obj({ version: int, stage: int, arrays: tensorBundle });
+/** Losses may be NaN or infinite: a diverged GAN's losses are data, which the Resetter answers with a reset. */
+export const trainLoss = obj({ step: natural, dLoss: num, gLoss: nullable(num) });
+const trainSummary = obj({ iterations: natural, meanDLoss: num, meanGLoss: num, stoppedEarly: bool, seconds: finite });
+export const weightSnapshot = obj({ version: natural, stage, arrays: tensorBundle });
 
 export const trainerMethods = {
-  'trainer.train': method(obj({ stage: int, archs: arr(arr(int)) }), trainSummary),
-  'trainer.snapshot': method(obj({ version: int, stage: int }), weightSnapshot),
-  'trainer.reset': method(obj({ resetIndex: int }), none),
+  'trainer.train': method(obj({ stage, archs: arr(archTokens) }), trainSummary),
+  'trainer.snapshot': method(obj({ version: natural, stage }), weightSnapshot),
+  'trainer.reset': method(obj({ resetIndex: natural }), none),
   'trainer.state': method(obj({}), actorState),
   'trainer.restore': method(obj({ state: actorState }), none),
 };

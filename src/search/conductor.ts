@@ -8,7 +8,7 @@
  */
 import type { SearchConfig } from '../config/run-config.js';
 import { NUM_STAGES } from '../nn/arch.js';
-import type { BeamPrefix, ControllerPort, EvaluatorPort, ResetterPort, SharedTrainerPort, TrainLoss } from './ports.js';
+import type { BeamPrefix, ControllerPort, EvaluatorPort, ResetterPort, SharedTrainerPort, TrainLoss, WeightSnapshot } from './ports.js';
 
 export interface SearchPorts {
   readonly controller: ControllerPort;
@@ -104,6 +104,17 @@ export function topDistinct(archs: number[][], scores: number[], k: number): num
 const seconds = (t0: number) => (Date.now() - t0) / 1000;
 
 /**
+ * Scores children and returns their rewards. A NaN score is what the evaluator measured on a generator whose
+ * images are not finite, but a policy cannot learn from it (one NaN step makes every weight NaN): such a
+ * child gets 0, under any real score whether the reward is IS (≥ 1) or 1/FID (> 0).
+ */
+async function rewardsOf(evaluator: EvaluatorPort, snapshot: WeightSnapshot, archs: number[][], samples: number): Promise<number[]> {
+  const scores = await evaluator.score(snapshot, archs, samples);
+  if (scores.length !== archs.length) throw new Error(`evaluator: ${scores.length} scores for ${archs.length} architectures`);
+  return scores.map((s) => (Number.isFinite(s) ? s : 0));
+}
+
+/**
  * Runs (or continues) the search to the end of the last stage and returns the final candidates scored on
  * the final shared weights. Derivation (training the best from scratch) is the caller's next step.
  */
@@ -126,7 +137,7 @@ export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: Co
     }
     const children = await controller.sample(cfg.controllerSteps);
     const archs = children.map((c) => c.arch);
-    const rewards = await evaluator.score(snapshot, archs, cfg.childSamples);
+    const rewards = await rewardsOf(evaluator, snapshot, archs, cfg.childSamples);
     state.phases.scoring += seconds(t0);
     const t1 = Date.now();
     const stats = await controller.update(archs.map((arch, i) => ({ arch, reward: rewards[i]! })));
@@ -200,7 +211,7 @@ export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: Co
     const t0 = Date.now();
     const snapshot = await trainer.snapshot(total, stage);
     const cands = await controller.sample(cfg.derive.candidates);
-    const rewards = await evaluator.score(snapshot, cands.map((c) => c.arch), cfg.childSamples);
+    const rewards = await rewardsOf(evaluator, snapshot, cands.map((c) => c.arch), cfg.childSamples);
     state.phases.scoring += seconds(t0);
     state.finalCandidates = cands.map((c, i) => ({ arch: c.arch, reward: rewards[i]! }));
     await hooks.checkpoint(state);
@@ -213,7 +224,7 @@ async function handOver(ports: SearchPorts, cfg: SearchConfig, state: ConductorS
   const t0 = Date.now();
   const snapshot = await ports.trainer.snapshot(state.iteration, stage);
   const candidates = (await ports.controller.sample(cfg.beamCandidates)).map((c) => c.arch);
-  const scores = await ports.evaluator.score(snapshot, candidates, cfg.childSamples);
+  const scores = await rewardsOf(ports.evaluator, snapshot, candidates, cfg.childSamples);
   const kept = topDistinct(candidates, scores, cfg.beamKeep).map((i) => candidates[i]!);
   state.prefixes = await ports.controller.prefixStates(kept);
   state.phases.scoring += seconds(t0);
@@ -240,7 +251,7 @@ async function runIndependentSearch(ports: SearchPorts, cfg: SearchConfig, state
     state.phases.training += summary.seconds;
     hooks.emit({ type: 'search.trained', iteration, stage, dLoss: summary.meanDLoss, gLoss: summary.meanGLoss, minibatches: summary.iterations, stoppedEarly: false, seconds: summary.seconds });
     const t0 = Date.now();
-    const [reward] = await evaluator.score(await trainer.snapshot(iteration, stage), [arch], cfg.childSamples);
+    const [reward] = await rewardsOf(evaluator, await trainer.snapshot(iteration, stage), [arch], cfg.childSamples);
     state.phases.scoring += seconds(t0);
     hooks.emit({ type: 'search.rewards', iteration, stage, archs: [arch], rewards: [reward!], baseline: 0, entropy: child!.entropy, seconds: seconds(t0) });
     state.history.push({ iteration, stage, dLoss: summary.meanDLoss, gLoss: summary.meanGLoss, reset: false, meanReward: reward!, bestReward: reward!, bestArch: arch });
