@@ -105,7 +105,7 @@ test('a checkpoint round-trip restores weights, optimizer state, EMA and the noi
   writeCheckpoint(path, ganStateMeta(a), ganStateArrays(a));
   const b = tinyGan(6, 99); // same run seed, different init: every weight must come from the file
   const loaded = readCheckpoint<ReturnType<typeof ganStateMeta>>(path);
-  restoreGanState(b, loaded.meta, loaded.arrays, path);
+  restoreGanState(b, loaded.meta, loaded.arrays);
   const same = (x: Map<string, { data: Float32Array }>, y: Map<string, { data: Float32Array }>) =>
     x.size === y.size && [...x].every(([k, v]) => y.has(k) && v.data.every((e, i) => e === y.get(k)!.data[i]));
   assert.ok(same(ganStateArrays(a), ganStateArrays(b)), 'every array equal after restore');
@@ -125,7 +125,7 @@ test('a trainer from construction to dispose leaves no tensor behind (moments, E
   const real = fakeReal(4, 8, 7);
   for (let i = 0; i < 3; i++) a.trainIteration(real, [1, 0, 1, 1], BLOCKS_BY_STAGE[0]!);
   const b = tinyGan(8, 9);
-  restoreGanState(b, ganStateMeta(a), ganStateArrays(a), 'memory');
+  restoreGanState(b, ganStateMeta(a), ganStateArrays(a));
   real.dispose();
   disposeGan(a);
   disposeGan(b);

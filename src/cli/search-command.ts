@@ -7,6 +7,7 @@ import { openFeatureNetwork } from '../metrics/open-feature-network.js';
 import { referenceStats, referenceStatsCachePath, type ReferenceStatsRequest } from '../metrics/reference-stats.js';
 import { formatArch } from '../nn/arch.js';
 import { runSearchJob, type SearchReport } from '../search/search-run.js';
+import { loadSearchCheckpoint } from '../search/search-checkpoint.js';
 import { realActorConfig } from '../actors/logic/actor-config.js';
 import { startActorSystem } from '../supervisor/actor-system.js';
 import { parseEventLines } from '../supervisor/event-file.js';
@@ -101,6 +102,8 @@ export const searchCommand: Command = {
     // Input errors found while starting the backend and the feature network come before a new run
     // directory exists; the saved config then comes first, so that a run killed later can be resumed.
     const backend = await startBackendFromFlags(values, gpus !== null);
+    // Checked whole before the run directory changes (stats, events) or any actor starts.
+    const resume = resumed ? { from: await loadSearchCheckpoint(resumed.root, resumed.checkpoints, config) } : null;
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const network = await openFeatureNetwork(config.eval.features, config.eval.inceptionGraph);
     const runDir = resumed ?? createRunDir(out!, config);
@@ -122,7 +125,7 @@ export const searchCommand: Command = {
     const bar = new ProgressBar(process.stderr, 'search', config.search.iterations.reduce((a, b) => a + b, 0), 'iter');
     try {
       const job = runSearchJob({
-        config, runDir: runDir.root, resume: resumeDir !== undefined, ports: system.ports, backend: backend.name,
+        config, runDir: runDir.root, resume, ports: system.ports, backend: backend.name,
         placement: system.placements, net: network.net, reference, log, progress: process.stderr, signal,
         restarts: () => countEvents(runDir.events, 'actor.restarting'),
         resetSharedGan: (i: number) => system.resetSharedTrainer(i),

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { adamStepArrays, adamStepKernels } from './adam-step.js';
-import { bundleFromEntries, presentEntries, type TensorBundle } from './tensor-bundle.js';
+import { bundleFromEntries, layoutOf, presentEntries, type BundleLayout, type TensorBundle } from './tensor-bundle.js';
 
 export interface AdamConfig {
   readonly lr: number;
@@ -60,10 +60,15 @@ export class Adam {
     return { ...bundleFromEntries(`${prefix}.m`, [...this.m.entries()]), ...bundleFromEntries(`${prefix}.v`, [...this.v.entries()]) };
   }
 
-  /** Restores `t` steps and the moments `toBundle` saved for these parameters (a path never trained has none). */
-  restoreFromBundle(t: number, bundle: TensorBundle, prefix: string, params: readonly [string, tf.Variable][], source = 'state'): void {
-    const m = presentEntries(bundle, `${prefix}.m`, params, source);
-    const v = presentEntries(bundle, `${prefix}.v`, params, source);
+  /** What `toBundle` may hold for these parameters: a moment of each, optional (a path never trained has none). */
+  static layout(prefix: string, params: readonly [string, tf.Variable][]): BundleLayout {
+    return new Map([...layoutOf(`${prefix}.m`, params, true), ...layoutOf(`${prefix}.v`, params, true)]);
+  }
+
+  /** Restores `t` steps and the moments of a bundle checked against `Adam.layout`. */
+  restoreFromBundle(t: number, bundle: TensorBundle, prefix: string, params: readonly [string, tf.Variable][]): void {
+    const m = presentEntries(bundle, `${prefix}.m`, params);
+    const v = presentEntries(bundle, `${prefix}.v`, params);
     this.restore(t, m, v);
     for (const x of [...m.values(), ...v.values()]) x.dispose();
   }

@@ -7,23 +7,22 @@
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from '../nn/adam.js';
 import { nameSeed } from '../nn/params.js';
-import { Rng, type RngState } from '../util/rng.js';
+import { Rng } from '../util/rng.js';
 import type { LstmState } from '../nn/lstm.js';
 import { Policy } from './policy.js';
 import type { ActorState, BeamPrefix, ControllerPort, ControllerUpdateStats, SampledArch, TensorBundle } from './ports.js';
-import { bundleFromEntries, restoreEntries } from '../nn/tensor-bundle.js';
+import { bundleFromEntries, checkBundle, layoutOf, restoreEntries } from '../nn/tensor-bundle.js';
 import type { SearchConfig } from '../config/run-config.js';
+import { stage as stageSchema } from '../protocol/base.js';
+import { beamPrefix } from '../protocol/controller.js';
+import { rngState } from '../protocol/saved-state.js';
+import { FieldError, arr, finite, natural, nullable, obj, type Infer } from '../protocol/schema.js';
 
 /** The config's controller slice, plus whether one stage decides all 14 tokens (SLAS). */
 export type ControllerConfig = SearchConfig['controller'] & { readonly levels: SearchConfig['levels'] };
 
-interface ControllerMeta {
-  stage: number;
-  baseline: number | null;
-  rng: RngState;
-  prefixes: BeamPrefix[];
-  adamSteps: number;
-}
+const controllerMeta = obj({ stage: stageSchema, baseline: nullable(finite), rng: rngState, prefixes: arr(beamPrefix), adamSteps: natural });
+type ControllerMeta = Infer<typeof controllerMeta>;
 
 /** Entropy of each row of a log-probability matrix: −Σ p log p. */
 function rowEntropy(logProbs: tf.Tensor2D): tf.Tensor1D {
@@ -60,8 +59,17 @@ export class PolicyController implements ControllerPort {
     this.prefixes = prefixes.map((p) => ({ arch: [...p.arch], h: [...p.h], c: [...p.c] }));
     this.baseline = null;
     const first = this.cfg.levels === 'single' ? 0 : undefined;
-    this.policy = new Policy(stage, this.cfg.hidden, nameSeed(this.seed, `policy.stage${stage}`), first);
-    if (this.policy.first > 0 && this.prefixes.length === 0) throw new Error(`controller: stage ${stage} needs beam prefixes`);
+    const policy = new Policy(stage, this.cfg.hidden, nameSeed(this.seed, `policy.stage${stage}`), first);
+    this.policy = policy;
+    if (policy.first === 0) return;
+    if (this.prefixes.length === 0) throw new FieldError('prefixes', `stage ${stage} needs beam prefixes`);
+    // A prefix of another stage or LSTM width would fail deep inside sampling; name it here instead.
+    this.prefixes.forEach((p, i) => {
+      if (p.arch.length !== policy.first) throw new FieldError(`prefixes[${i}].arch`, `has ${p.arch.length} tokens; stage ${stage} starts from ${policy.first}`);
+      for (const key of ['h', 'c'] as const) {
+        if (p[key].length !== this.cfg.hidden) throw new FieldError(`prefixes[${i}].${key}`, `has ${p[key].length} values; the LSTM has ${this.cfg.hidden}`);
+      }
+    });
   }
 
   /** The LSTM state each row starts from: its prefix's, or zeros at the first stage. */
@@ -153,13 +161,20 @@ export class PolicyController implements ControllerPort {
     return { meta, arrays };
   }
 
+  /** A bad state is a FieldError naming its field or array (`meta.stage`, `policy/c.embed`). */
   async restore(state: ActorState): Promise<void> {
-    const meta = state.meta as ControllerMeta;
-    await this.beginStage(meta.stage, meta.prefixes);
+    const meta = controllerMeta.parse(state.meta, 'meta');
+    try {
+      await this.beginStage(meta.stage, meta.prefixes);
+    } catch (e) {
+      throw e instanceof FieldError ? new FieldError(`meta.${e.field}`, e.problem) : e;
+    }
+    const params = this.current().store.trainable();
+    checkBundle(state.arrays, layoutOf('policy', params), Adam.layout('adam', params));
     this.baseline = meta.baseline;
     this.rng = Rng.fromState(meta.rng);
-    restoreEntries(state.arrays, 'policy', this.current().store.trainable());
-    this.adam.restoreFromBundle(meta.adamSteps, state.arrays, 'adam', this.current().store.trainable());
+    restoreEntries(state.arrays, 'policy', params);
+    this.adam.restoreFromBundle(meta.adamSteps, state.arrays, 'adam', params);
   }
 
   dispose(): void {

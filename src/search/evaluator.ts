@@ -10,7 +10,7 @@ import { latentSampler, scoreImages } from '../metrics/score-generator.js';
 import { Generator, type GeneratorDims } from '../nn/generator.js';
 import { nameSeed } from '../nn/params.js';
 import type { EvaluatorPort, WeightSnapshot } from './ports.js';
-import { restoreEntries } from '../nn/tensor-bundle.js';
+import { checkBundle, layoutOf, restoreEntries } from '../nn/tensor-bundle.js';
 
 export interface EvaluatorConfig {
   readonly generator: GeneratorDims;
@@ -34,6 +34,7 @@ export class ChildEvaluator implements EvaluatorPort {
   }
 
   async score(snapshot: WeightSnapshot, archs: number[][], samples: number): Promise<number[]> {
+    checkBundle(snapshot.arrays, layoutOf('G', this.G.store.trainable()), layoutOf('G.buffer', this.G.store.bufferEntries()));
     restoreEntries(snapshot.arrays, 'G', this.G.store.trainable());
     restoreEntries(snapshot.arrays, 'G.buffer', this.G.store.bufferEntries());
     const useFid = this.cfg.reward === 'fid';

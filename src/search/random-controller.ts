@@ -4,9 +4,16 @@
  */
 import { TOKEN_CHOICES } from '../nn/arch.js';
 import { nameSeed } from '../nn/params.js';
-import { Rng, type RngState } from '../util/rng.js';
+import { checkBundle } from '../nn/tensor-bundle.js';
+import { stage } from '../protocol/base.js';
+import { beamPrefix } from '../protocol/controller.js';
+import { rngState } from '../protocol/saved-state.js';
+import { arr, obj } from '../protocol/schema.js';
+import { Rng } from '../util/rng.js';
 import { stageTokens } from './policy.js';
 import type { ActorState, BeamPrefix, ControllerPort, ControllerUpdateStats, SampledArch } from './ports.js';
+
+const randomControllerMeta = obj({ stage, prefixes: arr(beamPrefix), rng: rngState });
 
 export class RandomController implements ControllerPort {
   private rng: Rng;
@@ -48,8 +55,10 @@ export class RandomController implements ControllerPort {
     return { meta: { stage: this.stage, prefixes: this.prefixes, rng: this.rng.state() }, arrays: {} };
   }
 
+  /** A bad state is a FieldError naming its field; this controller has no arrays. */
   async restore(state: ActorState): Promise<void> {
-    const meta = state.meta as { stage: number; prefixes: BeamPrefix[]; rng: RngState };
+    const meta = randomControllerMeta.parse(state.meta, 'meta');
+    checkBundle(state.arrays);
     await this.beginStage(meta.stage, meta.prefixes);
     this.rng = Rng.fromState(meta.rng);
   }

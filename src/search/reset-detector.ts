@@ -4,7 +4,12 @@
  * of either window falls under the threshold. The conductor then lets the controller train on the collapsed
  * model and re-creates the shared GAN; the windows are cleared.
  */
+import { checkBundle } from '../nn/tensor-bundle.js';
+import { FieldError, arr, finite, obj } from '../protocol/schema.js';
 import type { ActorState, ResetterPort, TrainLoss } from './ports.js';
+
+/** A window only ever holds finite losses: a non-finite one is answered with a reset, never pushed. */
+const resetterMeta = obj({ g: arr(finite), d: arr(finite) });
 
 export interface ResetConfig {
   /** Values per window (500). */
@@ -83,8 +88,13 @@ export class ResetDetector implements ResetterPort {
     return { meta: { g: this.g.contents(), d: this.d.contents() }, arrays: {} };
   }
 
+  /** A bad state is a FieldError naming its field; the windows have no arrays. */
   async restore(state: ActorState): Promise<void> {
-    const meta = state.meta as { g: number[]; d: number[] };
+    const meta = resetterMeta.parse(state.meta, 'meta');
+    checkBundle(state.arrays);
+    for (const key of ['g', 'd'] as const) {
+      if (meta[key].length > this.cfg.window) throw new FieldError(`meta.${key}`, `holds ${meta[key].length} losses; the window holds ${this.cfg.window}`);
+    }
     await this.clear();
     meta.g.forEach((v) => this.g.push(v));
     meta.d.forEach((v) => this.d.push(v));

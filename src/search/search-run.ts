@@ -14,7 +14,7 @@ import { describeArch, formatArch } from '../nn/arch.js';
 import { runTraining, type TrainReport } from '../train/train-run.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { initialConductorState, runSearch, topDistinct, type ConductorState, type SearchEvent, type SearchPorts } from './conductor.js';
-import { loadSearchCheckpoint, restoreSearch, saveSearchCheckpoint } from './search-checkpoint.js';
+import { restoreSearch, saveSearchCheckpoint, type LoadedSearchCheckpoint } from './search-checkpoint.js';
 
 export interface DerivedResult {
   readonly rank: number;
@@ -52,7 +52,8 @@ export interface SearchReport {
 export interface SearchRunOptions {
   readonly config: RunConfig;
   readonly runDir: string;
-  readonly resume: boolean;
+  /** A resumed run: the checked checkpoint it continues from (loadSearchCheckpoint), null when it stopped before its first. */
+  readonly resume: { readonly from: LoadedSearchCheckpoint | null } | null;
   readonly ports: SearchPorts;
   readonly backend: string;
   readonly placement: unknown;
@@ -76,7 +77,7 @@ export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport
   const t0 = Date.now();
   let state: ConductorState = initialConductorState();
   if (opts.resume) {
-    const loaded = loadSearchCheckpoint(ckptDir);
+    const loaded = opts.resume.from;
     for (const why of loaded?.skipped ?? []) log(`skipped damaged checkpoint: ${why}`);
     if (loaded) {
       state = await restoreSearch(loaded, ports);

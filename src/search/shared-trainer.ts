@@ -11,9 +11,12 @@ import { BLOCKS_BY_STAGE, Discriminator } from '../nn/discriminator.js';
 import { Generator, type GeneratorDims } from '../nn/generator.js';
 import { nameSeed } from '../nn/params.js';
 import { GanTrainer, type GanTrainConfig } from '../train/gan-trainer.js';
-import { ganStateArrays, ganStateMeta, restoreGanState, type GanStateMeta } from '../train/gan-state.js';
+import { ganStateArrays, ganStateMeta, ganStateMetaSchema, restoreGanState } from '../train/gan-state.js';
 import type { ActorState, SharedTrainerPort, TensorBundle, TrainLoss, TrainSummary, WeightSnapshot } from './ports.js';
 import { bundleFromEntries } from '../nn/tensor-bundle.js';
+import { isInputError } from '../errors.js';
+import { batchCursor } from '../protocol/saved-state.js';
+import { FieldError, natural, obj, type Infer } from '../protocol/schema.js';
 
 export interface SharedTrainerConfig {
   readonly generator: GeneratorDims;
@@ -21,11 +24,8 @@ export interface SharedTrainerConfig {
   readonly train: GanTrainConfig;
 }
 
-interface SharedTrainerMeta {
-  resets: number;
-  gan: GanStateMeta;
-  cursor: BatchCursor;
-}
+export const sharedTrainerMeta = obj({ resets: natural, gan: ganStateMetaSchema, cursor: batchCursor });
+type SharedTrainerMeta = Infer<typeof sharedTrainerMeta>;
 
 /** [B, S, S, C] → [B, S/2^k, S/2^k, C] by repeated 2×2 average pooling. */
 export function downsampleTo(x: tf.Tensor4D, side: number): tf.Tensor4D {
@@ -104,13 +104,24 @@ export class SharedTrainer implements SharedTrainerPort {
     return { meta, arrays };
   }
 
+  /** A bad state is a FieldError naming its field or array (`meta.cursor.position`, `G/cell1.conv.weight`). */
   async restore(state: ActorState): Promise<void> {
-    const meta = state.meta as SharedTrainerMeta;
+    const meta = sharedTrainerMeta.parse(state.meta, 'meta');
+    const stream = this.resumedStream(meta.cursor);
     await this.reset(meta.resets);
-    const arrays = new Map(Object.entries(state.arrays));
-    restoreGanState(this.trainer, meta.gan, arrays, 'shared trainer state');
+    restoreGanState(this.trainer, meta.gan, new Map(Object.entries(state.arrays)));
     await this.stream.return();
-    this.stream = new MinibatchStream(this.dataset, { batchSize: this.cfg.train.dBatch, resume: meta.cursor });
+    this.stream = stream;
+  }
+
+  private resumedStream(cursor: BatchCursor): MinibatchStream {
+    try {
+      return new MinibatchStream(this.dataset, { batchSize: this.cfg.train.dBatch, resume: cursor });
+    } catch (e) {
+      // The cursor's position is checked against this data set, which the schema cannot know.
+      if (isInputError(e)) throw new FieldError('meta.cursor', e.message);
+      throw e;
+    }
   }
 
   dispose(): void {

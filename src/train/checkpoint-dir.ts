@@ -2,9 +2,9 @@
  * The checkpoints of a run: `checkpoints/step-<N>.ckpt`, newest last. Loading takes the newest intact one
  * and says which damaged ones it skipped; older ones beyond `keep` are removed after a successful write.
  */
-import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { isInputError } from '../errors.js';
+import { fileError, isInputError } from '../errors.js';
 import { readCheckpoint, writeCheckpoint, type CheckpointContents, type NamedArray } from './checkpoint-file.js';
 
 const NAME = /^step-(\d{9})\.ckpt$/;
@@ -22,6 +22,17 @@ export function listCheckpoints(dir: string): string[] {
     return [];
   }
   return names.filter((n) => NAME.test(n)).sort().map((n) => join(dir, n));
+}
+
+/**
+ * Checks that a run being resumed has its checkpoints folder. Every run makes it before anything else, so a
+ * missing one means the run directory is not whole: resuming would silently start the run over.
+ */
+export function requireCheckpointDir(runDir: string, dir: string): void {
+  if (!statSync(runDir, { throwIfNoEntry: false })?.isDirectory()) throw fileError(runDir, 'no such run directory');
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (!st) throw fileError(dir, 'missing: a run keeps its checkpoints here from its start; to run it again from its beginning, create this folder empty');
+  if (!st.isDirectory()) throw fileError(dir, 'is not a folder');
 }
 
 export function saveCheckpoint<M>(dir: string, step: number, meta: M, arrays: Map<string, NamedArray>, keep = 3): string {

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileError } from '../errors.js';
+import { FieldError, arr, json, natural, obj, str } from '../protocol/schema.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 const MAGIC = 'AGTSCKPT';
@@ -29,6 +30,24 @@ interface Header<M> {
   tensors: { name: string; shape: number[]; offset: number }[];
   payloadBytes: number;
   sha256: string;
+}
+
+/** The checksum covers the payload only: the header's own structure is checked field by field. */
+const headerSchema = obj({ meta: json, tensors: arr(obj({ name: str, shape: arr(natural), offset: natural })), payloadBytes: natural, sha256: str });
+
+/** Checks the header's fields and that its arrays tile the payload in order, as the writer lays them out. */
+function parseHeader<M>(raw: unknown): Header<M> {
+  const header = headerSchema.parse(raw, 'header');
+  const names = new Set<string>();
+  let offset = 0;
+  header.tensors.forEach((t, i) => {
+    if (names.has(t.name)) throw new FieldError(`header.tensors[${i}].name`, `${JSON.stringify(t.name)} appears twice`);
+    names.add(t.name);
+    if (t.offset !== offset) throw new FieldError(`header.tensors[${i}].offset`, `is ${t.offset}; the arrays before it end at ${offset}`);
+    offset += 4 * t.shape.reduce((a, b) => a * b, 1);
+  });
+  if (offset !== header.payloadBytes) throw new FieldError('header.payloadBytes', `is ${header.payloadBytes}; the arrays take ${offset}`);
+  return header as Header<M>;
 }
 
 export function writeCheckpoint<M>(path: string, meta: M, arrays: Map<string, NamedArray>): void {
@@ -66,11 +85,18 @@ export function readCheckpoint<M>(path: string): CheckpointContents<M> {
   if (version !== VERSION) throw fileError(path, `checkpoint version ${version}; this build reads version ${VERSION}`);
   const headerLen = buf.readUInt32LE(12);
   if (16 + headerLen > buf.length) throw fileError(path, `truncated: header of ${headerLen} bytes runs past the end of the file`);
-  let header: Header<M>;
+  let raw: unknown;
   try {
-    header = JSON.parse(buf.toString('utf8', 16, 16 + headerLen)) as Header<M>;
+    raw = JSON.parse(buf.toString('utf8', 16, 16 + headerLen));
   } catch {
     throw fileError(path, 'damaged header (bad JSON)');
+  }
+  let header: Header<M>;
+  try {
+    header = parseHeader<M>(raw);
+  } catch (e) {
+    if (e instanceof FieldError) throw fileError(path, `damaged header: ${e.message}`);
+    throw e;
   }
   const start = 16 + headerLen;
   if (buf.length !== start + header.payloadBytes) {

@@ -7,12 +7,11 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATASET_CHANNELS } from '../config/run-config.js';
-import { fileError, isInputError } from '../errors.js';
-import { validateArch } from '../nn/arch.js';
+import { fileError } from '../errors.js';
 import { Generator } from '../nn/generator.js';
 import { loadNewestCheckpoint } from './checkpoint-dir.js';
 import { readCheckpoint, type CheckpointContents } from './checkpoint-file.js';
-import type { TrainCheckpointMeta } from './train-run.js';
+import { parseTrainCheckpointMeta, type TrainCheckpointMeta } from './train-checkpoint-meta.js';
 
 export interface EmaGenerator {
   readonly G: Generator;
@@ -29,16 +28,12 @@ export interface EmaGenerator {
  * const images = G.forward(z, meta.arch, false); // inference-mode batch norm
  */
 export function loadEmaGenerator(path: string): EmaGenerator {
-  const { meta, arrays, file } = readTrainCheckpoint(path);
-  if (meta?.kind !== 'train' || !meta.config?.model || !meta.config?.data || !Array.isArray(meta.arch)) {
-    throw fileError(file, `not a checkpoint of \`autogan train\` (kind ${JSON.stringify(meta?.kind)})`);
+  const { meta: raw, arrays, file } = readTrainCheckpoint(path);
+  if ((raw as { kind?: unknown } | null)?.kind !== 'train') {
+    throw fileError(file, `not a checkpoint of \`autogan train\` (kind ${JSON.stringify((raw as { kind?: unknown } | null)?.kind)})`);
   }
-  let arch: number[];
-  try {
-    arch = [...validateArch(meta.arch)];
-  } catch (e) {
-    throw isInputError(e) ? fileError(file, e.message) : e;
-  }
+  const meta = parseTrainCheckpointMeta(raw, file);
+  const arch = meta.arch;
   const { latent, gf, bottom } = meta.config.model;
   const G = new Generator({ latent, gf, bottom, channels: DATASET_CHANNELS[meta.config.data.dataset] }, { kind: 'derived', arch }, 0);
   try {
@@ -59,12 +54,12 @@ export function loadEmaGenerator(path: string): EmaGenerator {
   return { G, meta, path: file };
 }
 
-function readTrainCheckpoint(path: string): CheckpointContents<TrainCheckpointMeta> & { file: string } {
+function readTrainCheckpoint(path: string): CheckpointContents<unknown> & { file: string } {
   if (existsSync(path) && statSync(path).isDirectory()) {
     const dir = join(path, 'checkpoints');
-    const loaded = loadNewestCheckpoint<TrainCheckpointMeta>(dir);
+    const loaded = loadNewestCheckpoint<unknown>(dir);
     if (!loaded) throw fileError(path, `no checkpoint in ${dir}`);
     return { ...loaded, file: loaded.path };
   }
-  return { ...readCheckpoint<TrainCheckpointMeta>(path), file: path };
+  return { ...readCheckpoint<unknown>(path), file: path };
 }

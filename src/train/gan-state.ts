@@ -5,13 +5,17 @@
  */
 import type { GanTrainer } from './gan-trainer.js';
 import type { NamedArray } from './checkpoint-file.js';
-import { bundleFromEntries, restoreEntries, type TensorBundle } from '../nn/tensor-bundle.js';
+import { Adam } from '../nn/adam.js';
+import { bundleFromEntries, checkBundle, layoutOf, restoreEntries, type BundleLayout, type TensorBundle } from '../nn/tensor-bundle.js';
+import { natural, obj } from '../protocol/schema.js';
 
 export interface GanStateMeta {
   readonly iteration: number;
   readonly optGSteps: number;
   readonly optDSteps: number;
 }
+
+export const ganStateMetaSchema = obj({ iteration: natural, optGSteps: natural, optDSteps: natural });
 
 export function ganStateArrays(tr: GanTrainer): Map<string, NamedArray> {
   const bundle: TensorBundle = {
@@ -30,15 +34,25 @@ export function ganStateMeta(tr: GanTrainer): GanStateMeta {
   return { iteration: tr.iteration, optGSteps: tr.optG.state().t, optDSteps: tr.optD.state().t };
 }
 
-/** Restores a state; a missing or misshapen array is an error naming it and the checkpoint. */
-export function restoreGanState(tr: GanTrainer, meta: GanStateMeta, arrays: Map<string, NamedArray>, source: string): void {
+/** Every array `ganStateArrays` writes for this G and D (the EMA holds G's trainable parameters). */
+export function ganStateLayout(G: GanTrainer['G'], D: GanTrainer['D']): BundleLayout[] {
+  return [
+    layoutOf('G', G.store.trainable()), layoutOf('G.buffer', G.store.bufferEntries()), layoutOf('ema', G.store.trainable()),
+    layoutOf('D', D.store.trainable()), layoutOf('D.buffer', D.store.bufferEntries()),
+    Adam.layout('optG', G.store.trainable()), Adam.layout('optD', D.store.trainable()),
+  ];
+}
+
+/** Restores a state; a missing, misshapen or unknown array is a FieldError naming it, raised before anything changes. */
+export function restoreGanState(tr: GanTrainer, meta: GanStateMeta, arrays: Map<string, NamedArray>): void {
   const bundle = Object.fromEntries([...arrays].map(([k, a]) => [k, { shape: [...a.shape], data: a.data }])) as TensorBundle;
-  restoreEntries(bundle, 'G', tr.G.store.trainable(), source);
-  restoreEntries(bundle, 'G.buffer', tr.G.store.bufferEntries(), source);
-  restoreEntries(bundle, 'D', tr.D.store.trainable(), source);
-  restoreEntries(bundle, 'D.buffer', tr.D.store.bufferEntries(), source);
-  restoreEntries(bundle, 'ema', [...tr.ema.shadow.entries()], source);
-  tr.optG.restoreFromBundle(meta.optGSteps, bundle, 'optG', tr.G.store.trainable(), source);
-  tr.optD.restoreFromBundle(meta.optDSteps, bundle, 'optD', tr.D.store.trainable(), source);
+  checkBundle(bundle, ...ganStateLayout(tr.G, tr.D));
+  restoreEntries(bundle, 'G', tr.G.store.trainable());
+  restoreEntries(bundle, 'G.buffer', tr.G.store.bufferEntries());
+  restoreEntries(bundle, 'D', tr.D.store.trainable());
+  restoreEntries(bundle, 'D.buffer', tr.D.store.bufferEntries());
+  restoreEntries(bundle, 'ema', [...tr.ema.shadow.entries()]);
+  tr.optG.restoreFromBundle(meta.optGSteps, bundle, 'optG', tr.G.store.trainable());
+  tr.optD.restoreFromBundle(meta.optDSteps, bundle, 'optD', tr.D.store.trainable());
   tr.iteration = meta.iteration;
 }

@@ -13,38 +13,21 @@ import { Discriminator, BLOCKS_BY_STAGE } from '../nn/discriminator.js';
 import { Generator } from '../nn/generator.js';
 import { nameSeed } from '../nn/params.js';
 import { loadSplit, TRAINING_SPLIT } from '../data/load.js';
-import { MinibatchStream, type BatchCursor } from '../data/batches.js';
+import { MinibatchStream } from '../data/batches.js';
 import { readJsonFile } from '../config/json-file.js';
 import { DATASET_CHANNELS, resolveConfig, type RunConfig } from '../config/run-config.js';
-import { fileError } from '../errors.js';
+import { fileError, isInputError } from '../errors.js';
+import { FieldError } from '../protocol/schema.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { writeImageGrid } from '../util/png-grid.js';
 import { ProgressBar } from '../util/progress-bar.js';
 import { GanTrainer } from './gan-trainer.js';
-import { ganStateArrays, ganStateMeta, restoreGanState, type GanStateMeta } from './gan-state.js';
-import { loadNewestCheckpoint, saveCheckpoint } from './checkpoint-dir.js';
+import { ganStateArrays, ganStateMeta, restoreGanState } from './gan-state.js';
+import { loadNewestCheckpoint, requireCheckpointDir, saveCheckpoint } from './checkpoint-dir.js';
+import { parseTrainCheckpointMeta, type LossPoint, type TrainCheckpointMeta } from './train-checkpoint-meta.js';
 import type { FeatureNetwork } from '../metrics/feature-network.js';
 import type { GaussianStats } from '../metrics/fid.js';
 import { latentSampler, scoreImages, type ImageScores } from '../metrics/score-generator.js';
-
-export interface LossPoint {
-  readonly step: number;
-  readonly dLoss: number;
-  readonly gLoss: number;
-}
-
-export interface TrainCheckpointMeta {
-  readonly kind: 'train';
-  readonly config: RunConfig;
-  readonly arch: number[];
-  readonly step: number;
-  readonly gan: GanStateMeta;
-  readonly cursor: BatchCursor;
-  readonly history: LossPoint[];
-  /** Loss sums of the steps since the last history point, so a resumed run's history matches. */
-  readonly pending: { dSum: number; gSum: number; n: number };
-  readonly wallSeconds: number;
-}
 
 export interface TrainReport {
   readonly kind: 'train';
@@ -116,7 +99,9 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
   let config = opts.config;
   let arch: Arch = opts.arch;
   const saved = opts.resume ? readSavedRun(outDir) : null;
-  const loaded = opts.resume ? loadNewestCheckpoint<TrainCheckpointMeta>(ckptDir) : null;
+  if (opts.resume) requireCheckpointDir(outDir, ckptDir);
+  const newest = opts.resume ? loadNewestCheckpoint<unknown>(ckptDir) : null;
+  const loaded = newest && { ...newest, meta: parseTrainCheckpointMeta(newest.meta, newest.path) };
   if (saved) {
     ({ config, arch } = loaded ? { config: loaded.meta.config, arch: loaded.meta.arch } : saved);
     for (const why of loaded?.skipped ?? []) log(`skipped damaged checkpoint: ${why}`);
@@ -129,9 +114,6 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
   const channels = DATASET_CHANNELS[data.dataset];
   // The data is read before anything is written, so bad data files leave no run behind (nor change one).
   const dataset = await loadSplit(data.dataset, TRAINING_SPLIT[data.dataset], data.root ?? undefined);
-  mkdirSync(ckptDir, { recursive: true });
-  mkdirSync(sampleDir, { recursive: true });
-  if (!opts.resume) writeFileAtomic(join(outDir, 'config.json'), [Buffer.from(JSON.stringify({ config, arch }, null, 2))]);
   const G = new Generator({ latent: model.latent, gf: model.gf, bottom: model.bottom, channels }, { kind: 'derived', arch }, nameSeed(seed, 'G'));
   const D = new Discriminator({ df: model.df, channels }, nameSeed(seed, 'D'));
   const trainer = new GanTrainer(G, D, train, seed);
@@ -141,15 +123,25 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
   let priorSeconds = 0;
   let { dSum, gSum, n } = loaded?.meta.pending ?? { dSum: 0, gSum: 0, n: 0 };
   if (loaded) {
-    restoreGanState(trainer, loaded.meta.gan, loaded.arrays, loaded.path);
-    stream = new MinibatchStream(dataset, { batchSize: train.dBatch, resume: loaded.meta.cursor });
+    try {
+      restoreGanState(trainer, loaded.meta.gan, loaded.arrays);
+      stream = new MinibatchStream(dataset, { batchSize: train.dBatch, resume: loaded.meta.cursor });
+    } catch (e) {
+      if (e instanceof FieldError || isInputError(e)) throw fileError(loaded.path, e.message);
+      throw e;
+    }
     step = loaded.meta.step;
     history = [...loaded.meta.history];
     priorSeconds = loaded.meta.wallSeconds;
   } else {
     stream = new MinibatchStream(dataset, { batchSize: train.dBatch, seed: nameSeed(seed, 'data') });
   }
+  // The first writes: the data and any checkpoint being resumed were read and checked above.
+  mkdirSync(ckptDir, { recursive: true });
+  mkdirSync(sampleDir, { recursive: true });
+  if (!opts.resume) writeFileAtomic(join(outDir, 'config.json'), [Buffer.from(JSON.stringify({ config, arch }, null, 2))]);
 
+  mkdirSync(sampleDir, { recursive: true });
   const blocks = BLOCKS_BY_STAGE[BLOCKS_BY_STAGE.length - 1]!;
   const sampleZ = tf.randomNormal([64, model.latent], 0, 1, 'float32', nameSeed(seed, 'sample-z')) as tf.Tensor2D;
   const samples: string[] = [];

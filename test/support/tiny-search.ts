@@ -5,6 +5,7 @@ import { resolveConfig, type RunConfig } from '../../src/config/run-config.js';
 import { openFeatureNetwork } from '../../src/metrics/open-feature-network.js';
 import { localPorts } from '../../src/search/local-ports.js';
 import { runSearchJob, type SearchReport } from '../../src/search/search-run.js';
+import { loadSearchCheckpoint } from '../../src/search/search-checkpoint.js';
 import type { SearchEvent } from '../../src/search/conductor.js';
 
 /** The smallest search that still visits three stages, hands a beam over and derives one architecture. */
@@ -42,7 +43,7 @@ export async function runTinySearch(
   const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WritableStream;
   try {
     const report = await runSearchJob({
-      config, runDir, resume: opts.resume ?? false, ports, backend: 'test', placement: { kind: 'in-process' },
+      config, runDir, resume: opts.resume ? { from: await loadSearchCheckpoint(runDir, join(runDir, 'checkpoints'), config) } : null, ports, backend: 'test', placement: { kind: 'in-process' },
       net: network.net, reference: null, log: () => {}, progress: quiet, signal: opts.signal,
       emit: (e) => {
         if (e.type === 'search.derived') return;
