@@ -95,6 +95,7 @@ export async function startActorSystem(opts: ActorSystemOptions): Promise<ActorS
     runDir: opts.runDir.root, resumed, backend: opts.backend, gpus: opts.gpus ? [...opts.gpus] : null,
     faults: (opts.faults ?? []).map((f) => `${f.fault}:${f.actor}@${f.at}`),
   });
+  if (log.damagedLines.length > 0) emitEvent(log, 'supervisor', 'log.damaged', { path: log.path, lines: log.damagedLines });
 
   const handles: ActorHandle<ActorKind>[] = [];
   const onGiveUp = (e: ActorGaveUpError) => {

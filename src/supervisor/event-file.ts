@@ -11,10 +11,20 @@ function isEvent(v: unknown): v is LogEvent {
   return Number.isInteger(e.seq) && typeof e.time === 'string' && typeof e.source === 'string' && typeof e.type === 'string' && 'payload' in e;
 }
 
+function jsonOrNull(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return null;
+  }
+}
+
 export interface ParsedChunk {
   readonly events: LogEvent[];
   /** Complete lines that are not events (reported, not fatal). */
   readonly bad: string[];
+  /** Their line numbers in `text`, from 1. */
+  readonly badLines: number[];
   /** Bytes of the chunk's end that do not yet form a complete line. */
   readonly rest: string;
 }
@@ -25,17 +35,15 @@ export function parseEventLines(text: string): ParsedChunk {
   const complete = end < 0 ? '' : text.slice(0, end);
   const events: LogEvent[] = [];
   const bad: string[] = [];
-  for (const line of complete.split('\n')) {
-    if (line.trim() === '') continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(line);
-    } catch {
-      bad.push(line);
-      continue;
-    }
+  const badLines: number[] = [];
+  complete.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    const v = jsonOrNull(line);
     if (isEvent(v)) events.push(v);
-    else bad.push(line);
-  }
-  return { events, bad, rest: text.slice(end + 1) };
+    else {
+      bad.push(line);
+      badLines.push(i + 1);
+    }
+  });
+  return { events, bad, badLines, rest: text.slice(end + 1) };
 }

@@ -2,7 +2,8 @@
  * The run's event log, `events.jsonl`: one JSON object per line, `{seq, time, source, type, payload}`,
  * appended by one writer (the supervisor, in the main thread) with synchronous writes, so an event is in
  * the file, in order, before `emit` returns, and a reader can follow the file while the run writes it.
- * Opening an existing log continues its `seq` and cuts a torn last line (left by a kill mid-write) away.
+ * Opening an existing log continues its `seq` and cuts a torn last line (left by a kill mid-write) away;
+ * complete lines that are not events (a damaged file) are kept as they are and their numbers reported.
  */
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { writeError } from '../util/write-error.js';
@@ -14,7 +15,14 @@ export class EventLog implements EventSink {
   private fd: number | null;
   private seq: number;
 
-  private constructor(readonly path: string, fd: number, lastSeq: number, private readonly clock: Clock) {
+  private constructor(
+    readonly path: string,
+    fd: number,
+    lastSeq: number,
+    /** Lines of the file as opened that are not events, numbered from 1. */
+    readonly damagedLines: number[],
+    private readonly clock: Clock,
+  ) {
     this.fd = fd;
     this.seq = lastSeq;
   }
@@ -22,13 +30,17 @@ export class EventLog implements EventSink {
   /** Opens (or creates) the log at `path` for appending. */
   static open(path: string, clock: Clock = realClock): EventLog {
     let lastSeq = 0;
+    let damagedLines: number[] = [];
     if (existsSync(path)) {
-      const text = readFileSync(path, 'utf8');
-      const { events, rest } = parseEventLines(text);
-      if (rest !== '') truncateSync(path, Buffer.byteLength(text) - Buffer.byteLength(rest));
+      const bytes = readFileSync(path);
+      // Cut in bytes, not characters: a damaged line may hold invalid UTF-8, whose decoding changes its length.
+      const end = bytes.lastIndexOf(0x0a) + 1;
+      if (end < bytes.length) truncateSync(path, end);
+      const { events, badLines } = parseEventLines(bytes.toString('utf8', 0, end));
       lastSeq = events.length > 0 ? events[events.length - 1]!.seq : 0;
+      damagedLines = badLines;
     }
-    return new EventLog(path, openSync(path, 'a'), lastSeq, clock);
+    return new EventLog(path, openSync(path, 'a'), lastSeq, damagedLines, clock);
   }
 
   get lastSeq(): number {

@@ -23,6 +23,8 @@ export interface EventSink {
 /** Payloads of the events the runtime itself writes, by type. */
 export interface RuntimeEvents {
   'run.started': { runDir: string; resumed: boolean; backend: string; gpus: number[] | null; faults: string[] };
+  /** Lines of events.jsonl that were not events when a resumed run opened it: kept as they are, named here. */
+  'log.damaged': { path: string; lines: number[] };
   'actor.placed': {
     incarnation: number; kind: string; transport: Transport; pid: number; threadId: number;
     backend: string; tfBackend: string; cudaVisibleDevices: string | null;
