@@ -495,7 +495,7 @@ messages('requests: wrong types, out-of-range values, NaN and infinities, unknow
     ['resetter', 'resetter.push', ['args', 'loss', 'step'], -1, 'args.loss.step', /expected an integer ≥ 0, got -1/],
     ['controller', 'controller.prefixStates', ['args', 'archs', 0], [2, 0, 1, 1], 'args.archs[0]', /architecture: cell 1 token "conv" is 2; allowed 0\.\.1/],
     ['controller', 'controller.update', ['args', 'samples', 0, 'arch'], [1, 0, 1, 1, 1, 0, 0, 1, 4], 'args.samples[0].arch', /cell 2 token "skip" is 4; allowed 0\.\.1/],
-    ['trainer', 'trainer.train', ['args', 'archs', 0], [1, 0, 1, 1, 0], 'args.archs[0]', /architecture has 5 tokens; expected 4, 9 or 14/],
+    ['trainer', 'trainer.train', ['args', 'archs', 0], [1, 0, 1, 1, 0], 'args.archs[0]', /architecture: 5 tokens; expected 4, 9 or 14/],
     ['evaluator', 'evaluator.score', ['args', 'archs', 0], [-1, 0, 0, 0], 'args.archs[0]', /cell 1 token "conv" is -1/],
     ['trainer', 'trainer.restore', ['args', 'state', 'arrays', 'w', 'shape'], [-2, -3], 'args.state.arrays.w.shape[0]', /expected an integer ≥ 0, got -2/],
     // NaN and infinities where they are never data (see the schemas' comments for where they are)
