@@ -2,7 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ActorGaveUpError } from '../src/protocol/errors.js';
+import { ActorGaveUpError, ActorInputError } from '../src/protocol/errors.js';
+import { isInputError } from '../src/errors.js';
 import { parseFaultSpec } from '../src/supervisor/faults.js';
 import { miniSearch, readEvents, seqGaps, startFixtureSystem, tempRunDir } from './support/runtime.js';
 
@@ -37,6 +38,22 @@ test('too many crashes stop the run with the actor named, every call failing, an
   assert.is(events.filter((e) => e.type === 'actor.restarting').length, 2);
   const failed = events.find((e) => e.type === 'run.failed')!;
   assert.is((failed.payload as { actor: string }).actor, 'controller');
+  assert.is(events.at(-1)!.type, 'run.stopped');
+});
+
+test('an actor that refuses its input while starting is not restarted: the start fails at once with its message, as an input error', async () => {
+  const dir = tempRunDir();
+  const bad = '/data/cifar-10-batches-bin/data_batch_3.bin';
+  const error = await startFixtureSystem({ runDir: dir, actorConfig: { controller: null, trainer: { floats: 10, badData: bad }, evaluator: null, resetter: null } }).then(
+    () => assert.unreachable('the system started'),
+    (e: unknown) => e,
+  );
+  assert.instance(error, ActorInputError);
+  assert.ok(isInputError(error), 'the CLI exits 2 for it');
+  assert.is((error as Error).message, `trainer: ${bad}: size 5 bytes is not a whole, non-zero number of 3073-byte records`);
+  const events = readEvents(dir);
+  assert.is(events.filter((e) => e.type === 'actor.restarting').length, 0);
+  assert.ok(events.some((e) => e.type === 'actor.gave-up' && e.source === 'trainer'));
   assert.is(events.at(-1)!.type, 'run.stopped');
 });
 

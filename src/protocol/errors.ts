@@ -1,4 +1,5 @@
 /** Named errors of the actor runtime, made in one place, and their wire form (errors cross boundaries as data). */
+import { InputError } from '../errors.js';
 import { FieldError } from './schema.js';
 import type { WireError } from './lifecycle.js';
 
@@ -24,6 +25,19 @@ export class ActorGaveUpError extends Error {
     super(`${actorId}: gave up after repeated failures: ${reason}`);
   }
 }
+
+/**
+ * An actor could not start because of bad input it was given (a data file, a config value), which a restart would
+ * only meet again: the run stops at once with the actor's own message, as an input error (exit 2).
+ */
+export class ActorInputError extends InputError {
+  constructor(readonly actorId: string, readonly reason: string) {
+    super(`${actorId}: ${reason}`);
+  }
+}
+
+/** Why the supervisor stopped the run on an actor's account. */
+export type ActorFailure = ActorGaveUpError | ActorInputError;
 
 /** The run is stopping (interrupt or shutdown): no new work is taken. */
 export class RunStoppedError extends Error {

@@ -10,7 +10,7 @@
 import type { ActorState, TrainLoss } from '../search/ports.js';
 import { PROTOCOL_VERSION, idOf, type ArgsOf, type RequestFault, type ResultOf } from '../protocol/base.js';
 import { channels, type ActorKind, type ChannelOf } from '../protocol/channels.js';
-import { ActorGaveUpError, ActorRequestError, RunStoppedError } from '../protocol/errors.js';
+import { ActorGaveUpError, ActorInputError, ActorRequestError, RunStoppedError, type ActorFailure } from '../protocol/errors.js';
 import { message, parseActorMessage, type ActorInit, type ActorMessage, type Placement } from '../protocol/lifecycle.js';
 import { FieldError } from '../protocol/schema.js';
 import { INJECTED_CRASH_EXIT } from '../actors/exit-codes.js';
@@ -75,7 +75,7 @@ export interface ActorHandleDeps {
   readonly faults: FaultPlan;
   readonly spawn: (p: ActorPlacement) => ActorChannel;
   /** Called once when the policy gives up on this actor. */
-  readonly onGiveUp: (e: ActorGaveUpError) => void;
+  readonly onGiveUp: (e: ActorFailure) => void;
 }
 
 export class ActorHandle<K extends ActorKind> {
@@ -93,6 +93,8 @@ export class ActorHandle<K extends ActorKind> {
   private spawnedAt = 0;
   private cancelWatch: (() => void) | null = null;
   private firstReady: { resolve(): void; reject(e: Error): void } | null = null;
+  /** The message of an input error the actor reported while starting: it exits next, and is not restarted. */
+  private startupInputError: string | null = null;
 
   constructor(readonly kind: K, private readonly deps: ActorHandleDeps) {}
 
@@ -230,6 +232,7 @@ export class ActorHandle<K extends ActorKind> {
       case 'actor.error': {
         const p = msg.id === null ? undefined : this.pending.get(msg.id);
         emitEvent(this.deps.events, this.id, 'actor.error', { request: p?.type ?? null, ...msg.error });
+        if (msg.id === null && msg.error.name === 'InputError' && !this.wasReady) this.startupInputError = msg.error.message;
         if (p) this.settle(p, new ActorRequestError(this.id, p.type, msg.error));
         return;
       }
@@ -326,11 +329,12 @@ export class ActorHandle<K extends ActorKind> {
         ? `injected crash (exit ${info.code})`
         : `exited with code ${info.code}${info.error ? `: ${info.error.split('\n')[0]}` : ''}`;
     emitEvent(this.deps.events, this.id, 'actor.exited', { incarnation: this.incarnation, code: info.code, cause });
+    if (this.startupInputError !== null) return this.giveUp(new ActorInputError(this.id, this.startupInputError));
     const now = this.deps.clock.now();
     const decision = decideRestart(this.deps.policy, this.restarts, now, this.wasReady, cause);
     switch (decision.action) {
       case 'give-up':
-        return this.giveUp(decision.reason);
+        return this.giveUp(new ActorGaveUpError(this.id, decision.reason));
       case 'restart':
         this.restarts.push(now);
         this.state_ = { status: 'restarting', attempt: decision.attempt, delayMs: decision.delayMs };
@@ -339,9 +343,8 @@ export class ActorHandle<K extends ActorKind> {
     }
   }
 
-  private giveUp(reason: string): void {
-    const error = new ActorGaveUpError(this.id, reason);
-    emitEvent(this.deps.events, this.id, 'actor.gave-up', { reason });
+  private giveUp(error: ActorFailure): void {
+    emitEvent(this.deps.events, this.id, 'actor.gave-up', { reason: error.reason });
     this.halt({ status: 'error', error }, error);
     this.firstReady?.reject(error);
     this.firstReady = null;

@@ -12,7 +12,7 @@
 import type { BackendName } from '../backend/select.js';
 import { nameSeed } from '../nn/params.js';
 import type { ActorKind } from '../protocol/channels.js';
-import { ActorGaveUpError } from '../protocol/errors.js';
+import type { ActorFailure } from '../protocol/errors.js';
 import type { ControllerPort, EvaluatorPort, ResetterPort, SharedTrainerPort } from '../search/ports.js';
 import { spawnActor, type ActorChannel } from './actor-channel.js';
 import { ActorHandle, type ActorStatus, type RuntimeTiming } from './actor-handle.js';
@@ -70,7 +70,7 @@ export interface ActorSystem {
   /** Raised by SIGINT/SIGTERM: the conductor stops taking work at its next step. */
   readonly interrupted: AbortSignal;
   /** Resolves with the error when the supervisor gives up on an actor (the run must stop). */
-  readonly failure: Promise<ActorGaveUpError>;
+  readonly failure: Promise<ActorFailure>;
   statuses(): Record<string, ActorStatus>;
   /** Restart-on-collapse (paper §3.4): fresh shared weights and optimizers; the controller is kept. */
   resetSharedTrainer(resetIndex: number): Promise<void>;
@@ -89,8 +89,8 @@ export async function startActorSystem(opts: ActorSystemOptions): Promise<ActorS
   const policy = { ...DEFAULT_RESTART_POLICY, ...opts.policy };
   const modules = { ...defaultLogicModules(), ...opts.logicModules };
   const interruptCtl = new AbortController();
-  let failed: (e: ActorGaveUpError) => void = () => undefined;
-  const failure = new Promise<ActorGaveUpError>((resolve) => (failed = resolve));
+  let failed: (e: ActorFailure) => void = () => undefined;
+  const failure = new Promise<ActorFailure>((resolve) => (failed = resolve));
   emitEvent(log, 'supervisor', 'run.started', {
     runDir: opts.runDir.root, resumed, backend: opts.backend, gpus: opts.gpus ? [...opts.gpus] : null,
     faults: (opts.faults ?? []).map((f) => `${f.fault}:${f.actor}@${f.at}`),
@@ -98,7 +98,7 @@ export async function startActorSystem(opts: ActorSystemOptions): Promise<ActorS
   if (log.damagedLines.length > 0) emitEvent(log, 'supervisor', 'log.damaged', { path: log.path, lines: log.damagedLines });
 
   const handles: ActorHandle<ActorKind>[] = [];
-  const onGiveUp = (e: ActorGaveUpError) => {
+  const onGiveUp = (e: ActorFailure) => {
     // One actor lost means the run cannot go on: stop the others so every waiting call fails at once.
     for (const h of handles) if (h.id !== e.actorId) h.halt({ status: 'stopped', why: e.message, cause: e }, e);
     emitEvent(log, 'supervisor', 'run.failed', { actor: e.actorId, message: e.message });
