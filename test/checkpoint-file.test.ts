@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,10 +37,39 @@ test('damaged checkpoints are named with what is wrong', () => {
   damaged('truncated.ckpt', bytes.subarray(0, bytes.length - 3), /truncated or damaged/);
   damaged('oversized.ckpt', Buffer.concat([bytes, Buffer.alloc(7)]), /size .* expected/);
   const flipped = Buffer.from(bytes);
-  flipped[flipped.length - 1] ^= 0xff;
+  flipped[flipped.length - 33] ^= 0x01; // the last payload byte, before the trailing digest
   damaged('flipped.ckpt', flipped, /checksum mismatch/);
+  const digest = Buffer.from(bytes);
+  digest[digest.length - 1] ^= 0x01;
+  damaged('digest.ckpt', digest, /checksum mismatch/);
+  // A changed digit in the metadata still parses and still fits: only the checksum can tell.
+  const meta = Buffer.from(bytes.toString('latin1').replace('"step":3', '"step":4'), 'latin1');
+  assert.is.not(meta.toString('latin1'), bytes.toString('latin1'));
+  damaged('meta.ckpt', meta, /checksum mismatch: the file is damaged/);
   damaged('tiny.ckpt', Buffer.from('AG'), /bad magic/);
   assert.throws(() => readCheckpoint(join(dir, 'missing.ckpt')), /cannot read checkpoint \(ENOENT\)/);
+});
+
+/** A file as version 1 wrote it: the payload's checksum in the header, no trailing digest. */
+function versionOne(meta: unknown, w: Float32Array): Buffer {
+  const payload = Buffer.from(w.buffer, w.byteOffset, w.byteLength);
+  const header = Buffer.from(JSON.stringify({ meta, tensors: [{ name: 'w', shape: [w.length], offset: 0 }], payloadBytes: payload.length, sha256: createHash('sha256').update(payload).digest('hex') }));
+  const prefix = Buffer.alloc(16);
+  prefix.write('AGTSCKPT', 0, 'ascii');
+  prefix.writeUInt32LE(1, 8);
+  prefix.writeUInt32LE(header.length, 12);
+  return Buffer.concat([prefix, header, payload]);
+}
+
+test('version 1 checkpoints (payload checksum in the header) are still read and still checked', () => {
+  const v1 = join(dir, 'v1.ckpt');
+  writeFileSync(v1, versionOne({ step: 7 }, new Float32Array([5, 6])));
+  const c = readCheckpoint<{ step: number }>(v1);
+  assert.is(c.meta.step, 7);
+  assert.equal(Array.from(c.arrays.get('w')!.data), [5, 6]);
+  const bad = readFileSync(v1);
+  bad[bad.length - 1] ^= 0x01;
+  damaged('v1-flipped.ckpt', bad, /checksum mismatch: the payload is damaged/);
 });
 
 test('a failed write leaves the previous file untouched', () => {

@@ -1,10 +1,11 @@
 /**
- * The checkpoint file format: named float32 arrays plus JSON metadata, in one file with a SHA-256 of its
- * payload, so that a truncated or damaged file is detected when loading.
+ * The checkpoint file format: named float32 arrays plus JSON metadata, in one file that ends with a SHA-256 of
+ * everything before it, so that a truncated or damaged file (metadata included) is detected when loading.
  *
- *   "AGTSCKPT" | u32 version | u32 header bytes | header JSON | payload (float32 arrays, little-endian)
+ *   "AGTSCKPT" | u32 version (2) | u32 header bytes | header JSON | payload (float32 arrays, little-endian) | SHA-256
  *
- * The header holds { meta, tensors: [{ name, shape, offset }], payloadBytes, sha256 }.
+ * The header holds { meta, tensors: [{ name, shape, offset }], payloadBytes }. Version 1 files, whose header
+ * carried a `sha256` of the payload alone and had no trailing digest, are still read.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -13,7 +14,8 @@ import { FieldError, arr, json, natural, obj, str } from '../protocol/schema.js'
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 const MAGIC = 'AGTSCKPT';
-const VERSION = 1;
+const VERSION = 2;
+const DIGEST_BYTES = 32;
 
 export interface NamedArray {
   readonly shape: readonly number[];
@@ -29,15 +31,21 @@ interface Header<M> {
   meta: M;
   tensors: { name: string; shape: number[]; offset: number }[];
   payloadBytes: number;
-  sha256: string;
 }
 
-/** The checksum covers the payload only: the header's own structure is checked field by field. */
-const headerSchema = obj({ meta: json, tensors: arr(obj({ name: str, shape: arr(natural), offset: natural })), payloadBytes: natural, sha256: str });
+const tensorsSchema = arr(obj({ name: str, shape: arr(natural), offset: natural }));
+/** Fields as each version writes them; a version 1 header also carries its payload's checksum. */
+const headerSchemas = {
+  1: obj({ meta: json, tensors: tensorsSchema, payloadBytes: natural, sha256: str }),
+  2: obj({ meta: json, tensors: tensorsSchema, payloadBytes: natural }),
+} as const;
 
-/** Checks the header's fields and that its arrays tile the payload in order, as the writer lays them out. */
-function parseHeader<M>(raw: unknown): Header<M> {
-  const header = headerSchema.parse(raw, 'header');
+/**
+ * Checks the header's fields and that its arrays tile the payload in order, as the writer lays them out: a
+ * checksum shows the file is as written, not that its writer wrote a sound one.
+ */
+function parseHeader<M>(raw: unknown, version: 1 | 2): Header<M> & { sha256?: string } {
+  const header = headerSchemas[version].parse(raw, 'header');
   const names = new Set<string>();
   let offset = 0;
   header.tensors.forEach((t, i) => {
@@ -47,29 +55,29 @@ function parseHeader<M>(raw: unknown): Header<M> {
     offset += 4 * t.shape.reduce((a, b) => a * b, 1);
   });
   if (offset !== header.payloadBytes) throw new FieldError('header.payloadBytes', `is ${header.payloadBytes}; the arrays take ${offset}`);
-  return header as Header<M>;
+  return header as Header<M> & { sha256?: string };
 }
 
 export function writeCheckpoint<M>(path: string, meta: M, arrays: Map<string, NamedArray>): void {
   let offset = 0;
   const tensors: Header<M>['tensors'] = [];
   const chunks: Uint8Array[] = [];
-  const hash = createHash('sha256');
   for (const [name, { shape, data }] of arrays) {
     if (data.length !== shape.reduce((a, b) => a * b, 1)) throw new Error(`checkpoint array ${name}: ${data.length} values for shape [${shape}]`);
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     tensors.push({ name, shape: [...shape], offset });
     chunks.push(bytes);
-    hash.update(bytes);
     offset += bytes.byteLength;
   }
-  const header: Header<M> = { meta, tensors, payloadBytes: offset, sha256: hash.digest('hex') };
+  const header: Header<M> = { meta, tensors, payloadBytes: offset };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const prefix = Buffer.alloc(16);
   prefix.write(MAGIC, 0, 'ascii');
   prefix.writeUInt32LE(VERSION, 8);
   prefix.writeUInt32LE(headerBytes.length, 12);
-  writeFileAtomic(path, [prefix, headerBytes, ...chunks]);
+  const hash = createHash('sha256');
+  for (const c of [prefix, headerBytes, ...chunks]) hash.update(c);
+  writeFileAtomic(path, [prefix, headerBytes, ...chunks, hash.digest()]);
 }
 
 /** Reads and verifies a checkpoint; any damage is an InputError naming the file and what is wrong. */
@@ -82,7 +90,7 @@ export function readCheckpoint<M>(path: string): CheckpointContents<M> {
   }
   if (buf.length < 16 || buf.toString('ascii', 0, 8) !== MAGIC) throw fileError(path, 'not a checkpoint (bad magic)');
   const version = buf.readUInt32LE(8);
-  if (version !== VERSION) throw fileError(path, `checkpoint version ${version}; this build reads version ${VERSION}`);
+  if (version !== 1 && version !== 2) throw fileError(path, `checkpoint version ${version}; this build reads versions 1 and ${VERSION}`);
   const headerLen = buf.readUInt32LE(12);
   if (16 + headerLen > buf.length) throw fileError(path, `truncated: header of ${headerLen} bytes runs past the end of the file`);
   let raw: unknown;
@@ -91,20 +99,24 @@ export function readCheckpoint<M>(path: string): CheckpointContents<M> {
   } catch {
     throw fileError(path, 'damaged header (bad JSON)');
   }
-  let header: Header<M>;
+  let header: Header<M> & { sha256?: string };
   try {
-    header = parseHeader<M>(raw);
+    header = parseHeader<M>(raw, version);
   } catch (e) {
     if (e instanceof FieldError) throw fileError(path, `damaged header: ${e.message}`);
     throw e;
   }
   const start = 16 + headerLen;
-  if (buf.length !== start + header.payloadBytes) {
-    throw fileError(path, `size ${buf.length} bytes, expected ${start + header.payloadBytes}: truncated or damaged`);
+  const end = start + header.payloadBytes;
+  const expected = end + (version === 2 ? DIGEST_BYTES : 0);
+  if (buf.length !== expected) throw fileError(path, `size ${buf.length} bytes, expected ${expected}: truncated or damaged`);
+  const payload = buf.subarray(start, end);
+  if (version === 2) {
+    const digest = createHash('sha256').update(buf.subarray(0, end)).digest();
+    if (!digest.equals(buf.subarray(end))) throw fileError(path, 'checksum mismatch: the file is damaged');
+  } else if (createHash('sha256').update(payload).digest('hex') !== header.sha256) {
+    throw fileError(path, 'checksum mismatch: the payload is damaged');
   }
-  const payload = buf.subarray(start);
-  const digest = createHash('sha256').update(payload).digest('hex');
-  if (digest !== header.sha256) throw fileError(path, 'checksum mismatch: the payload is damaged');
   // Copy into an aligned buffer: Float32Array views need 4-byte alignment.
   const aligned = new Uint8Array(payload.length);
   aligned.set(payload);

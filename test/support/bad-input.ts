@@ -1,4 +1,5 @@
 /** Helpers of the bad-input tests: a run directory's bytes, a checkpoint header edited in place, a scripted actor. */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ReplaySubject, Subject } from 'rxjs';
@@ -18,8 +19,8 @@ export function dirBytes(dir: string, base = dir): Record<string, string> {
 }
 
 /**
- * Rewrites a checkpoint's JSON header text (and its length field), leaving the payload and its SHA-256 as
- * they are: the checksum covers the payload only, so the file still passes it.
+ * Rewrites a checkpoint's JSON header text (and its length field) and signs the result with a new trailing
+ * SHA-256, as a writer with a bug would: the file passes its checksum, and only the content checks can refuse it.
  */
 export function editCheckpointHeader(path: string, edit: (header: string) => string): void {
   const buf = readFileSync(path);
@@ -27,7 +28,8 @@ export function editCheckpointHeader(path: string, edit: (header: string) => str
   const header = Buffer.from(edit(buf.toString('utf8', 16, 16 + len)), 'utf8');
   const prefix = Buffer.from(buf.subarray(0, 16));
   prefix.writeUInt32LE(header.length, 12);
-  writeFileSync(path, Buffer.concat([prefix, header, buf.subarray(16 + len)]));
+  const body = Buffer.concat([prefix, header, buf.subarray(16 + len, buf.length - 32)]);
+  writeFileSync(path, Buffer.concat([body, createHash('sha256').update(body).digest()]));
 }
 
 type Sent = { type: string; id?: number; args?: unknown };
