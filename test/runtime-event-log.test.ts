@@ -35,12 +35,18 @@ test('the event stream reads a finished log, and follows one being written, hold
   const followed = firstValueFrom(eventStream(dir.events, { follow: true, pollMs: 10 }).pipe(take(3), toArray()));
   appendFileSync(dir.events, '{"seq":2,"time":"x","source":"b",');
   await new Promise((r) => setTimeout(r, 40));
-  appendFileSync(dir.events, '"type":"t2","payload":1}\n');
+  // The line stops inside "≥" (3 bytes in UTF-8): the character must come out whole once the line is.
+  const rest = Buffer.from('"type":"t2","payload":"≥ 1"}\n');
+  appendFileSync(dir.events, rest.subarray(0, 24));
+  await new Promise((r) => setTimeout(r, 40));
+  appendFileSync(dir.events, rest.subarray(24));
   const c = EventLog.open(dir.events, clock);
   c.emit('c', 't3', { x: 1 });
   c.close();
   log.close();
-  assert.equal((await followed).map((e) => `${e.seq}:${e.type}`), ['1:t1', '2:t2', '3:t3']);
+  const events = await followed;
+  assert.equal(events.map((e) => `${e.seq}:${e.type}`), ['1:t1', '2:t2', '3:t3']);
+  assert.is(events[1]!.payload, '≥ 1');
 });
 
 test('tail prints a run for people, filters by type and actor, and emits raw JSON', async () => {

@@ -25,11 +25,9 @@ export interface ParsedChunk {
   readonly bad: string[];
   /** Their line numbers in `text`, from 1. */
   readonly badLines: number[];
-  /** Bytes of the chunk's end that do not yet form a complete line. */
-  readonly rest: string;
 }
 
-/** Parses the complete lines of `text`; what follows the last newline is returned as `rest`. */
+/** Parses the complete lines of `text`; what follows the last newline (a line still being written) is left out. */
 export function parseEventLines(text: string): ParsedChunk {
   const end = text.lastIndexOf('\n');
   const complete = end < 0 ? '' : text.slice(0, end);
@@ -45,5 +43,5 @@ export function parseEventLines(text: string): ParsedChunk {
       badLines.push(i + 1);
     }
   });
-  return { events, bad, badLines, rest: text.slice(end + 1) };
+  return { events, bad, badLines };
 }

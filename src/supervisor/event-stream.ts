@@ -23,12 +23,11 @@ export function eventStream(path: string, opts: EventStreamOptions): Observable<
       return;
     }
     let offset = 0;
-    let rest = '';
     let timer: NodeJS.Timeout | null = null;
     let closed = false;
     const readNew = () => {
       const size = statSync(path).size;
-      if (size < offset) (offset = 0), (rest = ''); // truncated (a torn line cut on resume): read again
+      if (size < offset) offset = 0; // truncated (a torn line cut on resume): read again
       if (size === offset) return;
       const buf = Buffer.alloc(size - offset);
       const fd = openSync(path, 'r');
@@ -37,9 +36,11 @@ export function eventStream(path: string, opts: EventStreamOptions): Observable<
       } finally {
         closeSync(fd);
       }
-      offset = size;
-      const chunk = parseEventLines(rest + buf.toString('utf8'));
-      rest = chunk.rest;
+      // Whole lines only, cut in bytes: a line still being written may end inside a multi-byte character, and
+      // is read again, whole, once its newline is there.
+      const end = buf.lastIndexOf(0x0a) + 1;
+      offset += end;
+      const chunk = parseEventLines(buf.toString('utf8', 0, end));
       for (const line of chunk.bad) opts.onBadLine?.(line);
       for (const e of chunk.events) sub.next(e);
     };
