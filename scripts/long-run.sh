@@ -44,7 +44,7 @@ while :; do
     if [ "$max_iterations" -gt 0 ] && [ "$limited" -eq 0 ] && [ "$(trained)" -ge "$max_iterations" ]; then
       kill -INT "$child"; limited=1
     fi
-    sleep 2
+    sleep 1
   done
   wait "$child"
   code=$?

@@ -8,6 +8,8 @@ import { randomDelay, writeTinySearchConfig } from './support/kill.js';
 
 const root = mkdtempSync(join(tmpdir(), 'agts-long-run-'));
 const config = writeTinySearchConfig(join(root, 'search.json'), 6);
+// Nine iterations: a search the script's 1-second poll can stop after the first, long before its end.
+const longerConfig = writeTinySearchConfig(join(root, 'search-longer.json'), 6, [3, 3, 3]);
 
 interface Summary {
   status: string;
@@ -23,9 +25,9 @@ const childrenOf = (pid: number): number[] =>
  * Runs scripts/long-run.sh; once the search's run directory exists, waits `killDelayMs` and SIGKILLs the search
  * process itself (the script's grandchild, under `timeout`), as a crash of the machine's node would.
  */
-function longRun(out: string, flags: string[], killDelayMs: number | null): Promise<{ code: number | null; stderr: string }> {
+function longRun(out: string, flags: string[], killDelayMs: number | null, searchConfig = config): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const script = spawn('bash', ['scripts/long-run.sh', config, out, ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const script = spawn('bash', ['scripts/long-run.sh', searchConfig, out, ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     script.stderr.on('data', (d) => (stderr += d));
     let killed = killDelayMs === null;
@@ -58,16 +60,16 @@ test('long-run.sh: the search crashes (SIGKILL), is resumed, finishes, and the s
 
 test('long-run.sh: --iterations stops the search once that many iterations are trained, and a later call goes on', async () => {
   const out = join(root, 'limited');
-  const first = await longRun(out, ['--iterations', '1'], null);
+  const first = await longRun(out, ['--iterations', '1'], null, longerConfig);
   assert.is(first.code, 0, first.stderr);
   const s = summaryOf(out);
   assert.is(s.status, 'iteration-limit');
   assert.equal(s.exitCodes, [130]);
-  assert.ok(s.iterationsTrained >= 1 && s.iterationsTrained < 3, `trained ${s.iterationsTrained}`);
+  assert.ok(s.iterationsTrained >= 1 && s.iterationsTrained < 9, `trained ${s.iterationsTrained}`);
   assert.not.ok(existsSync(join(out, 'report.json')) && JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).derived?.length > 0);
-  const rest = await longRun(out, [], null);
+  const rest = await longRun(out, [], null, longerConfig);
   assert.is(rest.code, 0, rest.stderr);
-  assert.equal([summaryOf(out).status, summaryOf(out).iterationsTrained], ['finished', 3]);
+  assert.equal([summaryOf(out).status, summaryOf(out).iterationsTrained], ['finished', 9]);
 });
 
 test('long-run.sh: bad options are exit 2 naming the option', () => {

@@ -41,13 +41,13 @@ export function randomDelay(maxMs: number, label: string): number {
 }
 
 /** Writes the smallest whole search (three stages, a beam, one derived architecture) as a config file. */
-export function writeTinySearchConfig(path: string, seed: number): string {
+export function writeTinySearchConfig(path: string, seed: number, iterations: readonly number[] = [1, 1, 1]): string {
   writeFileSync(path, JSON.stringify({
     seed, data: { dataset: 'mnist' }, model: { latent: 8, gf: 4, df: 4 },
     train: { dBatch: 8, gBatch: 8, nCritic: 2, sampleEvery: 100, checkpointEvery: 1 },
     eval: { samples: 130, features: 'digits', splits: 2 },
     search: {
-      gf: 4, df: 4, iterations: [1, 1, 1], minibatches: 3, controllerSteps: 2, childSamples: 20, beamCandidates: 3, beamKeep: 2,
+      gf: 4, df: 4, iterations, minibatches: 3, controllerSteps: 2, childSamples: 20, beamCandidates: 3, beamKeep: 2,
       reset: { enabled: true, window: 50, threshold: 1e-3 }, derive: { candidates: 3, topK: 1, steps: 2 },
     },
   }));
