@@ -6,7 +6,7 @@ import { CIFAR10_DIR } from '../data/cifar10.js';
 import { DATASET_NAMES, labelHistogram, type DatasetName } from '../data/dataset.js';
 import { ARCHIVES, downloadFile } from '../data/download.js';
 import { eachSplit, officialCount } from '../data/load.js';
-import { ProgressBar } from '../data/progress.js';
+import { TransferBar } from '../data/progress.js';
 import { STL10_DIR } from '../data/stl10.js';
 import { choiceFlag, stringFlag, type Command, type ParsedValues } from './command.js';
 
@@ -57,7 +57,7 @@ async function download(values: ParsedValues): Promise<void> {
   const spec = ARCHIVES[dataset];
   await mkdir(root, { recursive: true });
   const archive = join(root, spec.fileName);
-  const bar = new ProgressBar(process.stderr, spec.fileName);
+  const bar = new TransferBar(process.stderr, spec.fileName);
   let last = { bytes: 0, total: null as number | null, rate: 0 };
   const outcome = await downloadFile(spec.url, archive, {
     md5: spec.md5,

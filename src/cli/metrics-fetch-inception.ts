@@ -1,6 +1,6 @@
 import { flagError, quote } from '../errors.js';
 import type { TransferProgress } from '../data/progress.js';
-import { ProgressBar } from '../data/progress.js';
+import { TransferBar } from '../data/progress.js';
 import { INCEPTION_ARCHIVE, fetchInception } from '../metrics/inception/fetch-inception.js';
 import { requiredString, stringFlag } from './command.js';
 import type { MetricsSubcommand } from './metrics-command.js';
@@ -26,7 +26,7 @@ export const fetchInceptionSubcommand: MetricsSubcommand = {
     const dir = requiredString(values, 'dir');
     const md5 = stringFlag(values, 'md5');
     if (md5 !== undefined && !/^[0-9a-fA-F]{32}$/.test(md5)) throw flagError('md5', `must be 32 hex digits, got ${quote(md5)}`);
-    const bar = new ProgressBar(process.stderr, INCEPTION_ARCHIVE.fileName);
+    const bar = new TransferBar(process.stderr, INCEPTION_ARCHIVE.fileName);
     let last: TransferProgress | null = null;
     const { graphPath, outcome } = await fetchInception(dir, {
       url: stringFlag(values, 'url'),

@@ -1,3 +1,5 @@
+import { StatusLine, formatBar } from '../util/progress-bar.js';
+
 /** How far a transfer has got. */
 export interface TransferProgress {
   /** Bytes of the whole file present so far, including a resumed part. */
@@ -13,39 +15,22 @@ export function formatProgress(p: TransferProgress, width = 30): string {
   const mb = (b: number) => (b / 1e6).toFixed(1);
   const rate = `${mb(p.rate)} MB/s`;
   if (p.total === null || p.total <= 0) return `${mb(p.bytes)} MB  ${rate}`;
-  const frac = Math.min(1, p.bytes / p.total);
-  const filled = Math.round(frac * width);
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(frac * 100).toFixed(1).padStart(5)}%  ${mb(p.bytes)}/${mb(p.total)} MB  ${rate}`;
+  return `${formatBar(p.bytes, p.total, width)}  ${mb(p.bytes)}/${mb(p.total)} MB  ${rate}`;
 }
 
-/**
- * Draws progress on a stream (stderr): redrawn in place at most every `intervalMs` on a terminal,
- * one line per 10% otherwise (logs stay short).
- */
-export class ProgressBar {
-  private lastDraw = 0;
-  private lastDecile = -1;
+/** A transfer's progress on a stream (stderr), labelled with the file's name. */
+export class TransferBar {
+  private readonly status: StatusLine;
 
-  constructor(
-    private readonly out: NodeJS.WriteStream,
-    private readonly label: string,
-    private readonly intervalMs = 200,
-  ) {}
+  constructor(out: NodeJS.WritableStream & { isTTY?: boolean }, private readonly label: string, intervalMs = 200) {
+    this.status = new StatusLine(out, intervalMs);
+  }
 
-  update(p: TransferProgress, now = Date.now()): void {
-    if (this.out.isTTY) {
-      if (now - this.lastDraw < this.intervalMs) return;
-      this.lastDraw = now;
-      this.out.write(`\r${this.label} ${formatProgress(p)}\x1b[K`);
-    } else if (p.total) {
-      const decile = Math.floor((10 * p.bytes) / p.total);
-      if (decile === this.lastDecile) return;
-      this.lastDecile = decile;
-      this.out.write(`${this.label} ${formatProgress(p)}\n`);
-    }
+  update(p: TransferProgress): void {
+    this.status.draw(`${this.label} ${formatProgress(p)}`, p.total ? p.bytes / p.total : null);
   }
 
   done(p: TransferProgress): void {
-    this.out.write(`${this.out.isTTY ? '\r' : ''}${this.label} ${formatProgress(p)}${this.out.isTTY ? '\x1b[K' : ''}\n`);
+    this.status.finish(`${this.label} ${formatProgress(p)}`);
   }
 }

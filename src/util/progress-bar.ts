@@ -1,8 +1,6 @@
-/**
- * A progress line on a stream (stderr): bar, percentage, count, rate, ETA and a caller's suffix
- * (losses, bytes). On a terminal it redraws in place at most every `intervalMs`; elsewhere (logs, CI) it
- * writes one line per 10 %, so logs stay short.
- */
+/** Progress lines on a stream (stderr), for counted work and for transfers. */
+
+/** A duration for people: 42s, 3m05s, 2h10m; "?" when unknown. */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '?';
   const s = Math.round(seconds);
@@ -17,21 +15,57 @@ export function formatBar(done: number, total: number, width = 24): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(frac * 100).toFixed(1).padStart(5)}%`;
 }
 
-export class ProgressBar {
+/**
+ * A status line that changes as work goes on: on a terminal it is redrawn in place at most every `intervalMs`;
+ * elsewhere (logs, CI) it is written once per tenth of the work, so logs stay short.
+ */
+export class StatusLine {
   private lastDraw = 0;
   private lastDecile = -1;
-  private readonly start: number;
 
   constructor(
     private readonly out: NodeJS.WritableStream & { isTTY?: boolean },
+    private readonly intervalMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** `fraction` of the work done; null when the total is unknown, which only a terminal shows. */
+  draw(text: string, fraction: number | null): void {
+    if (this.out.isTTY) {
+      const t = this.now();
+      if (t - this.lastDraw < this.intervalMs) return;
+      this.lastDraw = t;
+      this.out.write(`\r${text}\x1b[K`);
+      return;
+    }
+    if (fraction === null) return;
+    const decile = Math.floor(10 * fraction);
+    if (decile === this.lastDecile) return;
+    this.lastDecile = decile;
+    this.out.write(`${text}\n`);
+  }
+
+  finish(text: string): void {
+    this.out.write(`${this.out.isTTY ? '\r' : ''}${text}${this.out.isTTY ? '\x1b[K' : ''}\n`);
+  }
+}
+
+/** Progress of counted work: bar, percentage, count, rate, ETA and a caller's suffix (losses, a best score). */
+export class ProgressBar {
+  private readonly status: StatusLine;
+  private readonly start: number;
+
+  constructor(
+    out: NodeJS.WritableStream & { isTTY?: boolean },
     private readonly label: string,
     private readonly total: number,
     private readonly unit = 'it',
-    private readonly intervalMs = 250,
+    intervalMs = 250,
     /** Work already done before this bar started (a resumed run): excluded from the rate. */
     private readonly startDone = 0,
     private readonly now: () => number = Date.now,
   ) {
+    this.status = new StatusLine(out, intervalMs, now);
     this.start = this.now();
   }
 
@@ -43,20 +77,10 @@ export class ProgressBar {
   }
 
   update(done: number, suffix = ''): void {
-    const t = this.now();
-    if (this.out.isTTY) {
-      if (t - this.lastDraw < this.intervalMs) return;
-      this.lastDraw = t;
-      this.out.write(`\r${this.line(done, suffix)}\x1b[K`);
-      return;
-    }
-    const decile = Math.floor((10 * done) / Math.max(1, this.total));
-    if (decile === this.lastDecile) return;
-    this.lastDecile = decile;
-    this.out.write(`${this.line(done, suffix)}\n`);
+    this.status.draw(this.line(done, suffix), done / Math.max(1, this.total));
   }
 
   finish(done: number, suffix = ''): void {
-    this.out.write(`${this.out.isTTY ? '\r' : ''}${this.line(done, suffix)}${this.out.isTTY ? '\x1b[K' : ''}\n`);
+    this.status.finish(this.line(done, suffix));
   }
 }
