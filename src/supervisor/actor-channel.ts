@@ -40,18 +40,25 @@ function envWith(cudaVisibleDevices: string | null): NodeJS.ProcessEnv {
   return env;
 }
 
-function spawnThread(cudaVisibleDevices: string | null): ActorChannel {
-  const worker = new Worker(ACTOR_HOST_URL, { env: envWith(cudaVisibleDevices) });
+/** The streams of a channel's parent end: the actor's messages until it is gone, then one exit notice. */
+export function channelStreams(): { messages$: Subject<unknown>; exit$: ReplaySubject<ExitInfo>; ended(info: ExitInfo): void } {
   const messages$ = new Subject<unknown>();
   const exit$ = new ReplaySubject<ExitInfo>(1);
+  const ended = (info: ExitInfo) => {
+    messages$.complete();
+    exit$.next(info);
+    exit$.complete();
+  };
+  return { messages$, exit$, ended };
+}
+
+function spawnThread(cudaVisibleDevices: string | null): ActorChannel {
+  const worker = new Worker(ACTOR_HOST_URL, { env: envWith(cudaVisibleDevices) });
+  const { messages$, exit$, ended } = channelStreams();
   let error: string | null = null;
   worker.on('message', (m) => messages$.next(m));
   worker.on('error', (e) => (error = e.stack ?? e.message));
-  worker.on('exit', (code) => {
-    messages$.complete();
-    exit$.next({ code, error });
-    exit$.complete();
-  });
+  worker.on('exit', (code) => ended({ code, error }));
   return {
     transport: 'thread',
     messages$,
@@ -73,16 +80,11 @@ function spawnProcess(cudaVisibleDevices: string | null): ActorChannel {
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const messages$ = new Subject<unknown>();
-  const exit$ = new ReplaySubject<ExitInfo>(1);
+  const { messages$, exit$, ended } = channelStreams();
   let error: string | null = null;
   child.on('message', (m) => messages$.next(m));
   child.on('error', (e) => (error = e.message));
-  child.on('exit', (code, signal) => {
-    messages$.complete();
-    exit$.next({ code, error: error ?? (signal ? `killed by ${signal}` : null) });
-    exit$.complete();
-  });
+  child.on('exit', (code, signal) => ended({ code, error: error ?? (signal ? `killed by ${signal}` : null) }));
   return {
     transport: 'process',
     messages$,

@@ -2,9 +2,8 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ReplaySubject, Subject } from 'rxjs';
 import { PROTOCOL_VERSION } from '../../src/protocol/base.js';
-import type { ActorChannel, ExitInfo } from '../../src/supervisor/actor-channel.js';
+import { channelStreams, type ActorChannel } from '../../src/supervisor/actor-channel.js';
 
 /** Every file under `dir` (folders too, as empty entries) with its bytes, to show a directory was left as it was. */
 export function dirBytes(dir: string, base = dir): Record<string, string> {
@@ -39,13 +38,8 @@ type Sent = { type: string; id?: number; args?: unknown };
  * the same channel interface as a worker thread. `answer` returns the messages to send back (without `v`).
  */
 export function scriptedActor(answer: (msg: Sent) => object[]): ActorChannel {
-  const messages$ = new Subject<unknown>();
-  const exit$ = new ReplaySubject<ExitInfo>(1);
-  const exit = () => {
-    messages$.complete();
-    exit$.next({ code: 0, error: null });
-    exit$.complete();
-  };
+  const { messages$, exit$, ended } = channelStreams();
+  const exit = () => ended({ code: 0, error: null });
   return {
     transport: 'thread',
     messages$,
