@@ -5,7 +5,7 @@
  * Opening an existing log continues its `seq` and cuts a torn last line (left by a kill mid-write) away;
  * complete lines that are not events (a damaged file) are kept as they are and their numbers reported.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { writeError } from '../util/write-error.js';
 import { realClock, type Clock } from './clock.js';
 import { parseEventLines } from './event-file.js';
@@ -19,6 +19,8 @@ export class EventLog implements EventSink {
     readonly path: string,
     fd: number,
     lastSeq: number,
+    /** The file's length: this log is its one writer, so it is known without asking the file system. */
+    private size: number,
     /** Lines of the file as opened that are not events, numbered from 1. */
     readonly damagedLines: number[],
     private readonly clock: Clock,
@@ -30,6 +32,7 @@ export class EventLog implements EventSink {
   /** Opens (or creates) the log at `path` for appending. */
   static open(path: string, clock: Clock = realClock): EventLog {
     let lastSeq = 0;
+    let size = 0;
     let damagedLines: number[] = [];
     if (existsSync(path)) {
       const bytes = readFileSync(path);
@@ -39,8 +42,9 @@ export class EventLog implements EventSink {
       const { events, badLines } = parseEventLines(bytes.toString('utf8', 0, end));
       lastSeq = events.length > 0 ? events[events.length - 1]!.seq : 0;
       damagedLines = badLines;
+      size = end;
     }
-    return new EventLog(path, openSync(path, 'a'), lastSeq, damagedLines, clock);
+    return new EventLog(path, openSync(path, 'a'), lastSeq, size, damagedLines, clock);
   }
 
   get lastSeq(): number {
@@ -52,7 +56,6 @@ export class EventLog implements EventSink {
     this.seq += 1;
     const line = JSON.stringify({ seq: this.seq, time: new Date(this.clock.now()).toISOString(), source, type, payload }) + '\n';
     const bytes = Buffer.from(line);
-    const size = fstatSync(this.fd).size;
     try {
       let off = 0;
       while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
@@ -60,12 +63,13 @@ export class EventLog implements EventSink {
       // A full disk can take half a line: cut it, so the log stays whole lines for readers and for a resume.
       this.seq -= 1;
       try {
-        ftruncateSync(this.fd, size);
+        ftruncateSync(this.fd, this.size);
       } catch {
         // the reader and the next open skip a torn last line anyway
       }
       throw writeError(this.path, e);
     }
+    this.size += bytes.length;
   }
 
   /** Flushes to disk and closes; later emits are errors. */
