@@ -8,11 +8,25 @@
  * type Point = Infer<typeof point>;            // { x: number; y: number }
  * point.parse({ x: 1, y: 'a' }, 'p');          // throws FieldError: p.y: expected a number, got string
  */
+import { fileError } from '../errors.js';
 
 export class FieldError extends Error {
   override readonly name = 'FieldError';
   constructor(readonly field: string, readonly problem: string) {
     super(`${field}: ${problem}`);
+  }
+}
+
+/**
+ * Runs `check` on what was read from the file `path`: a FieldError it throws becomes an input error naming the
+ * file, then `what` (e.g. "damaged header: ") and the field.
+ */
+export function checkedFromFile<T>(path: string, check: () => T, what = ''): T {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof FieldError) throw fileError(path, `${what}${e.message}`);
+    throw e;
   }
 }
 

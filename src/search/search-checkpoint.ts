@@ -13,7 +13,7 @@ import { archTokens, stage } from '../protocol/base.js';
 import { beamPrefix } from '../protocol/controller.js';
 import { ActorRequestError } from '../protocol/errors.js';
 import { savedLoss, seconds } from '../protocol/saved-state.js';
-import { FieldError, arr, bool, finite, json, literal, natural, nullable, obj } from '../protocol/schema.js';
+import { FieldError, arr, bool, checkedFromFile, finite, json, literal, natural, nullable, obj } from '../protocol/schema.js';
 import type { NamedArray } from '../train/checkpoint-file.js';
 import { loadNewestCheckpoint, requireCheckpointDir, saveCheckpoint, type LoadedCheckpoint } from '../train/checkpoint-dir.js';
 import { ganStateLayout } from '../train/gan-state.js';
@@ -71,14 +71,11 @@ export async function loadSearchCheckpoint(runDir: string, ckptDir: string, conf
   const loaded = loadNewestCheckpoint<unknown>(ckptDir);
   if (!loaded) return null;
   const { path } = loaded;
-  let meta: SearchCheckpointMeta;
-  try {
-    meta = searchMeta.parse(loaded.meta, 'meta') as SearchCheckpointMeta;
-    checkConductor(meta.conductor, config);
-  } catch (e) {
-    if (e instanceof FieldError) throw fileError(path, e.message);
-    throw e;
-  }
+  const meta = checkedFromFile(path, () => {
+    const m = searchMeta.parse(loaded.meta, 'meta') as SearchCheckpointMeta;
+    checkConductor(m.conductor, config);
+    return m;
+  });
   const checked: LoadedSearchCheckpoint = { ...loaded, meta };
   for (const name of checked.arrays.keys()) {
     if (!ACTORS.some((a) => name.startsWith(`${a}:`))) throw fileError(path, `${name}: is an array of no actor (expected ${ACTORS.map((a) => `${a}:…`).join(', ')})`);

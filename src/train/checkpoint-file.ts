@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileError } from '../errors.js';
-import { FieldError, arr, json, natural, obj, str } from '../protocol/schema.js';
+import { FieldError, arr, checkedFromFile, json, natural, obj, str } from '../protocol/schema.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 const MAGIC = 'AGTSCKPT';
@@ -99,13 +99,7 @@ export function readCheckpoint<M>(path: string): CheckpointContents<M> {
   } catch {
     throw fileError(path, 'damaged header (bad JSON)');
   }
-  let header: Header<M> & { sha256?: string };
-  try {
-    header = parseHeader<M>(raw, version);
-  } catch (e) {
-    if (e instanceof FieldError) throw fileError(path, `damaged header: ${e.message}`);
-    throw e;
-  }
+  const header = checkedFromFile(path, () => parseHeader<M>(raw, version), 'damaged header: ');
   const start = 16 + headerLen;
   const end = start + header.payloadBytes;
   const expected = end + (version === 2 ? DIGEST_BYTES : 0);

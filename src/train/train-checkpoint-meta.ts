@@ -4,10 +4,9 @@
  * the file and the field.
  */
 import { resolveConfig, type RunConfig } from '../config/run-config.js';
-import { fileError } from '../errors.js';
 import { archTokens } from '../protocol/base.js';
 import { batchCursor, savedLoss as loss, seconds } from '../protocol/saved-state.js';
-import { FieldError, arr, intIn, json, literal, natural, obj } from '../protocol/schema.js';
+import { FieldError, arr, checkedFromFile, intIn, json, literal, natural, obj } from '../protocol/schema.js';
 import type { BatchCursor } from '../data/batches.js';
 import { ganStateMetaSchema, type GanStateMeta } from './gan-state.js';
 
@@ -44,14 +43,11 @@ const metaSchema = obj({
 
 /** Checks the metadata read from the train checkpoint `file`. */
 export function parseTrainCheckpointMeta(raw: unknown, file: string): TrainCheckpointMeta {
-  try {
+  return checkedFromFile(file, () => {
     const meta = metaSchema.parse(raw, 'meta');
     const config = resolveConfig(meta.config, `${file}: meta.config`);
     if (meta.arch.length !== 14) throw new FieldError('meta.arch', `has ${meta.arch.length} tokens; a trained architecture has 14`);
     if (meta.step > config.train.steps) throw new FieldError('meta.step', `is ${meta.step}, past the run's ${config.train.steps} steps`);
     return { ...meta, config };
-  } catch (e) {
-    if (e instanceof FieldError) throw fileError(file, e.message);
-    throw e;
-  }
+  });
 }
