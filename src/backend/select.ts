@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError, quote } from '../errors.js';
+import { loadBlasAddon } from './blas/addon.js';
 import { BLAS_TF_NAME, registerBlasBackend } from './blas/backend.js';
 
 /** Backends a user may ask for with `--backend`. */
@@ -82,7 +83,9 @@ async function startWebgpu(): Promise<string | null> {
  */
 export async function startBackend(requested: BackendName, opts: StartOptions = {}): Promise<BackendInfo> {
   const info = await choose(requested, opts);
-  opts.log?.(`backend: ${info.name} (tfjs "${info.tfName}"): ${info.reason}`);
+  const addon = loadBlasAddon();
+  const kernels = info.name === 'blas' && addon.ok ? ` [${addon.addon.config()}]` : '';
+  opts.log?.(`backend: ${info.name} (tfjs "${info.tfName}"): ${info.reason}${kernels}`);
   return info;
 }
 
