@@ -27,8 +27,8 @@ class SnConv {
     this.conv = new Conv(store, name, cin, cout, k);
     this.sn = new SpectralNorm(store, name, this.conv.w);
   }
-  apply(x: T4): T4 {
-    return this.conv.apply(x, this.sn.normalized());
+  apply(x: T4, activation: ops.Activation = 'linear'): T4 {
+    return this.conv.apply(x, this.sn.normalized(), activation);
   }
 }
 
@@ -77,13 +77,13 @@ export class Discriminator {
     for (const b of blocks) {
       if (b === 1) {
         const { c1, c2, sc } = this.b1;
-        h = tf.add(ops.avgPool2(c2.apply(tf.relu(c1.apply(h)))), sc.apply(ops.avgPool2(h)));
+        h = tf.add(ops.avgPool2(c2.apply(c1.apply(h, 'relu'))), sc.apply(ops.avgPool2(h)));
       } else if (b === 2) {
         const { c1, c2, sc } = this.b2;
-        h = tf.add(ops.avgPool2(c2.apply(tf.relu(c1.apply(tf.relu(h))))), ops.avgPool2(sc.apply(h)));
+        h = tf.add(ops.avgPool2(c2.apply(c1.apply(tf.relu(h), 'relu'))), ops.avgPool2(sc.apply(h)));
       } else {
         const { c1, c2 } = b === 3 ? this.b3 : this.b4;
-        h = tf.add(c2.apply(tf.relu(c1.apply(tf.relu(h)))), h);
+        h = tf.add(c2.apply(c1.apply(tf.relu(h), 'relu')), h);
       }
     }
     const pooled = tf.sum(tf.relu(h), [1, 2]) as tf.Tensor2D; // [B, df]

@@ -54,6 +54,8 @@ class Block {
   apply(x: T4, cell: Cell, upsample: boolean, training: boolean): T4 {
     const up = (t: T4) => (upsample ? upsampleBy(t, 2, cell.up, this.deconv ? [this.deconv] : []) : t);
     if (cell.conv === CONV_PRE) return this.conv.apply(up(tf.relu(this.norm(x, cell.norm, training))));
+    // Without a norm between them, the ReLU runs inside the conv's kernel.
+    if (cell.norm !== NORM_BATCH && cell.norm !== NORM_INSTANCE) return this.conv.apply(up(x), this.conv.w, 'relu');
     return tf.relu(this.norm(this.conv.apply(up(x)), cell.norm, training));
   }
 }

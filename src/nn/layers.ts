@@ -20,9 +20,10 @@ export class Conv {
     this.w = store.param(`${name}.w`, [k, k, cin, cout], { kind: 'xavier', fanIn: fan * cin, fanOut: fan * cout });
     this.b = store.param(`${name}.b`, [cout], { kind: 'uniform', bound: defaultBound(fan * cin) });
   }
-  /** Applies the conv, with `w` replaced by a normalised weight when spectral norm is on. */
-  apply(x: T4, w: tf.Tensor = this.w): T4 {
-    return this.k === 1 ? ops.conv1x1(x, w as T4, this.b as tf.Tensor1D) : ops.conv2d(x, w as T4, this.b as tf.Tensor1D);
+  /** Applies the conv (then the activation), with `w` replaced by a normalised weight when spectral norm is on. */
+  apply(x: T4, w: tf.Tensor = this.w, activation: ops.Activation = 'linear'): T4 {
+    const conv = this.k === 1 ? ops.conv1x1 : ops.conv2d;
+    return conv(x, w as T4, this.b as tf.Tensor1D, activation);
   }
 }
 
@@ -47,9 +48,8 @@ export class Linear {
     this.w = store.param(`${name}.w`, [inDim, outDim], { kind: 'uniform', bound: defaultBound(inDim) });
     this.b = bias ? store.param(`${name}.b`, [outDim], { kind: 'uniform', bound: defaultBound(inDim) }) : null;
   }
-  apply(x: tf.Tensor2D, w: tf.Tensor = this.w): tf.Tensor2D {
-    const y = tf.matMul(x, w as tf.Tensor2D) as tf.Tensor2D;
-    return this.b ? (tf.add(y, this.b) as tf.Tensor2D) : y;
+  apply(x: tf.Tensor2D, w: tf.Tensor = this.w, activation: ops.Activation = 'linear'): tf.Tensor2D {
+    return ops.linear(x, w as tf.Tensor2D, (this.b ?? undefined) as tf.Tensor1D | undefined, activation);
   }
 }
 

@@ -56,9 +56,9 @@ export class DigitClassifier implements FeatureNetwork {
   /** [B, 32, 32, 1] in [-1, 1] → logits [B, 10] and features [B, 128]; differentiable (training). */
   forward(images: T4): { logits: tf.Tensor2D; features: tf.Tensor2D } {
     let x = images;
-    for (const conv of this.convs) x = ops.avgPool2(tf.relu(conv.apply(x)));
+    for (const conv of this.convs) x = ops.avgPool2(conv.apply(x, conv.w, 'relu'));
     const b = x.shape[0];
-    const features = tf.relu(this.hidden.apply(x.reshape([b, -1]) as tf.Tensor2D));
+    const features = this.hidden.apply(x.reshape([b, -1]) as tf.Tensor2D, this.hidden.w, 'relu');
     return { logits: this.out.apply(features), features };
   }
 
