@@ -10,6 +10,7 @@ import { benchFeatureNets } from './feature-nets.js';
 import { benchFid } from './fid.js';
 import { benchGanStep } from './gan-step.js';
 import { benchSearchIteration } from './search-iteration.js';
+import { benchStepBreakdown } from './step-breakdown.js';
 import { loadBlasAddon } from '../src/backend/blas/addon.js';
 import type { BackendName } from '../src/backend/select.js';
 
@@ -22,6 +23,7 @@ const sections: Record<string, () => Promise<void>> = {
   'feature-nets': () => benchFeatureNets(CPU_BACKENDS),
   fid: benchFid,
   'gan-step': () => benchGanStep(CPU_BACKENDS),
+  'step-breakdown': () => benchStepBreakdown(CPU_BACKENDS),
   digits: () => benchDigits(CPU_BACKENDS),
   'actor-transport': benchActorTransport,
   'search-iteration': benchSearchIteration,
