@@ -1,11 +1,10 @@
 /**
- * One Adam update of one parameter, in two forms with bit-identical results. The tensor form is a dozen
- * kernels, each paying tfjs's per-op cost (~30 µs on the cpu backends), which at 8 px made up a third of a
- * training step. Backends that keep tensors in plain typed arrays (cpu, blas) take the array form: one pass
- * in float32 arithmetic, every intermediate rounded as the kernels round it, written as new tensors.
+ * One Adam update of one parameter, in two forms with bit-identical results: a dozen kernels, or, where the
+ * backend holds plain arrays (host-arrays.ts), one pass in float32 arithmetic, every intermediate rounded as
+ * the kernels round it, written as new tensors.
  */
 import * as tf from '@tensorflow/tfjs';
-import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { assignArray, hostValues } from './host-arrays.js';
 
 /** The step's constants: β₁, β₂, ε, lr / (1 − β₁ᵗ) and 1 − β₂ᵗ. */
 export interface AdamStepConstants {
@@ -25,16 +24,9 @@ export function adamStepKernels(p: tf.Variable, m: tf.Variable, v: tf.Variable, 
   });
 }
 
-function values(t: tf.Tensor): Float32Array | undefined {
-  const backend = tf.backend();
-  if (!(backend instanceof MathBackendCPU) || t.dtype !== 'float32') return undefined;
-  const a = backend.data.get(t.dataId).values;
-  return a instanceof Float32Array ? a : undefined;
-}
-
 /** The same update on the tensors' arrays; false (and nothing changed) where the backend does not hold them so. */
 export function adamStepArrays(p: tf.Variable, m: tf.Variable, v: tf.Variable, g: tf.Tensor, c: AdamStepConstants): boolean {
-  const [ps, ms, vs, gs] = [values(p), values(m), values(v), values(g)];
+  const [ps, ms, vs, gs] = [hostValues(p), hostValues(m), hostValues(v), hostValues(g)];
   if (!ps || !ms || !vs || !gs) return false;
   // The kernels see each constant as a float32 scalar; every op's result is rounded to float32.
   const f = Math.fround;
@@ -50,10 +42,6 @@ export function adamStepArrays(p: tf.Variable, m: tf.Variable, v: tf.Variable, g
     v2[i] = vi;
     p2[i] = ps[i]! - f(f(mi * step) / f(f(Math.sqrt(f(vi / vc))) + eps));
   }
-  for (const [variable, data] of [[m, m2], [v, v2], [p, p2]] as const) {
-    const t = tf.tensor(data, variable.shape, 'float32');
-    variable.assign(t);
-    t.dispose();
-  }
+  for (const [variable, data] of [[m, m2], [v, v2], [p, p2]] as const) assignArray(variable, data);
   return true;
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { assignArray, hostValues } from './host-arrays.js';
 import type { ParamStore } from './params.js';
 
 /**
@@ -13,12 +14,10 @@ export class Ema {
   }
 
   update(): void {
-    tf.tidy(() => {
-      for (const [name, p] of this.store.trainable()) {
-        const s = this.shadow.get(name)!;
-        s.assign(tf.add(tf.mul(s, this.decay), tf.mul(p, 1 - this.decay)));
-      }
-    });
+    for (const [name, p] of this.store.trainable()) {
+      const s = this.shadow.get(name)!;
+      if (!updateArrays(s, p, this.decay)) tf.tidy(() => s.assign(tf.add(tf.mul(s, this.decay), tf.mul(p, 1 - this.decay))));
+    }
   }
 
   /** Runs `fn` with the network's parameters temporarily replaced by the averages. */
@@ -48,4 +47,16 @@ export class Ema {
     for (const s of this.shadow.values()) s.dispose();
     this.shadow.clear();
   }
+}
+
+/** The update on the arrays, rounded as the kernels round it; false where the backend does not hold arrays. */
+function updateArrays(s: tf.Variable, p: tf.Variable, decay: number): boolean {
+  const [ss, ps] = [hostValues(s), hostValues(p)];
+  if (!ss || !ps) return false;
+  const f = Math.fround;
+  const [d, e] = [f(decay), f(1 - decay)];
+  const out = new Float32Array(ss.length);
+  for (let i = 0; i < out.length; i++) out[i] = f(ss[i]! * d) + f(ps[i]! * e);
+  assignArray(s, out);
+  return true;
 }

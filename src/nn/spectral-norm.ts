@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { assignArray, hostValues } from './host-arrays.js';
 import type { ParamStore } from './params.js';
 
 /**
@@ -29,6 +30,7 @@ export class SpectralNorm {
 
   /** One power iteration, outside any gradient tape: v ← W u / ‖W u‖, u ← Wᵀ v / ‖Wᵀ v‖. */
   powerIterate(): void {
+    if (this.powerIterateArrays()) return;
     tf.tidy(() => {
       const w = this.matrix();
       const v = normalize(tf.matMul(w, this.u.reshape([this.cols, 1])).reshape([this.rows]));
@@ -36,6 +38,28 @@ export class SpectralNorm {
       this.v.assign(v);
       this.u.assign(u);
     });
+  }
+
+  /** The same iteration on the arrays (sums in double), where the backend holds them; false elsewhere. */
+  private powerIterateArrays(): boolean {
+    const [w, u] = [hostValues(this.weight), hostValues(this.u)];
+    if (!w || !u) return false;
+    const { rows, cols } = this;
+    const v = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let acc = 0;
+      for (let c = 0; c < cols; c++) acc += w[r * cols + c]! * u[c]!;
+      v[r] = acc;
+    }
+    const vn = normalizeArray(v);
+    const un = new Float64Array(cols);
+    for (let r = 0; r < rows; r++) {
+      const vr = vn[r]!;
+      for (let c = 0; c < cols; c++) un[c]! += w[r * cols + c]! * vr;
+    }
+    assignArray(this.v, vn);
+    assignArray(this.u, normalizeArray(un));
+    return true;
   }
 
   /** σ = vᵀ W u, differentiable in W with u, v held fixed. */
@@ -51,4 +75,12 @@ export class SpectralNorm {
 
 function normalize(x: tf.Tensor1D | tf.Variable): tf.Tensor1D {
   return tf.div(x, tf.add(tf.norm(x), 1e-12)) as tf.Tensor1D;
+}
+
+/** x / (‖x‖ + 1e-12), rounded to float32. */
+function normalizeArray(x: Float64Array): Float32Array {
+  let sq = 0;
+  for (const a of x) sq += a * a;
+  const scale = 1 / (Math.sqrt(sq) + 1e-12);
+  return Float32Array.from(x, (a) => a * scale);
 }
