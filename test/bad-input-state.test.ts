@@ -537,7 +537,7 @@ messages('NaN and infinities are data where a model measured them: losses, score
   channels.evaluator['evaluator.score'].result.parse([Number.NaN, 2], 'result');
   channels.trainer['trainer.train'].result.parse({ iterations: 2, meanDLoss: Number.NaN, meanGLoss: Number.NEGATIVE_INFINITY, stoppedEarly: true, seconds: 1 }, 'result');
   channels.controller['controller.sample'].result.parse([{ arch: A4, logProb: Number.NEGATIVE_INFINITY, entropy: Number.NaN }], 'result');
-  channels.controller['controller.update'].result.parse({ loss: Number.NaN, baseline: 0, meanReward: 1, meanEntropy: 0 }, 'result');
+  channels.controller['controller.update'].result.parse({ loss: Number.NaN, baseline: 0, meanReward: 1, meanEntropy: 0, meanAdvantage: 0 }, 'result');
 });
 
 messages('rewards: a NaN score is data in events but reward 0 for the policy; a wrong number of scores is an error', async () => {
@@ -548,7 +548,7 @@ messages('rewards: a NaN score is data in events but reward 0 for the policy; a 
     controller: {
       beginStage: async () => undefined,
       sample: async (n: number) => Array.from({ length: n }, (_, i) => ({ arch: [...ARCH.slice(0, 13), i % 4], logProb: 0, entropy: 0 })),
-      update: async (samples: { reward: number }[]) => (updates.push(samples.map((x) => x.reward)), { loss: 0, baseline: 0, meanReward: 0, meanEntropy: 0 }),
+      update: async (samples: { reward: number }[]) => (updates.push(samples.map((x) => x.reward)), { loss: 0, baseline: 0, meanReward: 0, meanEntropy: 0, meanAdvantage: 0 }),
     },
     trainer: { train: async () => ({ iterations: 1, meanDLoss: 0, meanGLoss: 0, stoppedEarly: false, seconds: 0 }), snapshot: async () => ({ version: 0, stage: 2, arrays: {} }) },
     evaluator: { score: async (_s: unknown, archs: number[][]) => scores(archs.length) },

@@ -21,7 +21,7 @@ export interface SearchPorts {
 export type SearchEvent =
   | { type: 'search.stage'; stage: number; prefixes: number[][] }
   | { type: 'search.trained'; iteration: number; stage: number; dLoss: number; gLoss: number; minibatches: number; stoppedEarly: boolean; seconds: number }
-  | { type: 'search.rewards'; iteration: number; stage: number; archs: number[][]; rewards: number[]; baseline: number; entropy: number; seconds: number }
+  | { type: 'search.rewards'; iteration: number; stage: number; archs: number[][]; rewards: number[]; baseline: number; entropy: number; advantage: number; policyLoss: number; seconds: number }
   | { type: 'search.reset'; iteration: number; stage: number; resets: number }
   | { type: 'search.beam'; stage: number; candidates: number[][]; scores: number[]; kept: number[][] };
 
@@ -143,7 +143,10 @@ export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: Co
     const stats = await controller.update(archs.map((arch, i) => ({ arch, reward: rewards[i]! })));
     state.phases.controller += seconds(t1);
     const best = rewards.indexOf(Math.max(...rewards));
-    hooks.emit({ type: 'search.rewards', iteration: u.iteration, stage: u.stage, archs, rewards, baseline: stats.baseline, entropy: stats.meanEntropy, seconds: seconds(t0) });
+    hooks.emit({
+      type: 'search.rewards', iteration: u.iteration, stage: u.stage, archs, rewards, baseline: stats.baseline, entropy: stats.meanEntropy,
+      advantage: stats.meanAdvantage, policyLoss: stats.loss, seconds: seconds(t0),
+    });
     state.history.push({ ...u, meanReward: stats.meanReward, bestReward: rewards[best]!, bestArch: archs[best]! });
     state.unscored = null;
   };
@@ -253,7 +256,7 @@ async function runIndependentSearch(ports: SearchPorts, cfg: SearchConfig, state
     const t0 = Date.now();
     const [reward] = await rewardsOf(evaluator, await trainer.snapshot(iteration, stage), [arch], cfg.childSamples);
     state.phases.scoring += seconds(t0);
-    hooks.emit({ type: 'search.rewards', iteration, stage, archs: [arch], rewards: [reward!], baseline: 0, entropy: child!.entropy, seconds: seconds(t0) });
+    hooks.emit({ type: 'search.rewards', iteration, stage, archs: [arch], rewards: [reward!], baseline: 0, entropy: child!.entropy, advantage: 0, policyLoss: 0, seconds: seconds(t0) });
     state.history.push({ iteration, stage, dLoss: summary.meanDLoss, gLoss: summary.meanGLoss, reset: false, meanReward: reward!, bestReward: reward!, bestArch: arch });
     state.iteration += 1;
     await hooks.checkpoint(state);
