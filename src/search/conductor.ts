@@ -77,6 +77,8 @@ export interface ConductorHooks {
   readonly signal?: AbortSignal;
   /** Re-creates the shared GAN after a collapse (the supervisor's job; default: the trainer port's reset). */
   readonly resetSharedGan?: (resetIndex: number) => Promise<void>;
+  /** After an iteration is scored, with the snapshot its children were scored on (the report's sample grids). */
+  readonly scored?: (record: IterationRecord, snapshot: WeightSnapshot) => Promise<void>;
 }
 
 /** Stage of each global iteration: MLAS runs the three stages in turn; SLAS runs everything at the last stage. */
@@ -147,8 +149,10 @@ export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: Co
       type: 'search.rewards', iteration: u.iteration, stage: u.stage, archs, rewards, baseline: stats.baseline, entropy: stats.meanEntropy,
       advantage: stats.meanAdvantage, policyLoss: stats.loss, seconds: seconds(t0),
     });
-    state.history.push({ ...u, meanReward: stats.meanReward, bestReward: rewards[best]!, bestArch: archs[best]! });
+    const record: IterationRecord = { ...u, meanReward: stats.meanReward, bestReward: rewards[best]!, bestArch: archs[best]! };
+    state.history.push(record);
     state.unscored = null;
+    await hooks.scored?.(record, snapshot);
   };
 
   const beginStage = async (stage: number) => {
@@ -254,10 +258,13 @@ async function runIndependentSearch(ports: SearchPorts, cfg: SearchConfig, state
     state.phases.training += summary.seconds;
     hooks.emit({ type: 'search.trained', iteration, stage, dLoss: summary.meanDLoss, gLoss: summary.meanGLoss, minibatches: summary.iterations, stoppedEarly: false, seconds: summary.seconds });
     const t0 = Date.now();
-    const [reward] = await rewardsOf(evaluator, await trainer.snapshot(iteration, stage), [arch], cfg.childSamples);
+    const snapshot = await trainer.snapshot(iteration, stage);
+    const [reward] = await rewardsOf(evaluator, snapshot, [arch], cfg.childSamples);
     state.phases.scoring += seconds(t0);
     hooks.emit({ type: 'search.rewards', iteration, stage, archs: [arch], rewards: [reward!], baseline: 0, entropy: child!.entropy, advantage: 0, policyLoss: 0, seconds: seconds(t0) });
-    state.history.push({ iteration, stage, dLoss: summary.meanDLoss, gLoss: summary.meanGLoss, reset: false, meanReward: reward!, bestReward: reward!, bestArch: arch });
+    const record: IterationRecord = { iteration, stage, dLoss: summary.meanDLoss, gLoss: summary.meanGLoss, reset: false, meanReward: reward!, bestReward: reward!, bestArch: arch };
+    state.history.push(record);
+    await hooks.scored?.(record, snapshot);
     state.iteration += 1;
     await hooks.checkpoint(state);
   }
