@@ -5,6 +5,7 @@
  * snapshot it already holds: one generator pass per iteration, no request to the busy actors.
  */
 import * as tf from '@tensorflow/tfjs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../config/run-config.js';
 import { Generator } from '../nn/generator.js';
@@ -38,6 +39,7 @@ export class SearchSampleGrids {
     restoreEntries(snapshot.arrays, 'G.buffer', G.store.bufferEntries());
     // Batch statistics, as the evaluator scores children: the running ones mix every path's activations.
     const images = tf.tidy(() => G.forward(this.z!, arch, true));
+    mkdirSync(this.samplesDir, { recursive: true });
     const path = join(this.samplesDir, searchGridName(iteration));
     writeImageGrid(path, images.dataSync() as Float32Array, images.shape);
     images.dispose();
