@@ -31,6 +31,7 @@ Writes to the run directory:
   checkpoints/step-N.ckpt      full training state (atomic; the 3 newest are kept)
   samples/step-N.png, final.png  8x8 grids from the EMA generator
   report.json                  steps, speed, loss history, IS/FID, paths
+  report.html, tb/             the report for people and TensorBoard's event file, rewritten at each checkpoint
 
 With train.evalEvery > 0 in the config (configs/mnist-tiny.json: every 100 steps) the EMA generator is scored
 (IS, FID on eval.samples images) that often and at the end.`;
@@ -88,7 +89,7 @@ export const trainCommand: Command = {
       });
       console.log(`${report.interrupted ? 'interrupted' : 'trained'} ${report.arch}: ${report.steps} steps in ${report.wallSeconds.toFixed(1)} s`);
       console.log(`D loss ${report.firstDLoss?.toFixed(3)} → ${report.lastDLoss?.toFixed(3)}; report: ${join(outDir, 'report.json')}; checkpoint: ${report.checkpoint}`);
-      if (report.scores) console.log(`IS ${report.scores.is?.mean.toFixed(3) ?? 'n/a'}, FID ${report.scores.fid?.toFixed(3) ?? 'n/a'} (${report.scores.features})`);
+      if (report.scores) console.log(`IS ${report.scores.is?.mean.toFixed(3) ?? 'n/a'}, FID ${report.scores.fid?.toFixed(3) ?? 'n/a'} (${report.scores.features}); report for people: ${join(outDir, 'report.html')}`);
       return report.interrupted ? 130 : 0;
     } finally {
       release();

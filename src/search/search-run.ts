@@ -11,6 +11,7 @@ import { fileError } from '../errors.js';
 import type { FeatureNetwork } from '../metrics/feature-network.js';
 import type { GaussianStats } from '../metrics/fid.js';
 import { describeArch, formatArch } from '../nn/arch.js';
+import { refreshReportQuietly } from '../report/refresh.js';
 import { runTraining, type TrainReport } from '../train/train-run.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { initialConductorState, runSearch, topDistinct, type ConductorState, type SearchEvent, type SearchPorts } from './conductor.js';
@@ -95,7 +96,10 @@ export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport
   try {
     state = await runSearch(ports, config.search, state, {
       emit: opts.emit,
-      checkpoint: async (s) => void (await saveSearchCheckpoint(ckptDir, config, s, ports)),
+      checkpoint: async (s) => {
+        await saveSearchCheckpoint(ckptDir, config, s, ports);
+        refreshReportQuietly(runDir, log);
+      },
       signal: opts.signal,
       resetSharedGan: opts.resetSharedGan,
       scored: async (r, snapshot) => {
@@ -143,6 +147,7 @@ export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport
     interrupted: interrupted || derived.length < Math.min(config.search.derive.topK, state.finalCandidates?.length ?? 0),
   };
   writeFileAtomic(join(runDir, 'report.json'), [Buffer.from(JSON.stringify(report, null, 2))]);
+  refreshReportQuietly(runDir, log);
   return report;
 }
 

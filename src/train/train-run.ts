@@ -28,6 +28,7 @@ import { parseTrainCheckpointMeta, type EvalPoint, type LossPoint, type TrainChe
 import type { FeatureNetwork } from '../metrics/feature-network.js';
 import type { GaussianStats } from '../metrics/fid.js';
 import { latentSampler, scoreImages, type ImageScores } from '../metrics/score-generator.js';
+import { refreshReportQuietly } from '../report/refresh.js';
 
 export interface TrainReport {
   readonly kind: 'train';
@@ -162,6 +163,7 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
   const checkpoint = () => {
     const meta: TrainCheckpointMeta = { kind: 'train', config, arch: [...arch], step, gan: ganStateMeta(trainer), cursor: stream.cursor(), history, pending: { dSum, gSum, n }, wallSeconds: wall(), evals };
     lastCheckpoint = saveCheckpoint(ckptDir, step, meta, ganStateArrays(trainer));
+    refreshReportQuietly(outDir, log);
   };
   // The same latents at every evaluation and at the end, so the curve compares like with like.
   const score = (s: FinalScoring) => {
@@ -234,5 +236,6 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
     scores,
   };
   writeFileAtomic(join(outDir, 'report.json'), [Buffer.from(JSON.stringify(report, null, 2))]);
+  refreshReportQuietly(outDir, log);
   return report;
 }
