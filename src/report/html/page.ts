@@ -36,7 +36,7 @@ figure { margin: 8px 0 14px; break-inside: avoid; } .row > figure { flex: 0 1 54
 .card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; background: var(--panel); break-inside: avoid; margin: 8px 0; max-width: 100%; overflow-x: auto; }
 .card ul { margin: 4px 0; padding-left: 18px; } .arch-card { flex: 1 1 440px; max-width: 560px; }
 img.grid { image-rendering: pixelated; border: 1px solid var(--line); background: #fff; }
-img.thumb { width: 112px; height: auto; }
+img.thumb { width: 112px; height: auto; } img.large { width: 340px; height: auto; }
 .strip { display: flex; flex-wrap: wrap; gap: 8px; } .strip figure { margin: 0; text-align: center; }
 svg { max-width: 100%; height: auto; font-size: 11px; } svg.arch { font-size: 10px; }
 svg text { fill: var(--fg); } svg .tick, svg .band-label, svg .axis-label, svg .col-title { fill: var(--muted); }

@@ -30,10 +30,10 @@ export function archCard(arch: readonly number[], id: string, bottom: number, ex
  * A sample grid inlined as a data: URI, so the report stays one file; a grid that cannot be read is named in
  * the problems and shown as a note in its place.
  */
-export function gridFigure(root: string, file: string, caption: string, problems: Problems, where: string, thumb = false): string {
+export function gridFigure(root: string, file: string, caption: string, problems: Problems, where: string, size: 'thumb' | 'large' = 'large'): string {
   const uri = pngDataUri(join(root, file), where, problems);
   if (!uri) return `<figure class="missing"><div class="note">${esc(file)}: missing</div><figcaption>${esc(caption)}</figcaption></figure>`;
-  return `<figure><img class="grid${thumb ? ' thumb' : ''}" src="${uri}" alt="${esc(caption)}"><figcaption>${esc(caption)}</figcaption></figure>`;
+  return `<figure><img class="grid ${size}" src="${uri}" alt="${esc(caption)}"><figcaption>${esc(caption)}</figcaption></figure>`;
 }
 
 /** At most `n` items, evenly spread, always the first and the last: the report's size stays bounded on long runs. */

@@ -60,7 +60,8 @@ function runSection(d: SearchRunData): string {
     ['search', `${s.strategy ?? '?'}, ${s.levels ?? '?'}-level, iterations ${JSON.stringify(s.iterations ?? [])} by stage, reward ${s.reward ?? '?'}, overlap ${s.overlap === undefined ? '?' : s.overlap ? 'on' : 'off'}`],
     ['events', `${d.events} in events.jsonl${d.timeRange ? `, ${when(d.timeRange.start)} to ${when(d.timeRange.end)}` : ''}`],
     ['wall time per phase', phases],
-    ['derivation', d.derived.length ? duration(derivation) : 'not started'],
+    // A finished run's phases above include it; while it runs, the derived runs' own wall time is all there is.
+    ...(d.final ? [] : [['derivation', d.derived.length ? duration(derivation) : 'not started'] as [string, string]]),
     ['device-seconds', `${duration(device)} (shared training + scoring + derivation training)`],
     ['actor restarts', String(d.final?.restarts ?? d.incidents.filter((i) => i.type === 'actor.restarting').length)],
     ['dynamic resets', String(d.final?.resets ?? d.resets.length)],
@@ -113,7 +114,7 @@ function gridsSection(d: SearchRunData, problems: Problems): string {
   const head = latest
     ? `<div class="row">${gridFigure(d.dir, latest.file, `iteration ${latest.iteration} (stage ${latest.stage}): best child ${formatArch(latest.arch)}`, problems, latest.file)}${archCard(latest.arch, 'latest', bottom, '<p>the best child of the latest iteration</p>')}</div>`
     : '';
-  const strip = spread(shown, MAX_GRIDS).map((g) => gridFigure(d.dir, g.file, `it. ${g.iteration}`, problems, g.file, true)).join('');
+  const strip = spread(shown, MAX_GRIDS).map((g) => gridFigure(d.dir, g.file, `it. ${g.iteration}`, problems, g.file, 'thumb')).join('');
   return `${head}<h3>Every iteration's best child on the same 64 latents${shown.length > MAX_GRIDS ? ` (${MAX_GRIDS} of ${shown.length}; all are in samples/)` : ''}</h3><div class="strip">${strip}</div>`;
 }
 

@@ -46,7 +46,7 @@ export function trainSections(run: TrainRunData, root: string, id: string, botto
   const fidChart = lineChart({ title: 'FID over G steps', xLabel: 'G step', series: [{ label: 'FID', points: curves.fid }] });
   const stepGrids = run.samples.filter((s) => s.step !== null);
   const final = run.samples.find((s) => s.step === null);
-  const strip = spread(stepGrids, MAX_GRIDS).map((s) => gridFigure(run.dir, s.file, `step ${s.step}`, problems, where(s.file), true)).join('');
+  const strip = spread(stepGrids, MAX_GRIDS).map((s) => gridFigure(run.dir, s.file, `step ${s.step}`, problems, where(s.file), 'thumb')).join('');
   return `<div class="row"><div>${info}</div>${arch}</div>
 <div class="row"><figure>${losses}<figcaption>Mean D and G hinge loss of the logged steps</figcaption></figure>
 <figure>${isChart}<figcaption>Periodic (train.evalEvery) and final IS of the EMA generator, fixed latents</figcaption></figure>
