@@ -90,6 +90,10 @@ test('resumed to the end: both processes, the lost one named, restarts, resets, 
   assert.match(page, /<line class="marker"/, 'resets marked on the curves');
   for (const id of ['run', 'curves', 'samples', 'stages', 'derived', 'timeline']) assert.match(page, new RegExp(`<section id="${id}">`));
   assert.match(html(join(run, 'derive', 'top1')), />finished</);
+  const derived = cli('report', join(run, 'derive', 'top1'), '--out', join(root, 'top1.html'));
+  assert.is(derived.status, 0, derived.stderr);
+  assert.match(derived.stdout, /wrote the train report/);
+  assert.match(html(root, 'top1.html'), /AutoGAN training: top1/);
 });
 
 test('in chromium: every chart, diagram, grid and the timeline has data; a screenshot and a printout', () => {

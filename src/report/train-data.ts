@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { archTokens } from '../protocol/base.js';
 import { savedLoss as measured } from '../protocol/saved-state.js';
-import { arr, bool, finite, intIn, json, natural, nullable, obj, optional, str } from '../protocol/schema.js';
+import { arr, bool, finite, intIn, json, natural, nullable, obj, optional, str, type Schema } from '../protocol/schema.js';
 import { readCheckpointMeta } from '../train/checkpoint-file.js';
 import { listCheckpoints } from '../train/checkpoint-dir.js';
 import type { EvalPoint, LossPoint } from '../train/train-checkpoint-meta.js';
@@ -45,7 +45,7 @@ const scoresSchema = nullable(obj({ n: natural, is: nullable(obj({ mean: measure
 const savedRun = obj({ config: json, arch: archTokens });
 
 /** The fields of report.json and of checkpoint metadata the report uses; others are left alone. */
-function field<T>(raw: unknown, key: string, s: { parse(v: unknown, p: string): T }, where: string, problems: Problems): T | undefined {
+function field<T>(raw: unknown, key: string, s: Schema<T>, where: string, problems: Problems): T | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   return problems.check((raw as Record<string, unknown>)[key], s, where, key);
 }
