@@ -172,7 +172,7 @@ function timelineSection(d: SearchRunData): string {
     lanes.push({ label: `derive top${x.rank}`, spans: [{ from: x.run.updated - x.run.wallSeconds * 1000, to: x.run.updated, fill: 1, title: `derivation of top ${x.rank}: ${duration(x.run.wallSeconds)}` }] });
   }
   const end = Math.max(d.timeRange.end, ...lanes.flatMap((l) => l.spans.map((s) => s.to)));
-  const marks = d.incidents.filter((i) => i.kind !== 'info').map((i) => ({ t: i.time, kind: i.kind as Exclude<typeof i.kind, 'info'>, title: `${when(i.time)} ${i.source}: ${i.text}` }));
+  const marks = d.incidents.flatMap((i) => (i.kind === 'info' ? [] : [{ t: i.time, kind: i.kind, title: `${when(i.time)} ${i.source}: ${i.text}` }]));
   const chart = timeline({ start: d.timeRange.start, end, lanes, marks });
   const rows = d.incidents.map((i) => [when(i.time), i.seq === null ? '' : `#${i.seq}`, i.source, i.type, i.text]);
   return `<figure>${chart}<figcaption>Busy spans of each actor (darker: more of the span was work; spans are logged as they end), and marks for errors (red), restarts (amber), resets (violet), resumes (green) and stops (grey)</figcaption></figure>` +
