@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# System libraries for the optional native fast path: OpenBLAS for the `blas` backend (native/).
-# None is required: where this fails, the pure tfjs backends serve.
+# System packages: OpenBLAS for the optional native fast path (the `blas` backend, native/), where the pure tfjs
+# backends serve without it; and chromium, which the report's browser test (test/report-run.test.ts) drives
+# headless and which that test needs: without it the test fails saying how to install it.
 set -uo pipefail
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
-  echo "install-system-deps: no root apt-get here; skipping libopenblas-dev"
+  echo "install-system-deps: no root apt-get here; skipping libopenblas-dev and chromium"
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null && apt-get install -y -qq libopenblas-dev >/dev/null \
-  || { echo "install-system-deps: libopenblas-dev did not install; the pure backends will serve"; exit 0; }
-echo "install-system-deps: libopenblas-dev installed"
+apt-get update -qq >/dev/null
+apt-get install -y -qq libopenblas-dev >/dev/null \
+  && echo "install-system-deps: libopenblas-dev installed" \
+  || echo "install-system-deps: libopenblas-dev did not install; the pure backends will serve"
+apt-get install -y -qq chromium >/dev/null \
+  && echo "install-system-deps: chromium installed" \
+  || echo "install-system-deps: chromium did not install; the report's browser test will fail until it is"

@@ -204,6 +204,13 @@ test('saved config: a missing key means a damaged file, not a default', () => {
   assert.equal(resolveConfig(JSON.parse(JSON.stringify(full)), 'x.json', true), full);
 });
 
+test('saved config: a key added later (train.evalEvery) takes its default when a run saved before it lacks it', () => {
+  const saved = JSON.parse(JSON.stringify(full)) as Record<string, Record<string, unknown>>;
+  delete saved.train!.evalEvery;
+  assert.is(resolveConfig(saved, 'x.json', true).train.evalEvery, 0);
+  badConfig({ ...saved, train: { ...saved.train, evalEvery: -1 } }, /^x\.json: train\.evalEvery: must be ≥ 0, got -1$/, true);
+});
+
 test('search --resume: openRunDir reads the saved config and writes nothing', () => {
   // A run directory with only its config.json: opening it must not add checkpoints/ or samples/.
   const dir = join(root, 'open-unknown');

@@ -119,6 +119,9 @@ train('metadata: wrong types, out-of-range values, NaN and infinities, unknown f
     ['pending-missing', (m) => delete m.pending, /meta\.pending: expected an object, got undefined/],
     ['wall-infinite', (m) => (m.wallSeconds = Number.POSITIVE_INFINITY), /meta\.wallSeconds: expected a finite number, got null/],
     ['wall-negative', (m) => (m.wallSeconds = -1), /meta\.wallSeconds: expected seconds ≥ 0, got -1/],
+    ['evals-type', (m) => (m.evals = {}), /meta\.evals: expected an array, got object/],
+    ['evals-step', (m) => (m.evals = [{ step: 0, is: null, fid: 1 }]), /meta\.evals\[0\]\.step: expected an integer ≥ 1, got 0/],
+    ['evals-is', (m) => (m.evals = [{ step: 2, is: { mean: 'high', std: 0 }, fid: null }]), /meta\.evals\[0\]\.is\.mean: expected a number, got string/],
     ['unknown-field', (m) => (m.resumable = true), /meta\.resumable: unexpected field/],
     ['unknown-nested', (m) => (m.gan.lr = 1), /meta\.gan\.lr: unexpected field/],
     ['config-type', (m) => (m.config.model.gf = '4'), /meta\.config: model\.gf: expected a finite number, got "4"/],
@@ -145,6 +148,7 @@ train('NaN losses are data: they round-trip through a checkpoint as NaN, so a re
   assert.ok(Number.isNaN(meta.history[1]!.dLoss));
   assert.ok(Number.isNaN(meta.pending.dSum), 'a NaN sum stays NaN (as null it would add up as 0)');
   assert.is(meta.history[0]!.dLoss, 1.5);
+  assert.equal(meta.evals, [], 'a checkpoint from before periodic evaluation has none');
 });
 
 train('header: a checksum-valid file whose header lies is damaged, and the newest intact one is taken instead', () => {
@@ -537,7 +541,7 @@ messages('NaN and infinities are data where a model measured them: losses, score
   channels.evaluator['evaluator.score'].result.parse([Number.NaN, 2], 'result');
   channels.trainer['trainer.train'].result.parse({ iterations: 2, meanDLoss: Number.NaN, meanGLoss: Number.NEGATIVE_INFINITY, stoppedEarly: true, seconds: 1 }, 'result');
   channels.controller['controller.sample'].result.parse([{ arch: A4, logProb: Number.NEGATIVE_INFINITY, entropy: Number.NaN }], 'result');
-  channels.controller['controller.update'].result.parse({ loss: Number.NaN, baseline: 0, meanReward: 1, meanEntropy: 0 }, 'result');
+  channels.controller['controller.update'].result.parse({ loss: Number.NaN, baseline: 0, meanReward: 1, meanEntropy: 0, meanAdvantage: 0 }, 'result');
 });
 
 messages('rewards: a NaN score is data in events but reward 0 for the policy; a wrong number of scores is an error', async () => {
@@ -548,7 +552,7 @@ messages('rewards: a NaN score is data in events but reward 0 for the policy; a 
     controller: {
       beginStage: async () => undefined,
       sample: async (n: number) => Array.from({ length: n }, (_, i) => ({ arch: [...ARCH.slice(0, 13), i % 4], logProb: 0, entropy: 0 })),
-      update: async (samples: { reward: number }[]) => (updates.push(samples.map((x) => x.reward)), { loss: 0, baseline: 0, meanReward: 0, meanEntropy: 0 }),
+      update: async (samples: { reward: number }[]) => (updates.push(samples.map((x) => x.reward)), { loss: 0, baseline: 0, meanReward: 0, meanEntropy: 0, meanAdvantage: 0 }),
     },
     trainer: { train: async () => ({ iterations: 1, meanDLoss: 0, meanGLoss: 0, stoppedEarly: false, seconds: 0 }), snapshot: async () => ({ version: 0, stage: 2, arrays: {} }) },
     evaluator: { score: async (_s: unknown, archs: number[][]) => scores(archs.length) },

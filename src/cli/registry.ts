@@ -7,6 +7,7 @@ import { searchCommand } from './search-command.js';
 import { archCommand } from './arch-command.js';
 import { sampleCommand } from './sample-command.js';
 import { tailCommand } from './tail-command.js';
+import { reportCommand } from './report-command.js';
 
 /** Every top-level command of `autogan`, in the order `--help` lists them. */
-export const commands: readonly Command[] = [searchCommand, trainCommand, evalCommand, sampleCommand, archCommand, dataCommand, metricsCommand, tailCommand];
+export const commands: readonly Command[] = [searchCommand, trainCommand, evalCommand, sampleCommand, archCommand, dataCommand, metricsCommand, tailCommand, reportCommand];

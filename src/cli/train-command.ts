@@ -1,9 +1,12 @@
 import { join } from 'node:path';
 import { loadConfig, type RunConfig } from '../config/run-config.js';
+import { TRAINING_SPLIT } from '../data/load.js';
 import { flagError } from '../errors.js';
+import { openFeatureNetwork } from '../metrics/open-feature-network.js';
+import { referenceStats } from '../metrics/reference-stats.js';
 import { parseArch } from '../nn/arch.js';
 import { assertNewRunDir } from '../supervisor/run-dir.js';
-import { runTraining } from '../train/train-run.js';
+import { readSavedRun, runTraining, type FinalScoring } from '../train/train-run.js';
 import { intFlag, stringFlag, type Command } from './command.js';
 import { BACKEND_HELP, BACKEND_OPTION, interruptSignal, seedFlag, startBackendFromFlags } from './runtime-flags.js';
 
@@ -27,7 +30,22 @@ Writes to the run directory:
   config.json                  the effective config and the architecture
   checkpoints/step-N.ckpt      full training state (atomic; the 3 newest are kept)
   samples/step-N.png, final.png  8x8 grids from the EMA generator
-  report.json                  steps, speed, loss history, paths`;
+  report.json                  steps, speed, loss history, IS/FID, paths
+  report.html, tb/             the report for people and TensorBoard's event file, rewritten at each checkpoint
+
+With train.evalEvery > 0 in the config (configs/mnist-tiny.json: every 100 steps) the EMA generator is scored
+(IS, FID on eval.samples images) that often and at the end.`;
+
+/** The feature network and data statistics for train.evalEvery, or null when the config asks for no scoring. */
+async function periodicScoring(config: RunConfig, outDir: string, log: (line: string) => void): Promise<{ scoring: FinalScoring; dispose(): void } | null> {
+  if (config.train.evalEvery === 0) return null;
+  const network = await openFeatureNetwork(config.eval.features, config.eval.inceptionGraph);
+  const reference = await referenceStats({
+    dataset: config.data.dataset, split: TRAINING_SPLIT[config.data.dataset], root: config.data.root, network,
+    statsFile: null, cacheDir: join(outDir, 'stats'), log,
+  });
+  return { scoring: { net: network.net, reference, n: config.eval.samples, splits: config.eval.splits }, dispose: () => network.net.dispose() };
+}
 
 function withOverrides(cfg: RunConfig, steps: number | undefined, seed: number | undefined): RunConfig {
   return { ...cfg, seed: seed ?? cfg.seed, train: { ...cfg.train, steps: steps ?? cfg.train.steps } };
@@ -62,16 +80,20 @@ export const trainCommand: Command = {
     if (!resumeDir) assertNewRunDir(outDir);
     const backend = await startBackendFromFlags(values);
     const log = (line: string) => process.stderr.write(`${line}\n`);
+    const scoring = await periodicScoring(config ?? readSavedRun(outDir).config, outDir, log);
     const { signal, release } = interruptSignal(log);
     try {
       const report = await runTraining({
         config: config!, arch, outDir, resume: resumeDir !== undefined, backend: backend.name, log, progress: process.stderr, signal,
+        ...(scoring ? { scoring: scoring.scoring } : {}),
       });
       console.log(`${report.interrupted ? 'interrupted' : 'trained'} ${report.arch}: ${report.steps} steps in ${report.wallSeconds.toFixed(1)} s`);
       console.log(`D loss ${report.firstDLoss?.toFixed(3)} → ${report.lastDLoss?.toFixed(3)}; report: ${join(outDir, 'report.json')}; checkpoint: ${report.checkpoint}`);
+      if (report.scores) console.log(`IS ${report.scores.is?.mean.toFixed(3) ?? 'n/a'}, FID ${report.scores.fid?.toFixed(3) ?? 'n/a'} (${report.scores.features}); report for people: ${join(outDir, 'report.html')}`);
       return report.interrupted ? 130 : 0;
     } finally {
       release();
+      scoring?.dispose();
     }
   },
 };

@@ -34,6 +34,11 @@ export interface TrainConfig extends GanTrainConfig {
   readonly sampleEvery: number;
   /** Write a checkpoint every this many G steps (and at the end). */
   readonly checkpointEvery: number;
+  /**
+   * Score IS and FID every this many G steps, as the final evaluation does (eval.samples images on fixed
+   * latents), for the curves of the report; 0: only at the end.
+   */
+  readonly evalEvery: number;
 }
 
 export interface EvalConfig {
@@ -112,6 +117,8 @@ export const DEFAULT_CONFIG: RunConfig = {
     emaDecay: 0.999,
     sampleEvery: 1000,
     checkpointEvery: 1000,
+    // The reference's Inception network scores about 1 image/s on a CPU: periodic scoring is for the small configs.
+    evalEvery: 0,
   },
   eval: { samples: 50000, features: 'inception', inceptionGraph: null, splits: 10 },
   search: {
@@ -148,7 +155,7 @@ export const RUN_CONFIG_SCHEMA: FieldSpec = {
       fields: {
         steps: positiveInt, dBatch: positiveInt, gBatch: positiveInt, nCritic: positiveInt,
         lrG: rate, lrD: rate, beta1: beta, beta2: beta, emaDecay: { type: 'number', min: 0, max: 1 },
-        sampleEvery: positiveInt, checkpointEvery: positiveInt,
+        sampleEvery: positiveInt, checkpointEvery: positiveInt, evalEvery: { type: 'int', min: 0, addedLater: true },
       },
     },
     eval: {

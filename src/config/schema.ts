@@ -4,14 +4,21 @@
  */
 import { InputError, quote } from '../errors.js';
 
-export type FieldSpec =
+export type FieldSpec = (
   | { readonly type: 'int'; readonly min?: number; readonly max?: number }
   | { readonly type: 'number'; readonly min?: number; readonly max?: number; readonly exclusiveMin?: boolean }
   | { readonly type: 'boolean' }
   | { readonly type: 'string'; readonly nullable?: boolean }
   | { readonly type: 'enum'; readonly values: readonly string[] }
   | { readonly type: 'tuple'; readonly items: readonly FieldSpec[] }
-  | { readonly type: 'object'; readonly fields: Readonly<Record<string, FieldSpec>> };
+  | { readonly type: 'object'; readonly fields: Readonly<Record<string, FieldSpec>> }
+) & {
+  /**
+   * A key added after runs were saved: a saved config without it takes the default, which must be what runs
+   * did before the key existed (a complete config is otherwise missing nothing).
+   */
+  readonly addedLater?: boolean;
+};
 
 function describe(v: unknown): string {
   if (typeof v === 'string') return quote(v);
@@ -68,7 +75,7 @@ export function checkValue(value: unknown, spec: FieldSpec, key: string, source:
       for (const [k, sub] of Object.entries(spec.fields)) {
         const path = key ? `${key}.${k}` : k;
         if (!(k in obj)) {
-          if (!partial) throw new InputError(`${source}: ${path}: missing`);
+          if (!partial && !sub.addedLater) throw new InputError(`${source}: ${path}: missing`);
           continue;
         }
         out[k] = checkValue(obj[k], sub, path, source, partial);

@@ -7,7 +7,7 @@ export const beamPrefix = obj({ arch: archTokens, h: arr(finite), c: arr(finite)
 /** The policy's own account of a sample: −∞ (a probability that underflowed) or NaN (a diverged policy) is what it saw. */
 const sampledArch = obj({ arch: archTokens, logProb: num, entropy: num });
 /** Statistics for the event log: NaN there reports a diverged policy rather than hiding it. */
-const updateStats = obj({ loss: num, baseline: num, meanReward: num, meanEntropy: num });
+const updateStats = obj({ loss: num, baseline: num, meanReward: num, meanEntropy: num, meanAdvantage: num });
 
 export const controllerMethods = {
   'controller.beginStage': method(obj({ stage, prefixes: arr(beamPrefix) }), none),

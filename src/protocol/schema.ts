@@ -83,6 +83,11 @@ export function nullable<T>(s: Schema<T>): Schema<T | null> {
   return { parse: (v, path) => (v === null ? null : s.parse(v, path)) };
 }
 
+/** A field that older writers leave out: absent stays undefined, present is checked. */
+export function optional<T>(s: Schema<T>): Schema<T | undefined> {
+  return { parse: (v, path) => (v === undefined ? undefined : s.parse(v, path)) };
+}
+
 export function arr<T>(item: Schema<T>): Schema<T[]> {
   return {
     parse(v, path) {

@@ -21,7 +21,7 @@ export interface SearchPorts {
 export type SearchEvent =
   | { type: 'search.stage'; stage: number; prefixes: number[][] }
   | { type: 'search.trained'; iteration: number; stage: number; dLoss: number; gLoss: number; minibatches: number; stoppedEarly: boolean; seconds: number }
-  | { type: 'search.rewards'; iteration: number; stage: number; archs: number[][]; rewards: number[]; baseline: number; entropy: number; seconds: number }
+  | { type: 'search.rewards'; iteration: number; stage: number; archs: number[][]; rewards: number[]; baseline: number; entropy: number; advantage: number; policyLoss: number; seconds: number }
   | { type: 'search.reset'; iteration: number; stage: number; resets: number }
   | { type: 'search.beam'; stage: number; candidates: number[][]; scores: number[]; kept: number[][] };
 
@@ -77,6 +77,8 @@ export interface ConductorHooks {
   readonly signal?: AbortSignal;
   /** Re-creates the shared GAN after a collapse (the supervisor's job; default: the trainer port's reset). */
   readonly resetSharedGan?: (resetIndex: number) => Promise<void>;
+  /** After an iteration is scored, with the snapshot its children were scored on (the report's sample grids). */
+  readonly scored?: (record: IterationRecord, snapshot: WeightSnapshot) => Promise<void>;
 }
 
 /** Stage of each global iteration: MLAS runs the three stages in turn; SLAS runs everything at the last stage. */
@@ -143,9 +145,14 @@ export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: Co
     const stats = await controller.update(archs.map((arch, i) => ({ arch, reward: rewards[i]! })));
     state.phases.controller += seconds(t1);
     const best = rewards.indexOf(Math.max(...rewards));
-    hooks.emit({ type: 'search.rewards', iteration: u.iteration, stage: u.stage, archs, rewards, baseline: stats.baseline, entropy: stats.meanEntropy, seconds: seconds(t0) });
-    state.history.push({ ...u, meanReward: stats.meanReward, bestReward: rewards[best]!, bestArch: archs[best]! });
+    hooks.emit({
+      type: 'search.rewards', iteration: u.iteration, stage: u.stage, archs, rewards, baseline: stats.baseline, entropy: stats.meanEntropy,
+      advantage: stats.meanAdvantage, policyLoss: stats.loss, seconds: seconds(t0),
+    });
+    const record: IterationRecord = { ...u, meanReward: stats.meanReward, bestReward: rewards[best]!, bestArch: archs[best]! };
+    state.history.push(record);
     state.unscored = null;
+    await hooks.scored?.(record, snapshot);
   };
 
   const beginStage = async (stage: number) => {
@@ -251,10 +258,13 @@ async function runIndependentSearch(ports: SearchPorts, cfg: SearchConfig, state
     state.phases.training += summary.seconds;
     hooks.emit({ type: 'search.trained', iteration, stage, dLoss: summary.meanDLoss, gLoss: summary.meanGLoss, minibatches: summary.iterations, stoppedEarly: false, seconds: summary.seconds });
     const t0 = Date.now();
-    const [reward] = await rewardsOf(evaluator, await trainer.snapshot(iteration, stage), [arch], cfg.childSamples);
+    const snapshot = await trainer.snapshot(iteration, stage);
+    const [reward] = await rewardsOf(evaluator, snapshot, [arch], cfg.childSamples);
     state.phases.scoring += seconds(t0);
-    hooks.emit({ type: 'search.rewards', iteration, stage, archs: [arch], rewards: [reward!], baseline: 0, entropy: child!.entropy, seconds: seconds(t0) });
-    state.history.push({ iteration, stage, dLoss: summary.meanDLoss, gLoss: summary.meanGLoss, reset: false, meanReward: reward!, bestReward: reward!, bestArch: arch });
+    hooks.emit({ type: 'search.rewards', iteration, stage, archs: [arch], rewards: [reward!], baseline: 0, entropy: child!.entropy, advantage: 0, policyLoss: 0, seconds: seconds(t0) });
+    const record: IterationRecord = { iteration, stage, dLoss: summary.meanDLoss, gLoss: summary.meanGLoss, reset: false, meanReward: reward!, bestReward: reward!, bestArch: arch };
+    state.history.push(record);
+    await hooks.scored?.(record, snapshot);
     state.iteration += 1;
     await hooks.checkpoint(state);
   }

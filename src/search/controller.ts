@@ -142,6 +142,7 @@ export class PolicyController implements ControllerPort {
     let lossSum = 0;
     let rewardSum = 0;
     let entropySum = 0;
+    let advantageSum = 0;
     for (const { arch, reward } of samples) {
       const entropy = tf.tidy(() => this.forced([arch]).entropy.dataSync()[0]!);
       const r = reward + entropyCoeff * entropy;
@@ -150,9 +151,10 @@ export class PolicyController implements ControllerPort {
       lossSum += this.adam.minimize(() => tf.neg(tf.mul(this.forced([arch]).logProb.sum(), advantage)) as tf.Scalar, this.current().store.trainable());
       rewardSum += reward;
       entropySum += entropy;
+      advantageSum += advantage;
     }
     const n = Math.max(1, samples.length);
-    return { loss: lossSum / n, baseline: this.baseline ?? 0, meanReward: rewardSum / n, meanEntropy: entropySum / n };
+    return { loss: lossSum / n, baseline: this.baseline ?? 0, meanReward: rewardSum / n, meanEntropy: entropySum / n, meanAdvantage: advantageSum / n };
   }
 
   async state(): Promise<ActorState> {

@@ -27,6 +27,8 @@ export interface ControllerUpdateStats {
   readonly baseline: number;
   readonly meanReward: number;
   readonly meanEntropy: number;
+  /** Mean of reward − baseline over the steps: how far the samples beat the policy's running expectation. */
+  readonly meanAdvantage: number;
 }
 
 /** Named float32 arrays: weights, optimizer moments, buffers. */

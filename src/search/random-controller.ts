@@ -48,7 +48,7 @@ export class RandomController implements ControllerPort {
 
   async update(samples: { arch: number[]; reward: number }[]): Promise<ControllerUpdateStats> {
     const mean = samples.reduce((s, x) => s + x.reward, 0) / Math.max(1, samples.length);
-    return { loss: 0, baseline: 0, meanReward: mean, meanEntropy: 0 };
+    return { loss: 0, baseline: 0, meanReward: mean, meanEntropy: 0, meanAdvantage: 0 };
   }
 
   async state(): Promise<ActorState> {

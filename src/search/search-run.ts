@@ -11,9 +11,11 @@ import { fileError } from '../errors.js';
 import type { FeatureNetwork } from '../metrics/feature-network.js';
 import type { GaussianStats } from '../metrics/fid.js';
 import { describeArch, formatArch } from '../nn/arch.js';
+import { refreshReportQuietly } from '../report/refresh.js';
 import { runTraining, type TrainReport } from '../train/train-run.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { initialConductorState, runSearch, topDistinct, type ConductorState, type SearchEvent, type SearchPorts } from './conductor.js';
+import { SearchSampleGrids, searchGridName } from './sample-grids.js';
 import { restoreSearch, saveSearchCheckpoint, type LoadedSearchCheckpoint } from './search-checkpoint.js';
 
 export interface DerivedResult {
@@ -49,6 +51,12 @@ export interface SearchReport {
   readonly interrupted: boolean;
 }
 
+/** What a search run reports besides the conductor's events: each iteration's sample grid, each derived architecture. */
+export type SearchRunEvent =
+  | SearchEvent
+  | { type: 'search.samples'; iteration: number; stage: number; arch: number[]; file: string }
+  | { type: 'search.derived'; result: DerivedResult };
+
 export interface SearchRunOptions {
   readonly config: RunConfig;
   readonly runDir: string;
@@ -60,7 +68,7 @@ export interface SearchRunOptions {
   /** Feature network and data statistics for the final scores of derived architectures. */
   readonly net: FeatureNetwork;
   readonly reference: GaussianStats | null;
-  readonly emit: (e: SearchEvent | { type: 'search.derived'; result: DerivedResult }) => void;
+  readonly emit: (e: SearchRunEvent) => void;
   readonly log: (line: string) => void;
   readonly progress: NodeJS.WritableStream & { isTTY?: boolean };
   readonly signal?: AbortSignal;
@@ -84,12 +92,24 @@ export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport
       log(`resuming from ${loaded.path} (iteration ${state.iteration})`);
     } else log(`no checkpoint in ${ckptDir}: starting the saved run from its beginning`);
   }
-  state = await runSearch(ports, config.search, state, {
-    emit: opts.emit,
-    checkpoint: async (s) => void (await saveSearchCheckpoint(ckptDir, config, s, ports)),
-    signal: opts.signal,
-    resetSharedGan: opts.resetSharedGan,
-  });
+  const grids = new SearchSampleGrids(config, join(runDir, 'samples'));
+  try {
+    state = await runSearch(ports, config.search, state, {
+      emit: opts.emit,
+      checkpoint: async (s) => {
+        await saveSearchCheckpoint(ckptDir, config, s, ports);
+        refreshReportQuietly(runDir, log);
+      },
+      signal: opts.signal,
+      resetSharedGan: opts.resetSharedGan,
+      scored: async (r, snapshot) => {
+        grids.write(r.iteration, r.bestArch, snapshot);
+        opts.emit({ type: 'search.samples', iteration: r.iteration, stage: r.stage, arch: r.bestArch, file: `samples/${searchGridName(r.iteration)}` });
+      },
+    });
+  } finally {
+    grids.dispose();
+  }
   const interrupted = state.finalCandidates === null;
   const derived: DerivedResult[] = [];
   let derivationSeconds = 0;
@@ -127,6 +147,7 @@ export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport
     interrupted: interrupted || derived.length < Math.min(config.search.derive.topK, state.finalCandidates?.length ?? 0),
   };
   writeFileAtomic(join(runDir, 'report.json'), [Buffer.from(JSON.stringify(report, null, 2))]);
+  refreshReportQuietly(runDir, log);
   return report;
 }
 

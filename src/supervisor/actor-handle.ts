@@ -15,6 +15,7 @@ import { message, parseActorMessage, type ActorInit, type ActorMessage, type Pla
 import { FieldError } from '../protocol/schema.js';
 import { INJECTED_CRASH_EXIT } from '../actors/exit-codes.js';
 import type { ActorChannel, ExitInfo } from './actor-channel.js';
+import { BusyTracker } from './busy-spans.js';
 import type { Clock } from './clock.js';
 import { emitEvent, type EventSink } from './events.js';
 import type { FaultPlan } from './faults.js';
@@ -95,8 +96,13 @@ export class ActorHandle<K extends ActorKind> {
   private firstReady: { resolve(): void; reject(e: Error): void } | null = null;
   /** The message of an input error the actor reported while starting: it exits next, and is not restarted. */
   private startupInputError: string | null = null;
+  private readonly busy: BusyTracker;
 
-  constructor(readonly kind: K, private readonly deps: ActorHandleDeps) {}
+  constructor(readonly kind: K, private readonly deps: ActorHandleDeps) {
+    this.busy = new BusyTracker(deps.clock, (s) =>
+      emitEvent(deps.events, this.id, 'actor.busy', { from: new Date(s.from).toISOString(), seconds: (s.to - s.from) / 1000, busySeconds: s.busySeconds, requests: s.requests }),
+    );
+  }
 
   get id(): string {
     return this.deps.placement.id;
@@ -142,6 +148,7 @@ export class ActorHandle<K extends ActorKind> {
       if (!internal) this.applyFaults(p);
       if (type === `${this.kind}.restore`) this.heldState = (args as { state: ActorState }).state;
       this.pending.set(p.id, p);
+      this.busy.begin(type);
       if (st.status === 'active') this.send(p);
     });
   }
@@ -277,7 +284,7 @@ export class ActorHandle<K extends ActorKind> {
   }
 
   private settle(p: Pending, error: Error | null, value?: unknown): void {
-    this.pending.delete(p.id);
+    if (this.pending.delete(p.id)) this.busy.end();
     if (error) p.reject(error);
     else p.resolve(value);
   }
@@ -305,6 +312,7 @@ export class ActorHandle<K extends ActorKind> {
         fault: undefined, sends: 0, held: null, resolve: () => undefined, reject: () => undefined,
       };
       this.pending.set(p.id, p);
+      this.busy.begin(p.type);
       this.send(p);
     }
     emitEvent(this.deps.events, this.id, 'actor.restored', { incarnation: this.incarnation, from: restored ? 'held state' : 'fresh start' });
@@ -356,6 +364,7 @@ export class ActorHandle<K extends ActorKind> {
     this.state_ = status;
     this.cancelWatch?.();
     for (const p of [...this.pending.values()]) this.settle(p, error);
+    this.busy.flush();
     this.channel?.kill();
     this.channel = null;
   }
@@ -368,6 +377,7 @@ export class ActorHandle<K extends ActorKind> {
     this.state_ = { status: 'done' };
     this.cancelWatch?.();
     for (const p of [...this.pending.values()]) this.settle(p, new RunStoppedError(`${this.id} is shutting down`));
+    this.busy.flush();
     if (!ch) return;
     await new Promise<void>((resolve) => {
       const cancel = this.deps.clock.setTimeout(() => (ch.kill(), resolve()), graceMs);

@@ -92,7 +92,7 @@ export async function startActorSystem(opts: ActorSystemOptions): Promise<ActorS
   let failed: (e: ActorFailure) => void = () => undefined;
   const failure = new Promise<ActorFailure>((resolve) => (failed = resolve));
   emitEvent(log, 'supervisor', 'run.started', {
-    runDir: opts.runDir.root, resumed, backend: opts.backend, gpus: opts.gpus ? [...opts.gpus] : null,
+    runDir: opts.runDir.root, command: process.argv.slice(2), resumed, backend: opts.backend, gpus: opts.gpus ? [...opts.gpus] : null,
     faults: (opts.faults ?? []).map((f) => `${f.fault}:${f.actor}@${f.at}`),
   });
   if (log.damagedLines.length > 0) emitEvent(log, 'supervisor', 'log.damaged', { path: log.path, lines: log.damagedLines });

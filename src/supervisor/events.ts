@@ -22,7 +22,8 @@ export interface EventSink {
 
 /** Payloads of the events the runtime itself writes, by type. */
 export interface RuntimeEvents {
-  'run.started': { runDir: string; resumed: boolean; backend: string; gpus: number[] | null; faults: string[] };
+  /** `command`: this process's arguments after the script (`search --config …`). */
+  'run.started': { runDir: string; command: string[]; resumed: boolean; backend: string; gpus: number[] | null; faults: string[] };
   /** Lines of events.jsonl that were not events when a resumed run opened it: kept as they are, named here. */
   'log.damaged': { path: string; lines: number[] };
   'actor.placed': {
@@ -33,6 +34,8 @@ export interface RuntimeEvents {
   'actor.hung': { incarnation: number; silentMs: number };
   /** At most once a minute per actor, from its heartbeats: what a soak watches for growth. */
   'actor.memory': { incarnation: number; tensors: number };
+  /** A stretch of time with requests outstanding (src/supervisor/busy-spans.ts): the report's actor timeline. */
+  'actor.busy': { from: string; seconds: number; busySeconds: number; requests: Record<string, number> };
   'actor.restarting': { attempt: number; delayMs: number; cause: string };
   'actor.restored': { incarnation: number; from: 'held state' | 'fresh start' };
   'actor.retry': { request: string; id: number };

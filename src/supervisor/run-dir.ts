@@ -5,6 +5,7 @@
  *   checkpoints/     search checkpoints (written atomically by the conductor)
  *   samples/         sample grids (PNG)
  *   report.json      the final report
+ *   report.html, tb/ the report for people and TensorBoard's event file, kept up to date by src/report
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -8,7 +8,7 @@
  * carried a `sha256` of the payload alone and had no trailing digest, are still read.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { fileError } from '../errors.js';
 import { FieldError, arr, checkedFromFile, json, natural, obj, str } from '../protocol/schema.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -80,6 +80,25 @@ export function writeCheckpoint<M>(path: string, meta: M, arrays: Map<string, Na
   writeFileAtomic(path, [prefix, headerBytes, ...chunks, hash.digest()]);
 }
 
+/**
+ * The checked header of a checkpoint whose first bytes are `head` (the 16-byte prefix and at least the header
+ * after it), its format version, and where its payload starts.
+ */
+function parseHead<M>(path: string, head: Buffer): { header: Header<M> & { sha256?: string }; version: 1 | 2; start: number } {
+  if (head.length < 16 || head.toString('ascii', 0, 8) !== MAGIC) throw fileError(path, 'not a checkpoint (bad magic)');
+  const version = head.readUInt32LE(8);
+  if (version !== 1 && version !== 2) throw fileError(path, `checkpoint version ${version}; this build reads versions 1 and ${VERSION}`);
+  const headerLen = head.readUInt32LE(12);
+  if (16 + headerLen > head.length) throw fileError(path, `truncated: header of ${headerLen} bytes runs past the end of the file`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(head.toString('utf8', 16, 16 + headerLen));
+  } catch {
+    throw fileError(path, 'damaged header (bad JSON)');
+  }
+  return { header: checkedFromFile(path, () => parseHeader<M>(raw, version), 'damaged header: '), version, start: 16 + headerLen };
+}
+
 /** Reads and verifies a checkpoint; any damage is an InputError naming the file and what is wrong. */
 export function readCheckpoint<M>(path: string): CheckpointContents<M> {
   let buf: Buffer;
@@ -88,19 +107,7 @@ export function readCheckpoint<M>(path: string): CheckpointContents<M> {
   } catch (e) {
     throw fileError(path, `cannot read checkpoint (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  if (buf.length < 16 || buf.toString('ascii', 0, 8) !== MAGIC) throw fileError(path, 'not a checkpoint (bad magic)');
-  const version = buf.readUInt32LE(8);
-  if (version !== 1 && version !== 2) throw fileError(path, `checkpoint version ${version}; this build reads versions 1 and ${VERSION}`);
-  const headerLen = buf.readUInt32LE(12);
-  if (16 + headerLen > buf.length) throw fileError(path, `truncated: header of ${headerLen} bytes runs past the end of the file`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(buf.toString('utf8', 16, 16 + headerLen));
-  } catch {
-    throw fileError(path, 'damaged header (bad JSON)');
-  }
-  const header = checkedFromFile(path, () => parseHeader<M>(raw, version), 'damaged header: ');
-  const start = 16 + headerLen;
+  const { header, version, start } = parseHead<M>(path, buf);
   const end = start + header.payloadBytes;
   const expected = end + (version === 2 ? DIGEST_BYTES : 0);
   if (buf.length !== expected) throw fileError(path, `size ${buf.length} bytes, expected ${expected}: truncated or damaged`);
@@ -120,4 +127,22 @@ export function readCheckpoint<M>(path: string): CheckpointContents<M> {
     arrays.set(t.name, { shape: t.shape, data: new Float32Array(aligned.buffer, t.offset, n) });
   }
   return { meta: header.meta, arrays };
+}
+
+/**
+ * The metadata of a checkpoint without reading its arrays or checking its digest: for a report of a run that
+ * is still writing them, where a checkpoint of hundreds of megabytes would be read only for its loss history.
+ */
+export function readCheckpointMeta<M>(path: string): M {
+  const fd = openSync(path, 'r');
+  try {
+    const prefix = Buffer.alloc(16);
+    const got = readSync(fd, prefix, 0, 16, 0);
+    // Never more than the file holds: a damaged length field must not allocate gigabytes.
+    const header = Buffer.alloc(got < 16 ? 0 : Math.max(0, Math.min(prefix.readUInt32LE(12), fstatSync(fd).size - 16)));
+    const more = readSync(fd, header, 0, header.length, 16);
+    return parseHead<M>(path, Buffer.concat([prefix.subarray(0, got), header.subarray(0, more)])).header.meta;
+  } finally {
+    closeSync(fd);
+  }
 }

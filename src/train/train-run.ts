@@ -24,10 +24,11 @@ import { ProgressBar } from '../util/progress-bar.js';
 import { GanTrainer } from './gan-trainer.js';
 import { ganStateArrays, ganStateMeta, restoreGanState } from './gan-state.js';
 import { loadNewestCheckpoint, requireCheckpointDir, saveCheckpoint } from './checkpoint-dir.js';
-import { parseTrainCheckpointMeta, type LossPoint, type TrainCheckpointMeta } from './train-checkpoint-meta.js';
+import { parseTrainCheckpointMeta, type EvalPoint, type LossPoint, type TrainCheckpointMeta } from './train-checkpoint-meta.js';
 import type { FeatureNetwork } from '../metrics/feature-network.js';
 import type { GaussianStats } from '../metrics/fid.js';
 import { latentSampler, scoreImages, type ImageScores } from '../metrics/score-generator.js';
+import { refreshReportQuietly } from '../report/refresh.js';
 
 export interface TrainReport {
   readonly kind: 'train';
@@ -39,6 +40,8 @@ export interface TrainReport {
   readonly wallSeconds: number;
   readonly stepsPerSecond: number;
   readonly history: LossPoint[];
+  /** Periodic IS and FID (train.evalEvery); the final scores are in `scores`. */
+  readonly evals: EvalPoint[];
   readonly firstDLoss: number | null;
   readonly lastDLoss: number | null;
   readonly samples: string[];
@@ -48,7 +51,7 @@ export interface TrainReport {
   readonly scores: (ImageScores & { readonly features: string }) | null;
 }
 
-/** Scoring the final EMA generator: Inception Score and FID of `n` images under a feature network. */
+/** Scoring the EMA generator, at the end and every train.evalEvery steps: IS and FID of `n` images under a feature network. */
 export interface FinalScoring {
   readonly net: FeatureNetwork;
   /** The data set's statistics for FID; null: IS only. */
@@ -77,7 +80,7 @@ interface SavedRun {
 }
 
 /** The config.json of a train run directory: exactly `config` (complete) and `arch`, as runTraining wrote it. */
-function readSavedRun(outDir: string): SavedRun {
+export function readSavedRun(outDir: string): SavedRun {
   const path = join(outDir, 'config.json');
   if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw fileError(outDir, 'cannot resume: no such run directory');
   if (!existsSync(path)) throw fileError(outDir, 'cannot resume: not a run directory (no config.json)');
@@ -120,6 +123,7 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
   let stream: MinibatchStream;
   let step = 0;
   let history: LossPoint[] = [];
+  let evals: EvalPoint[] = [];
   let priorSeconds = 0;
   let { dSum, gSum, n } = loaded?.meta.pending ?? { dSum: 0, gSum: 0, n: 0 };
   if (loaded) {
@@ -132,6 +136,7 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
     }
     step = loaded.meta.step;
     history = [...loaded.meta.history];
+    evals = [...loaded.meta.evals];
     priorSeconds = loaded.meta.wallSeconds;
   } else {
     stream = new MinibatchStream(dataset, { batchSize: train.dBatch, seed: nameSeed(seed, 'data') });
@@ -156,8 +161,14 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
   const wall = () => priorSeconds + (Date.now() - t0) / 1000;
   let lastCheckpoint = '';
   const checkpoint = () => {
-    const meta: TrainCheckpointMeta = { kind: 'train', config, arch: [...arch], step, gan: ganStateMeta(trainer), cursor: stream.cursor(), history, pending: { dSum, gSum, n }, wallSeconds: wall() };
+    const meta: TrainCheckpointMeta = { kind: 'train', config, arch: [...arch], step, gan: ganStateMeta(trainer), cursor: stream.cursor(), history, pending: { dSum, gSum, n }, wallSeconds: wall(), evals };
     lastCheckpoint = saveCheckpoint(ckptDir, step, meta, ganStateArrays(trainer));
+    refreshReportQuietly(outDir, log);
+  };
+  // The same latents at every evaluation and at the end, so the curve compares like with like.
+  const score = (s: FinalScoring) => {
+    const sample = latentSampler(model.latent, nameSeed(seed, 'final-scores'), (z) => trainer.sample(z, arch));
+    return { ...scoreImages(sample, s.net, { n: s.n, isSplits: s.splits, reference: s.reference }), features: s.net.name };
   };
 
   const logEvery = Math.max(1, Math.floor(train.steps / 100));
@@ -185,6 +196,10 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
     }
     bar.update(step, `D ${dLoss.toFixed(3)}  G ${gLoss.toFixed(3)}`);
     if (step % train.sampleEvery === 0 && step !== train.steps) writeSamples(`step-${String(step).padStart(9, '0')}.png`);
+    if (opts.scoring && train.evalEvery > 0 && step % train.evalEvery === 0 && step !== train.steps) {
+      const { is, fid } = score(opts.scoring);
+      evals.push({ step, is, fid });
+    }
     if (step % train.checkpointEvery === 0 && step !== train.steps) checkpoint();
     if (opts.signal?.aborted) {
       interrupted = true;
@@ -195,11 +210,7 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
   if (!interrupted) writeSamples('final.png');
   checkpoint();
   let scores: TrainReport['scores'] = null;
-  if (opts.scoring && !interrupted) {
-    const { net, reference, n: count, splits } = opts.scoring;
-    const sample = latentSampler(model.latent, nameSeed(seed, 'final-scores'), (z) => trainer.sample(z, arch));
-    scores = { ...scoreImages(sample, net, { n: count, isSplits: splits, reference }), features: net.name };
-  }
+  if (opts.scoring && !interrupted) scores = score(opts.scoring);
   await stream.return();
   sampleZ.dispose();
   trainer.dispose();
@@ -216,6 +227,7 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
     wallSeconds: wall(),
     stepsPerSecond: (step - startStep) / Math.max(1e-9, (Date.now() - t0) / 1000),
     history,
+    evals,
     firstDLoss: history[0]?.dLoss ?? null,
     lastDLoss: history[history.length - 1]?.dLoss ?? null,
     samples,
@@ -224,5 +236,6 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
     scores,
   };
   writeFileAtomic(join(outDir, 'report.json'), [Buffer.from(JSON.stringify(report, null, 2))]);
+  refreshReportQuietly(outDir, log);
   return report;
 }

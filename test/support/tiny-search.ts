@@ -46,7 +46,7 @@ export async function runTinySearch(
       config, runDir, resume: opts.resume ? { from: await loadSearchCheckpoint(runDir, join(runDir, 'checkpoints'), config) } : null, ports, backend: 'test', placement: { kind: 'in-process' },
       net: network.net, reference: null, log: () => {}, progress: quiet, signal: opts.signal,
       emit: (e) => {
-        if (e.type === 'search.derived') return;
+        if (e.type === 'search.derived' || e.type === 'search.samples') return;
         events.push(e);
         opts.onEvent?.(e);
       },
