@@ -11,6 +11,7 @@ import { benchFid } from './fid.js';
 import { benchGanStep } from './gan-step.js';
 import { benchSearchIteration } from './search-iteration.js';
 import { benchStepBreakdown } from './step-breakdown.js';
+import { benchTrainStep } from './train-step.js';
 import { loadBlasAddon } from '../src/backend/blas/addon.js';
 import type { BackendName } from '../src/backend/select.js';
 
@@ -24,6 +25,7 @@ const sections: Record<string, () => Promise<void>> = {
   fid: benchFid,
   'gan-step': () => benchGanStep(CPU_BACKENDS),
   'step-breakdown': () => benchStepBreakdown(CPU_BACKENDS),
+  'train-step': () => benchTrainStep(CPU_BACKENDS),
   digits: () => benchDigits(CPU_BACKENDS),
   'actor-transport': benchActorTransport,
   'search-iteration': benchSearchIteration,

@@ -1,5 +1,5 @@
 /**
- * `npm run sweep -- --settings FILE [--steps N] [--every E] [--arch "A"] [--out FILE]`: trains one derived
+ * `node .test-build/bench/recipe-sweep.js --settings FILE [--steps N] [--every E] [--arch "A"] [--only A,B] [--out FILE.jsonl] [--grids DIR]`: trains one derived
  * architecture from scratch under each setting of a sweep file and scores its EMA generator every E G steps
  * (IS and FID of 1,000 samples under the config's feature network), so recipes can be compared at equal
  * training time. Training time excludes the scoring, and is reported both as wall and as process CPU
@@ -9,8 +9,8 @@
  * each setting a partial config merged over the base.
  */
 import * as tf from '@tensorflow/tfjs';
-import { appendFileSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { startBackend, parseBackendName } from '../src/backend/select.js';
 import { DATASET_CHANNELS, loadConfig, resolveConfig, type RunConfig } from '../src/config/run-config.js';
 import { mergeDeep } from '../src/config/schema.js';
@@ -24,6 +24,7 @@ import { BLOCKS_BY_STAGE, Discriminator } from '../src/nn/discriminator.js';
 import { Generator } from '../src/nn/generator.js';
 import { nameSeed } from '../src/nn/params.js';
 import { GanTrainer } from '../src/train/gan-trainer.js';
+import { writeImageGrid } from '../src/util/png-grid.js';
 import { printTable, type BenchRow } from './report.js';
 
 function flag(name: string, fallback?: string): string | undefined {
@@ -67,6 +68,13 @@ async function sweepOne(name: string, config: RunConfig, arch: Arch, steps: numb
     if (step % every !== 0 && step !== steps) continue;
     const sample = latentSampler(model.latent, nameSeed(seed, 'final-scores'), (z) => trainer.sample(z, arch));
     const s = scoreImages(sample, network.net, { n: 1000, isSplits: 10, reference });
+    const grids = flag('grids');
+    if (grids) {
+      mkdirSync(grids, { recursive: true });
+      const images = sample(64, 0);
+      writeImageGrid(join(grids, `${name}-${String(step).padStart(5, '0')}.png`), images.dataSync() as Float32Array, images.shape);
+      images.dispose();
+    }
     const row: BenchRow = {
       bench: 'recipe-sweep', setting: name, step, train_wall_s: wall, train_cpu_s: cpu, s_per_step: wall / step,
       is: s.is?.mean ?? null, fid: s.fid, lrG: train.lrG, lrD: train.lrD, batch: `${train.dBatch}/${train.gBatch}`, nCritic: train.nCritic,
