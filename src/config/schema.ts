@@ -5,7 +5,8 @@
 import { InputError, quote } from '../errors.js';
 
 export type FieldSpec =
-  | { readonly type: 'int'; readonly min?: number; readonly max?: number }
+  /** `auto`: the string "auto" is accepted too (the program chooses the number). */
+  | { readonly type: 'int'; readonly min?: number; readonly max?: number; readonly auto?: boolean }
   | { readonly type: 'number'; readonly min?: number; readonly max?: number; readonly exclusiveMin?: boolean }
   | { readonly type: 'boolean' }
   | { readonly type: 'string'; readonly nullable?: boolean }
@@ -31,7 +32,9 @@ export function checkValue(value: unknown, spec: FieldSpec, key: string, source:
   switch (spec.type) {
     case 'int':
     case 'number': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) fail(`expected a finite number`);
+      const auto = spec.type === 'int' && spec.auto === true;
+      if (auto && value === 'auto') return value;
+      if (typeof value !== 'number' || !Number.isFinite(value)) fail(auto ? 'expected "auto" or a finite number' : 'expected a finite number');
       const n = value as number;
       if (spec.type === 'int' && !Number.isInteger(n)) fail('expected an integer');
       if (spec.min !== undefined && (n < spec.min || (spec.type === 'number' && spec.exclusiveMin && n === spec.min))) {
