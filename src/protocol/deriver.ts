@@ -5,7 +5,7 @@
  * `deriver.stop` (the run is interrupted): the interval then ends after the current step, with a checkpoint.
  */
 import { NUM_STAGES, STAGE_PREFIX_LENGTH } from '../nn/arch.js';
-import { archTokens, method, type MessageBase, type RequestOf } from './base.js';
+import { archTokens, method, type MessageBase } from './base.js';
 import { FieldError, bool, int, intIn, natural, nullable, num, obj, str, type Infer, type Schema } from './schema.js';
 
 /** A whole architecture: derivation trains all 14 tokens. */
@@ -19,9 +19,9 @@ const wholeArch: Schema<number[]> = {
 };
 
 /** `dir`: the derivation's folder (derive/topK of the run), where it keeps its checkpoints and report. */
-export const deriveJob = obj({ arch: wholeArch, dir: str });
+const deriveJob = obj({ arch: wholeArch, dir: str });
 /** Losses are data even when NaN (a diverged GAN). */
-export const deriveStep = obj({ step: intIn(1), steps: intIn(1), dLoss: num, gLoss: num });
+const deriveStep = obj({ step: intIn(1), steps: intIn(1), dLoss: num, gLoss: num });
 /** IS and FID may be NaN: what a generator with non-finite images measures. */
 const finalScores = obj({ is: nullable(obj({ mean: num, std: num })), fid: nullable(num) });
 /** Where the derivation stands after the request; `scores` once it is done, null before (or when interrupted). */
@@ -30,8 +30,6 @@ const deriveChunk = obj({ step: natural, steps: intIn(1), interrupted: bool, sco
 export const deriverMethods = {
   'deriver.advance': method(deriveJob, deriveChunk),
 };
-
-export type DeriverRequest = RequestOf<typeof deriverMethods>;
 
 /** Actor → parent, during `deriver.advance` request `id`. */
 export const deriverStepMessage = obj({ id: int, step: deriveStep });

@@ -2,6 +2,8 @@
  * The ports the conductor drives (src/search/ports.ts), as proxies that send typed requests to supervised
  * actors. The conductor cannot tell them from the logic classes called in-process.
  */
+import { InputError } from '../errors.js';
+import { ActorRequestError } from '../protocol/errors.js';
 import type { ControllerPort, DeriverPort, EvaluatorPort, ResetterPort, SharedTrainerPort } from '../search/ports.js';
 import type { ActorHandle } from './actor-handle.js';
 
@@ -57,7 +59,11 @@ export function resetterProxy(h: ActorHandle<'resetter'>): ResetterPort {
   };
 }
 
-/** `advance` forwards each streamed step to the conductor's onStep; when it answers 'stop', the deriver is told to stop. */
+/**
+ * `advance` forwards each streamed step to the conductor's onStep; when it answers 'stop', the deriver is told to
+ * stop. A derivation folder the deriver cannot resume (a damaged config or checkpoint) stays bad input (exit 2),
+ * which retrying would only meet again.
+ */
 export function deriverProxy(h: ActorHandle<'deriver'>): DeriverPort {
   return {
     advance: (job, onStep) =>
@@ -65,6 +71,9 @@ export function deriverProxy(h: ActorHandle<'deriver'>): DeriverPort {
         onStream(step, stop) {
           if (onStep(step) === 'stop') stop();
         },
+      }).catch((e: unknown) => {
+        if (e instanceof ActorRequestError && e.wire.name === 'InputError') throw new InputError(e.wire.message);
+        throw e;
       }),
   };
 }

@@ -23,8 +23,8 @@ export async function createLogic(init: ActorInit, host: LogicHost): Promise<Act
 /**
  * OpenBLAS's thread count is one setting per process, and without --gpus every deriver is a thread of the same
  * process: left at its default (every core) each of P derivers would run that many BLAS threads, P times more
- * than there are cores, spinning against each other. So each uses its share (never more than the count it found,
- * which OPENBLAS_NUM_THREADS may have lowered). Every deriver of a run sets the same value before its first
+ * than there are cores, spinning against each other. So each uses its share (deriverActorConfig; never more than
+ * the count it found, which OPENBLAS_NUM_THREADS may have lowered). Every deriver of a run sets the same value before its first
  * request, so a restarted one setting it while the others compute changes nothing.
  */
 function shareBlasCores(threads: number): void {
