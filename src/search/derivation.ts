@@ -92,7 +92,8 @@ export async function runDerivation(o: DerivationOptions): Promise<Derivation> {
     const status = () => [...active].map((j) => `top${j.rank} ${at.get(j.rank)}/${o.steps}`).join('  ');
 
     const derive = async (w: DeriveWorker, job: Job) => {
-      o.log(`deriving top${job.rank} ${formatArch(job.arch)} on ${w.id}: ${o.steps} G steps from scratch in ${job.dir}`);
+      const from = at.get(job.rank)!;
+      o.log(`deriving top${job.rank} ${formatArch(job.arch)} on ${w.id}: ${o.steps} G steps from scratch in ${job.dir}${from > 0 ? `, resuming at step ${from}` : ''}`);
       o.emit({ type: 'derive.started', actor: w.id, rank: job.rank, arch: job.arch, dir: job.dir });
       const t0 = Date.now();
       const last = { dLoss: Number.NaN, gLoss: Number.NaN };
