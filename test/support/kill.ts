@@ -36,7 +36,7 @@ export function killAfter(args: string[], waitFor: string, delayMs: number): Pro
 /** A kill delay drawn at random per run (printed, so a failing draw can be replayed). */
 export function randomDelay(maxMs: number, label: string): number {
   const ms = Math.floor(Math.random() * maxMs);
-  console.log(`  ${label}: kill ${ms} ms after the run directory appears (of at most ${Math.round(maxMs)})`);
+  console.log(`  ${label}: kill ${ms} ms after the file it waits for appears (of at most ${Math.round(maxMs)})`);
   return ms;
 }
 
