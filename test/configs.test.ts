@@ -47,6 +47,12 @@ test('search.derive.parallel: "auto" (the default) or an integer ≥ 1', () => {
   bad({ search: { derive: { parallel: 1.5 } } }, /^x\.json: search\.derive\.parallel: expected an integer, got 1\.5$/);
   bad({ search: { derive: { parallel: 'many' } } }, /^x\.json: search\.derive\.parallel: expected "auto" or a finite number, got "many"$/);
   bad({ search: { derive: { parallel: null } } }, /^x\.json: search\.derive\.parallel: expected "auto" or a finite number, got null$/);
+  // A run saved before the key existed lacks it in its complete config.json, and resumes with the default.
+  const saved = JSON.parse(JSON.stringify(resolveConfig(mnist, 'x.json')));
+  delete saved.search.derive.parallel;
+  assert.is(resolveConfig(saved, 'saved.json', true).search.derive.parallel, 'auto');
+  delete saved.search.derive.steps;
+  assert.throws(() => resolveConfig(saved, 'saved.json', true), /^saved\.json: search\.derive\.steps: missing$/);
 });
 
 test('a config file that is not JSON names the file', () => {

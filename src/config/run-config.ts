@@ -178,7 +178,14 @@ export const RUN_CONFIG_SCHEMA: FieldSpec = {
         reset: { type: 'object', fields: { enabled: { type: 'boolean' }, window: { type: 'int', min: 2 }, threshold: { type: 'number', min: 0 } } },
         overlap: { type: 'boolean' },
         reward: { type: 'enum', values: ['is', 'fid'] },
-        derive: { type: 'object', fields: { candidates: positiveInt, topK: positiveInt, steps: positiveInt, parallel: { type: 'int', min: 1, auto: true } } },
+        derive: {
+          type: 'object',
+          fields: {
+            candidates: positiveInt, topK: positiveInt, steps: positiveInt,
+            // Runs saved before this key existed resume with its default: how many derive at once changes no result.
+            parallel: { type: 'int', min: 1, auto: true, optional: true },
+          },
+        },
       },
     },
   },

@@ -4,7 +4,7 @@
  */
 import { InputError, quote } from '../errors.js';
 
-export type FieldSpec =
+export type FieldSpec = (
   /** `auto`: the string "auto" is accepted too (the program chooses the number). */
   | { readonly type: 'int'; readonly min?: number; readonly max?: number; readonly auto?: boolean }
   | { readonly type: 'number'; readonly min?: number; readonly max?: number; readonly exclusiveMin?: boolean }
@@ -12,7 +12,14 @@ export type FieldSpec =
   | { readonly type: 'string'; readonly nullable?: boolean }
   | { readonly type: 'enum'; readonly values: readonly string[] }
   | { readonly type: 'tuple'; readonly items: readonly FieldSpec[] }
-  | { readonly type: 'object'; readonly fields: Readonly<Record<string, FieldSpec>> };
+  | { readonly type: 'object'; readonly fields: Readonly<Record<string, FieldSpec>> }
+) & {
+  /**
+   * A key that may be missing even from a saved config: one added after runs were saved, whose value changes no
+   * result, so its default can stand in for it on a resume.
+   */
+  readonly optional?: boolean;
+};
 
 function describe(v: unknown): string {
   if (typeof v === 'string') return quote(v);
@@ -71,7 +78,7 @@ export function checkValue(value: unknown, spec: FieldSpec, key: string, source:
       for (const [k, sub] of Object.entries(spec.fields)) {
         const path = key ? `${key}.${k}` : k;
         if (!(k in obj)) {
-          if (!partial) throw new InputError(`${source}: ${path}: missing`);
+          if (!partial && !sub.optional) throw new InputError(`${source}: ${path}: missing`);
           continue;
         }
         out[k] = checkValue(obj[k], sub, path, source, partial);
