@@ -441,6 +441,7 @@ const validArgs: { [K in ActorKind]: Record<keyof (typeof channels)[K], object> 
     'resetter.state': {},
     'resetter.restore': { state: { meta: { n: 1 }, arrays: {} } },
   },
+  deriver: { 'deriver.advance': { arch: ARCH, dir: '/runs/x/derive/top1' } },
 };
 const request = (kind: ActorKind, type: string): Json => ({ v, type, id: 7, args: structuredClone((validArgs[kind] as Record<string, object>)[type]) });
 
@@ -523,8 +524,12 @@ messages('requests: wrong types, out-of-range values, NaN and infinities, unknow
     ['evaluator', 'evaluator.score', ['args', 'snapshot', 'arrays', 'w', 'data'], new Float32Array(7), 'args.snapshot.arrays.w.data', /has 7 values, shape \[2,3\] needs 6/],
     ['evaluator', 'evaluator.score', ['args', 'snapshot', 'arrays', 'w', 'data'], new Float32Array(2), 'args.snapshot.arrays.w.data', /has 2 values, shape \[2,3\] needs 6/],
     ['controller', 'controller.restore', ['args', 'state', 'arrays', 'w', 'shape'], [1e6, 1e6], 'args.state.arrays.w.data', /has 6 values, shape \[1000000,1000000\] needs 1000000000000/],
+    ['deriver', 'deriver.advance', ['args', 'arch'], A4, 'args.arch', /4 tokens; a derived architecture has all 14/],
+    ['deriver', 'deriver.advance', ['args', 'dir'], null, 'args.dir', /expected a string, got null/],
+    ['deriver', 'deriver.advance', ['args', 'steps'], 5, 'args.steps', /unexpected field/],
     // a message of another channel
     ['controller', 'trainer.stop', ['type'], 'trainer.stop', 'type', /controller does not take trainer\.stop/],
+    ['trainer', 'deriver.stop', ['type'], 'deriver.stop', 'type', /trainer does not take deriver\.stop/],
   ];
   for (const [kind, type, path, value, field, problem] of cells) {
     const wire = rejection(kind, edited(request(kind, type), path, value));
@@ -542,6 +547,8 @@ messages('NaN and infinities are data where a model measured them: losses, score
   channels.trainer['trainer.train'].result.parse({ iterations: 2, meanDLoss: Number.NaN, meanGLoss: Number.NEGATIVE_INFINITY, stoppedEarly: true, seconds: 1 }, 'result');
   channels.controller['controller.sample'].result.parse([{ arch: A4, logProb: Number.NEGATIVE_INFINITY, entropy: Number.NaN }], 'result');
   channels.controller['controller.update'].result.parse({ loss: Number.NaN, baseline: 0, meanReward: 1, meanEntropy: 0, meanAdvantage: 0 }, 'result');
+  channels.deriver['deriver.advance'].result.parse({ step: 4, steps: 4, interrupted: false, scores: { is: { mean: Number.NaN, std: Number.NaN }, fid: Number.NaN } }, 'result');
+  parseActorMessage({ v, type: 'deriver.step', id: 1, step: { step: 1, steps: 4, dLoss: Number.NaN, gLoss: Number.POSITIVE_INFINITY } });
 });
 
 messages('rewards: a NaN score is data in events but reward 0 for the policy; a wrong number of scores is an error', async () => {
@@ -576,6 +583,8 @@ messages('answers and actor messages: the parent names the field of whatever an 
   assert.is(result('controller', 'controller.sample', [{ arch: [9, 0, 0, 0], logProb: 0, entropy: 0 }]), 'result[0].arch: architecture: cell 1 token "conv" is 9; allowed 0..1');
   assert.is(result('controller', 'controller.prefixStates', [{ arch: A4, h: [Number.NaN], c: [0] }]), 'result[0].h[0]: expected a finite number, got NaN');
   assert.is(result('evaluator', 'evaluator.score', ['high']), 'result[0]: expected a number, got string');
+  assert.is(result('deriver', 'deriver.advance', { step: 2, steps: 0, interrupted: false, scores: null }), 'result.steps: expected an integer ≥ 1, got 0');
+  assert.is(result('deriver', 'deriver.advance', { step: 4, steps: 4, interrupted: false, scores: { is: null } }), 'result.scores.fid: expected a number, got undefined');
 
   const actor = (msg: Json) => fieldErrorOf(() => parseActorMessage(msg));
   const placement = { transport: 'thread', pid: 1, threadId: 0, backend: 'cpu', tfBackend: 'cpu', cudaVisibleDevices: null };
@@ -587,13 +596,14 @@ messages('answers and actor messages: the parent names the field of whatever an 
   assert.is(actor({ v, type: 'actor.error', id: 1, error: { name: 'E', message: 'm', field: 3 } }), 'error.field: expected a string, got 3');
   assert.is(actor({ v, type: 'actor.log', level: 'debug', line: 'x' }), 'level: expected one of info|warn, got string');
   assert.is(actor({ v, type: 'trainer.loss', id: 1, loss: { step: -1, dLoss: 0, gLoss: null } }), 'loss.step: expected an integer ≥ 0, got -1');
+  assert.is(actor({ v, type: 'deriver.step', id: 1, step: { step: 0, steps: 4, dLoss: 0, gLoss: 0 } }), 'step.step: expected an integer ≥ 1, got 0');
   assert.is(actor({ v: 0, type: 'actor.result', id: 1, result: null }), 'v: expected protocol version 1, got 0');
 
   const init = { v, type: 'supervisor.init', actorId: 'controller', kind: 'controller', logicModule: 'x', config: null, seed: 1, backend: 'cpu', heartbeatMs: 50 };
   parseInitMessage(init);
   assert.is(fieldErrorOf(() => parseInitMessage({ ...init, heartbeatMs: 0 })), 'heartbeatMs: expected an integer ≥ 1, got 0');
   assert.is(fieldErrorOf(() => parseInitMessage({ ...init, seed: 1.5 })), 'seed: expected an integer, got 1.5');
-  assert.is(fieldErrorOf(() => parseInitMessage({ ...init, kind: 'critic' })), 'kind: expected one of controller|trainer|evaluator|resetter, got string');
+  assert.is(fieldErrorOf(() => parseInitMessage({ ...init, kind: 'critic' })), 'kind: expected one of controller|trainer|evaluator|resetter|deriver, got string');
   assert.is(fieldErrorOf(() => parseInitMessage(request('controller', 'controller.sample'))), 'type: expected supervisor.init first, got "controller.sample"');
 });
 

@@ -39,6 +39,22 @@ test('an unknown key, a wrong type or an out-of-range value is an error naming i
   bad({ data: { dataset: 'mnist' }, eval: { features: 'digits', samples: 100 } }, /eval\.samples: 100 images cannot give an FID on 128-d digits features/);
 });
 
+test('search.derive.parallel: "auto" (the default) or an integer ≥ 1', () => {
+  const mnist = { data: { dataset: 'mnist' }, eval: { features: 'digits' } };
+  assert.is(resolveConfig(mnist, 'x.json').search.derive.parallel, 'auto');
+  assert.is(resolveConfig({ ...mnist, search: { derive: { parallel: 3 } } }, 'x.json').search.derive.parallel, 3);
+  bad({ search: { derive: { parallel: 0 } } }, /^x\.json: search\.derive\.parallel: must be ≥ 1, got 0$/);
+  bad({ search: { derive: { parallel: 1.5 } } }, /^x\.json: search\.derive\.parallel: expected an integer, got 1\.5$/);
+  bad({ search: { derive: { parallel: 'many' } } }, /^x\.json: search\.derive\.parallel: expected "auto" or a finite number, got "many"$/);
+  bad({ search: { derive: { parallel: null } } }, /^x\.json: search\.derive\.parallel: expected "auto" or a finite number, got null$/);
+  // A run saved before the key existed lacks it in its complete config.json, and resumes with the default.
+  const saved = JSON.parse(JSON.stringify(resolveConfig(mnist, 'x.json')));
+  delete saved.search.derive.parallel;
+  assert.is(resolveConfig(saved, 'saved.json', true).search.derive.parallel, 'auto');
+  delete saved.search.derive.steps;
+  assert.throws(() => resolveConfig(saved, 'saved.json', true), /^saved\.json: search\.derive\.steps: missing$/);
+});
+
 test('a config file that is not JSON names the file', () => {
   const f = join(mkdtempSync(join(tmpdir(), 'agts-cfg-')), 'c.json');
   writeFileSync(f, '{ "seed": 1,');

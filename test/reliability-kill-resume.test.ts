@@ -76,7 +76,7 @@ test('search: SIGKILL before the first checkpoint and at random points, then --r
   }
 });
 
-test('search in per-GPU-style child processes (--gpus 0,1 --backend blas): SIGKILL, then --resume, ends as an uninterrupted run', async () => {
+test('search and derivation in per-GPU-style child processes (--gpus 0,1 --backend blas): SIGKILL, then --resume, ends as an uninterrupted run', async () => {
   const flags = ['--gpus', '0,1', '--backend', loadBlasAddon().ok ? 'blas' : 'wasm'];
   const whole = join(root, 'gpus-whole');
   const r = cli('search', '--config', searchConfig, '--out', whole, ...flags);
@@ -84,6 +84,7 @@ test('search in per-GPU-style child processes (--gpus 0,1 --backend blas): SIGKI
   const placed = readFileSync(join(whole, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"actor.placed"')).map((l) => JSON.parse(l).payload);
   assert.ok(placed.some((p: { kind: string; transport: string; cudaVisibleDevices: string }) => p.kind === 'trainer' && p.transport === 'process' && p.cudaVisibleDevices === '0'));
   assert.ok(placed.some((p: { kind: string; transport: string; cudaVisibleDevices: string }) => p.kind === 'evaluator' && p.transport === 'process' && p.cudaVisibleDevices === '1'));
+  assert.ok(placed.some((p: { kind: string; transport: string; cudaVisibleDevices: string }) => p.kind === 'deriver' && p.transport === 'process' && p.cudaVisibleDevices === '0'), 'derivation on a deriver process of its own');
   const dir = join(root, 'gpus-cut');
   await killAfter(['search', '--config', searchConfig, '--out', dir, ...flags], join(dir, 'config.json'), randomDelay(0.9 * searchSpan, 'per-GPU search kill'));
   const resumed = cli('search', '--resume', dir, ...flags);

@@ -8,6 +8,7 @@ const test = suite('runtime: fault specs');
 test('specs parse to fault, actor and request number', () => {
   assert.equal(parseFaultSpec('crash:trainer@5'), { fault: 'crash', actor: 'trainer', at: 5 });
   assert.equal(parseFaultSpec('malformed:controller@1'), { fault: 'malformed', actor: 'controller', at: 1 });
+  assert.equal(parseFaultSpec('crash:deriver@3'), { fault: 'crash', actor: 'deriver', at: 3 });
 });
 
 test('bad specs are input errors naming the spec', () => {
@@ -23,7 +24,7 @@ test('bad specs are input errors naming the spec', () => {
   const form = '(expected KIND:ACTOR@N, e.g. crash:trainer@5)';
   assert.is(msg('crash:trainer'), `--fault "crash:trainer": not of the form KIND:ACTOR@N ${form}`);
   assert.is(msg('melt:trainer@1'), `--fault "melt:trainer@1": unknown fault "melt"; one of crash|hang|nan|malformed ${form}`);
-  assert.is(msg('crash:gpu@1'), `--fault "crash:gpu@1": unknown actor "gpu"; one of controller|trainer|evaluator|resetter ${form}`);
+  assert.is(msg('crash:gpu@1'), `--fault "crash:gpu@1": unknown actor "gpu"; one of controller|trainer|evaluator|resetter|deriver ${form}`);
   assert.is(msg('nan:evaluator@1'), `--fault "nan:evaluator@1": only the trainer reports losses ${form}`);
   assert.is(msg('hang:resetter@0'), `--fault "hang:resetter@0": N counts from 1 ${form}`);
 });

@@ -1,7 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { deriverActorConfig } from '../src/actors/logic/actor-config.js';
+import { resolveConfig } from '../src/config/run-config.js';
 import { InputError } from '../src/errors.js';
-import { checkGpus, parseGpuList, planPlacement } from '../src/supervisor/placement.js';
+import { checkGpus, deriverCount, parseGpuList, planDerivers, planPlacement } from '../src/supervisor/placement.js';
 import { miniSearch, readEvents, startFixtureSystem, tempRunDir } from './support/runtime.js';
 
 const test = suite('runtime: placement');
@@ -20,6 +22,27 @@ test('--gpus 0,1: trainer on GPU 0, the evaluator on GPU 1, each a process; ligh
 test('one GPU is shared; evaluators cycle over the GPUs after the first', () => {
   assert.equal(brief([3]), ['controller:thread:-', 'resetter:thread:-', 'trainer:process:3', 'evaluator-0:process:3']);
   assert.equal(brief([0, 1, 2], 3).slice(3), ['evaluator-0:process:1', 'evaluator-1:process:2', 'evaluator-2:process:1']);
+});
+
+test('derivers: one per GPU, else search.derive.parallel threads (auto: half the cores), never more than the derivations left', () => {
+  assert.equal(planDerivers(null, 2).map((p) => `${p.id}:${p.transport}:${p.cudaVisibleDevices ?? '-'}`), ['deriver-0:thread:-', 'deriver-1:thread:-']);
+  assert.equal(planDerivers([2, 5], 2).map((p) => `${p.id}:${p.transport}:${p.cudaVisibleDevices}`), ['deriver-0:process:2', 'deriver-1:process:5']);
+  assert.is(deriverCount(null, 'auto', 2, 2), 1);
+  assert.is(deriverCount(null, 'auto', 10, 9), 4);
+  assert.is(deriverCount(null, 'auto', 2, 64), 2);
+  assert.is(deriverCount(null, 3, 10, 2), 3);
+  assert.is(deriverCount(null, 3, 1, 2), 1);
+  assert.is(deriverCount([0, 1], 1, 5, 2), 2, 'with GPUs, one per GPU');
+  assert.is(deriverCount([0, 1, 2], 'auto', 2, 2), 2);
+});
+
+test('each deriver\'s OpenBLAS threads: the cores shared by topK, whatever search.derive.parallel says', () => {
+  const threads = (topK: number, parallel: number | 'auto', cores: number) =>
+    deriverActorConfig(resolveConfig({ data: { dataset: 'mnist' }, eval: { features: 'digits' }, search: { derive: { topK, parallel } } }, 'x.json'), null, 'blas', cores).blasThreads;
+  assert.is(threads(1, 'auto', 8), 8);
+  assert.is(threads(2, 1, 8), 4);
+  assert.is(threads(2, 2, 8), 4);
+  assert.is(threads(3, 'auto', 2), 1);
 });
 
 test('--gpus values and GPUs the machine lacks are input errors', () => {

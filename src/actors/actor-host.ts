@@ -16,6 +16,7 @@ import { FieldError } from '../protocol/schema.js';
 import type { ActorLogic, LogicModule } from './actor-logic.js';
 import type { Handlers, RequestContext } from './actor-shell.js';
 import { controllerShell } from './controller-actor.js';
+import { deriverShell } from './deriver-actor.js';
 import { evaluatorShell } from './evaluator-actor.js';
 import { hostEndpoint } from './endpoint.js';
 import { INJECTED_CRASH_EXIT } from './exit-codes.js';
@@ -69,7 +70,7 @@ async function handlersFor(init: ActorInit): Promise<Served> {
   const built = async <K extends ActorKind>(shell: (l: ActorLogic<K>) => Handlers<ChannelOf<K>>): Promise<Served> => {
     const mod = await importLogic<K>(init);
     const backend = await startTensors(init, mod.tensors !== false);
-    const logic = await mod.createLogic(init);
+    const logic = await mod.createLogic(init, { log: (line) => send(message('actor.log', { level: 'info', line })) });
     // The parsed request's args match its handler's (parseParentMessage checked them against the same table).
     return { handlers: shell(logic) as unknown as Record<string, AnyHandler>, backend, dispose: () => logic.dispose?.() };
   };
@@ -82,6 +83,8 @@ async function handlersFor(init: ActorInit): Promise<Served> {
       return built(evaluatorShell);
     case 'resetter':
       return built(resetterShell);
+    case 'deriver':
+      return built(deriverShell);
   }
 }
 
@@ -154,7 +157,8 @@ async function serve(init: ActorInit): Promise<void> {
       case 'supervisor.init':
         return reject(init.actorId, raw, new FieldError('type', 'already initialised'));
       case 'trainer.stop':
-        stops.add(msg.id); // read by the running train's onLoss between iterations
+      case 'deriver.stop':
+        stops.add(msg.id); // read by the running request's stream callback between its steps
         return;
       case 'supervisor.shutdown':
         return stop();

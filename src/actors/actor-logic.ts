@@ -3,7 +3,7 @@
  * A logic module exports `createLogic(init)`; the real ones live beside each actor shell, tests pass tiny
  * fixtures (test/fixtures/) through `ActorInit.logicModule`.
  */
-import type { ControllerPort, EvaluatorPort, ResetterPort, SharedTrainerPort } from '../search/ports.js';
+import type { ControllerPort, DeriverPort, EvaluatorPort, ResetterPort, SharedTrainerPort } from '../search/ports.js';
 import type { ActorKind } from '../protocol/channels.js';
 import type { ActorInit } from '../protocol/lifecycle.js';
 
@@ -12,13 +12,19 @@ export interface LogicByKind {
   trainer: SharedTrainerPort;
   evaluator: EvaluatorPort;
   resetter: ResetterPort;
+  deriver: DeriverPort;
 }
 
 /** Logic may hold tensors; `dispose` (when present) frees them at shutdown. */
 export type ActorLogic<K extends ActorKind> = LogicByKind[K] & { dispose?(): void };
 
+/** What the host lends a logic: its log lines become `actor.log` events in the run's log. */
+export interface LogicHost {
+  log(line: string): void;
+}
+
 export interface LogicModule<K extends ActorKind> {
-  createLogic(init: ActorInit): ActorLogic<K> | Promise<ActorLogic<K>>;
+  createLogic(init: ActorInit, host: LogicHost): ActorLogic<K> | Promise<ActorLogic<K>>;
   /** `false` when the logic holds no tensors: the host then skips starting tfjs (placement backend 'none'). */
   readonly tensors?: boolean;
 }

@@ -13,7 +13,7 @@ export interface RequestContext {
   /** The fault the supervisor attached to this request ('nan' is the trainer's to act out). */
   readonly fault: RequestFault | null;
   send(msg: ActorMessage): void;
-  /** True once the parent asked this request to stop (trainer.stop). */
+  /** True once the parent asked this request to stop (trainer.stop, deriver.stop). */
   stopRequested(): boolean;
 }
 

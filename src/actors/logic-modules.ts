@@ -8,5 +8,6 @@ export function defaultLogicModules(): Record<ActorKind, string> {
     trainer: at('shared-trainer-logic.js'),
     evaluator: at('evaluator-logic.js'),
     resetter: at('resetter-logic.js'),
+    deriver: at('deriver-logic.js'),
   };
 }

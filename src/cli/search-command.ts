@@ -8,11 +8,11 @@ import { referenceStats, referenceStatsCachePath, type ReferenceStatsRequest } f
 import { formatArch } from '../nn/arch.js';
 import { runSearchJob, type SearchReport } from '../search/search-run.js';
 import { loadSearchCheckpoint } from '../search/search-checkpoint.js';
-import { realActorConfig } from '../actors/logic/actor-config.js';
+import { deriverActorConfig, realActorConfig } from '../actors/logic/actor-config.js';
 import { startActorSystem } from '../supervisor/actor-system.js';
 import { parseEventLines } from '../supervisor/event-file.js';
 import { parseFaultSpec } from '../supervisor/faults.js';
-import { parseGpuList } from '../supervisor/placement.js';
+import { deriverCount, parseGpuList } from '../supervisor/placement.js';
 import { assertNewRunDir, createRunDir, openRunDir, removeNewRunDir, type RunDir } from '../supervisor/run-dir.js';
 import { ProgressBar } from '../util/progress-bar.js';
 import { choiceFlag, stringFlag, type Command, type ParsedValues } from './command.js';
@@ -25,7 +25,8 @@ const help = `Usage: autogan search --config FILE [--out DIR] [--seed N] [--over
 Runs AutoGAN's architecture search (multi-level, RL controller, shared GAN with dynamic reset) on the
 config's data set, then derives the result: the best architectures of the final policy are trained from
 scratch and scored with IS and FID. The Controller, SharedTrainer, Evaluator and Resetter run as supervised
-actors: worker threads, or with --gpus one process per GPU for the trainer and the evaluators.
+actors: worker threads, or with --gpus one process per GPU for the trainer and the evaluators. Derivation runs
+on Deriver actors: search.derive.parallel threads at once, or with --gpus one process per GPU.
 
 Options:
   --config FILE      run configuration (configs/mnist-tiny.json is the default job, configs/smoke.json the smallest)
@@ -34,7 +35,8 @@ Options:
   --seed N           overrides the config's seed
   --overlap on|off   score snapshot v while the shared GAN trains v+1 (overrides search.overlap)
   --reward is|fid    child reward: Inception Score or 1/FID (overrides search.reward)
-  --gpus LIST        e.g. 0,1: SharedTrainer on the first GPU, Evaluators on the rest (one process each)
+  --gpus LIST        e.g. 0,1: SharedTrainer on the first GPU, Evaluators on the rest, then a Deriver on each
+                     (one process each)
   --fault SPEC       inject a fault, KIND:ACTOR@N (KIND crash|hang|nan|malformed; repeatable; for tests)
 ${BACKEND_HELP}
 
@@ -113,24 +115,26 @@ export const searchCommand: Command = {
     };
     // The data set is first read here. Bad data files found in a run made just now take that run away again, so
     // the same command can be rerun once the files are fixed (the config saved in the run names the data folder).
-    const reference = await referenceStats(statsRequest).catch((e: unknown) => {
+    await referenceStats(statsRequest).catch((e: unknown) => {
       if (!resumed && isInputError(e)) removeNewRunDir(runDir);
       throw e;
     });
+    const statsFile = referenceStatsCachePath(statsRequest);
     const { signal, release } = interruptSignal(log);
     const system = await startActorSystem({
-      runDir, actorConfig: realActorConfig(config, config.search.reward === 'fid' ? referenceStatsCachePath(statsRequest) : null),
+      runDir, actorConfig: realActorConfig(config, config.search.reward === 'fid' ? statsFile : null),
       seed: config.seed, gpus, backend: backend.requested, faults, interrupts: null,
     });
     const bar = new ProgressBar(process.stderr, 'search', config.search.iterations.reduce((a, b) => a + b, 0), 'iter');
     try {
       const job = runSearchJob({
         config, runDir: runDir.root, resume, ports: system.ports, backend: backend.name,
-        placement: system.placements, net: network.net, reference, log, progress: process.stderr, signal,
+        placement: system.placements, log, progress: process.stderr, signal,
         restarts: () => countEvents(runDir.events, 'actor.restarting'),
         resetSharedGan: (i: number) => system.resetSharedTrainer(i),
+        derivers: (jobs) => system.startDerivers(deriverCount(gpus, config.search.derive.parallel, jobs), deriverActorConfig(config, statsFile, backend.name)),
         emit: (e) => {
-          system.events.emit('conductor', e.type, e);
+          system.events.emit('actor' in e ? e.actor : 'conductor', e.type, e);
           if (e.type === 'search.rewards') bar.update(e.iteration + 1, `stage ${e.stage}  best reward ${Math.max(...e.rewards).toFixed(3)}: ${formatArch(e.archs[e.rewards.indexOf(Math.max(...e.rewards))]!)}`);
           else if (e.type === 'search.reset') log(`dynamic reset #${e.resets} at iteration ${e.iteration}`);
           else if (e.type === 'search.beam') log(`stage ${e.stage} beam: kept ${e.kept.map((a) => formatArch(a)).join(' | ')}`);

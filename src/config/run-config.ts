@@ -88,8 +88,12 @@ export interface SearchConfig {
   readonly overlap: boolean;
   /** Child reward: Inception Score, or 1/FID against the data set's statistics. */
   readonly reward: 'is' | 'fid';
-  /** Derivation: architectures sampled from the final policy, how many are trained from scratch, for how many G steps. */
-  readonly derive: { readonly candidates: number; readonly topK: number; readonly steps: number };
+  /**
+   * Derivation: architectures sampled from the final policy, how many are trained from scratch, for how many G
+   * steps, and how many train at once without --gpus (`auto`: min(topK, cores / 2 rounded down, at least 1);
+   * with --gpus, one per GPU).
+   */
+  readonly derive: { readonly candidates: number; readonly topK: number; readonly steps: number; readonly parallel: number | 'auto' };
 }
 
 export interface RunConfig {
@@ -136,7 +140,7 @@ export const DEFAULT_CONFIG: RunConfig = {
     reset: { enabled: true, window: 500, threshold: 1e-3 },
     overlap: false,
     reward: 'is',
-    derive: { candidates: 10, topK: 1, steps: 50000 },
+    derive: { candidates: 10, topK: 1, steps: 50000, parallel: 'auto' },
   },
 };
 
@@ -155,7 +159,7 @@ export const RUN_CONFIG_SCHEMA: FieldSpec = {
       fields: {
         steps: positiveInt, dBatch: positiveInt, gBatch: positiveInt, nCritic: positiveInt,
         lrG: rate, lrD: rate, beta1: beta, beta2: beta, emaDecay: { type: 'number', min: 0, max: 1 },
-        sampleEvery: positiveInt, checkpointEvery: positiveInt, evalEvery: { type: 'int', min: 0, addedLater: true },
+        sampleEvery: positiveInt, checkpointEvery: positiveInt, evalEvery: { type: 'int', min: 0, optional: true },
       },
     },
     eval: {
@@ -181,7 +185,14 @@ export const RUN_CONFIG_SCHEMA: FieldSpec = {
         reset: { type: 'object', fields: { enabled: { type: 'boolean' }, window: { type: 'int', min: 2 }, threshold: { type: 'number', min: 0 } } },
         overlap: { type: 'boolean' },
         reward: { type: 'enum', values: ['is', 'fid'] },
-        derive: { type: 'object', fields: { candidates: positiveInt, topK: positiveInt, steps: positiveInt } },
+        derive: {
+          type: 'object',
+          fields: {
+            candidates: positiveInt, topK: positiveInt, steps: positiveInt,
+            // Runs saved before this key existed resume with its default: how many derive at once changes no result.
+            parallel: { type: 'int', min: 1, auto: true, optional: true },
+          },
+        },
       },
     },
   },

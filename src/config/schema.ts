@@ -5,7 +5,8 @@
 import { InputError, quote } from '../errors.js';
 
 export type FieldSpec = (
-  | { readonly type: 'int'; readonly min?: number; readonly max?: number }
+  /** `auto`: the string "auto" is accepted too (the program chooses the number). */
+  | { readonly type: 'int'; readonly min?: number; readonly max?: number; readonly auto?: boolean }
   | { readonly type: 'number'; readonly min?: number; readonly max?: number; readonly exclusiveMin?: boolean }
   | { readonly type: 'boolean' }
   | { readonly type: 'string'; readonly nullable?: boolean }
@@ -14,10 +15,10 @@ export type FieldSpec = (
   | { readonly type: 'object'; readonly fields: Readonly<Record<string, FieldSpec>> }
 ) & {
   /**
-   * A key added after runs were saved: a saved config without it takes the default, which must be what runs
-   * did before the key existed (a complete config is otherwise missing nothing).
+   * A key that may be missing even from a saved config: one added after runs were saved, whose value changes no
+   * result, so its default can stand in for it on a resume.
    */
-  readonly addedLater?: boolean;
+  readonly optional?: boolean;
 };
 
 function describe(v: unknown): string {
@@ -38,7 +39,9 @@ export function checkValue(value: unknown, spec: FieldSpec, key: string, source:
   switch (spec.type) {
     case 'int':
     case 'number': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) fail(`expected a finite number`);
+      const auto = spec.type === 'int' && spec.auto === true;
+      if (auto && value === 'auto') return value;
+      if (typeof value !== 'number' || !Number.isFinite(value)) fail(auto ? 'expected "auto" or a finite number' : 'expected a finite number');
       const n = value as number;
       if (spec.type === 'int' && !Number.isInteger(n)) fail('expected an integer');
       if (spec.min !== undefined && (n < spec.min || (spec.type === 'number' && spec.exclusiveMin && n === spec.min))) {
@@ -75,7 +78,7 @@ export function checkValue(value: unknown, spec: FieldSpec, key: string, source:
       for (const [k, sub] of Object.entries(spec.fields)) {
         const path = key ? `${key}.${k}` : k;
         if (!(k in obj)) {
-          if (!partial && !sub.addedLater) throw new InputError(`${source}: ${path}: missing`);
+          if (!partial && !sub.optional) throw new InputError(`${source}: ${path}: missing`);
           continue;
         }
         out[k] = checkValue(obj[k], sub, path, source, partial);

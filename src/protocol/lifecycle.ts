@@ -7,6 +7,7 @@
 import { PROTOCOL_VERSION, parseEnvelope, parseRequest, type MessageBase, type RequestOf } from './base.js';
 import { channels, ACTOR_KINDS, type ActorKind, type ChannelOf } from './channels.js';
 import { FieldError, finite, int, intIn, json, natural, nullable, obj, oneOf, str, type Infer } from './schema.js';
+import { deriverStepMessage, deriverStopMessage, type DeriverStepMessage, type DeriverStopMessage } from './deriver.js';
 import { trainerLossMessage, trainerStopMessage, type TrainerLossMessage, type TrainerStopMessage } from './shared-trainer.js';
 
 /** An error as it crosses a boundary: never a throw, always this. `field` names the message field at fault. */
@@ -44,7 +45,7 @@ export type ShutdownMessage = MessageBase<'supervisor.shutdown'>;
 /** Any actor's request. */
 export type AnyRequest = { [K in ActorKind]: RequestOf<ChannelOf<K>> }[ActorKind];
 /** Everything a parent sends an actor. */
-export type ParentMessage = InitMessage | ShutdownMessage | TrainerStopMessage | AnyRequest;
+export type ParentMessage = InitMessage | ShutdownMessage | TrainerStopMessage | DeriverStopMessage | AnyRequest;
 
 const ready = obj({ placement });
 /** `tensors`: the actor's live tfjs tensors (−1 when it runs without tfjs), for memory watching. */
@@ -61,7 +62,7 @@ export type ErrorMessage = MessageBase<'actor.error'> & Infer<typeof failure>;
 export type LogMessage = MessageBase<'actor.log'> & Infer<typeof log>;
 
 /** Everything an actor sends its parent. */
-export type ActorMessage = ReadyMessage | HeartbeatMessage | ResultMessage | ErrorMessage | LogMessage | TrainerLossMessage;
+export type ActorMessage = ReadyMessage | HeartbeatMessage | ResultMessage | ErrorMessage | LogMessage | TrainerLossMessage | DeriverStepMessage;
 
 function withBase<T extends string, B>(type: T, body: B): MessageBase<T> & B {
   return { v: PROTOCOL_VERSION, type, ...body };
@@ -91,6 +92,9 @@ export function parseParentMessage(kind: ActorKind, raw: unknown): ParentMessage
     case 'trainer.stop':
       if (kind !== 'trainer') throw new FieldError('type', `${kind} does not take trainer.stop`);
       return withBase('trainer.stop', trainerStopMessage.parse(bodyOf(m), ''));
+    case 'deriver.stop':
+      if (kind !== 'deriver') throw new FieldError('type', `${kind} does not take deriver.stop`);
+      return withBase('deriver.stop', deriverStopMessage.parse(bodyOf(m), ''));
     default:
       return parseRequest<ChannelOf<ActorKind>>(channels[kind], m);
   }
@@ -113,6 +117,8 @@ export function parseActorMessage(raw: unknown): ActorMessage {
       return withBase('actor.log', log.parse(body, ''));
     case 'trainer.loss':
       return withBase('trainer.loss', trainerLossMessage.parse(body, ''));
+    case 'deriver.step':
+      return withBase('deriver.step', deriverStepMessage.parse(body, ''));
     default:
       throw new FieldError('type', `unknown message type ${JSON.stringify(m.type)}`);
   }

@@ -102,3 +102,42 @@ export interface ResetterPort {
   state(): Promise<ActorState>;
   restore(state: ActorState): Promise<void>;
 }
+
+/** One derivation: a whole architecture and its folder in the run directory (derive/topK). */
+export interface DeriveJob {
+  readonly arch: number[];
+  readonly dir: string;
+}
+
+/** One G step of a derivation. */
+export interface DeriveStep {
+  readonly step: number;
+  readonly steps: number;
+  readonly dLoss: number;
+  readonly gLoss: number;
+}
+
+/** Where a derivation stands after an `advance`. */
+export interface DeriveChunk {
+  readonly step: number;
+  readonly steps: number;
+  /** Stopped early by onStep ('stop'): a checkpoint holds the step reached. */
+  readonly interrupted: boolean;
+  /** IS and FID of the final EMA generator once the derivation is done; null before. */
+  readonly scores: { readonly is: { readonly mean: number; readonly std: number } | null; readonly fid: number | null } | null;
+}
+
+export interface DeriverPort {
+  /**
+   * Trains the derivation one checkpoint interval on (resuming it from its folder's newest checkpoint unless this
+   * deriver already holds it), or to its end, then scores it. `onStep` sees every G step; 'stop' ends the interval
+   * after that step, with a checkpoint.
+   */
+  advance(job: DeriveJob, onStep: (step: DeriveStep) => 'continue' | 'stop'): Promise<DeriveChunk>;
+}
+
+/** A deriver and the id its events carry (an actor id such as `deriver-0`). */
+export interface DeriveWorker {
+  readonly id: string;
+  readonly port: DeriverPort;
+}

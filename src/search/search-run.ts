@@ -1,33 +1,22 @@
 /**
  * A whole search run in its run directory: the search itself (conductor over the actors' ports), then
- * derivation (paper §4): the top candidates of the final policy are trained from scratch with the GAN core's
- * trainer and scored again with IS and FID; the best is named. Resumable at every step: search checkpoints,
- * each derived training's own checkpoints, and finished derivations' reports.
+ * derivation (paper §4, src/search/derivation.ts): the top candidates of the final policy are trained from
+ * scratch on the derivers and scored again with IS and FID; the best is named. Resumable at every step: search
+ * checkpoints, each derived training's own checkpoints, and finished derivations' reports.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../config/run-config.js';
-import { fileError } from '../errors.js';
-import type { FeatureNetwork } from '../metrics/feature-network.js';
-import type { GaussianStats } from '../metrics/fid.js';
-import { describeArch, formatArch } from '../nn/arch.js';
+import { formatArch } from '../nn/arch.js';
 import { refreshReportQuietly } from '../report/refresh.js';
-import { runTraining, type TrainReport } from '../train/train-run.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { initialConductorState, runSearch, topDistinct, type ConductorState, type SearchEvent, type SearchPorts } from './conductor.js';
+import { runDerivation, type DeriveEvent, type DerivedResult } from './derivation.js';
+import type { DeriveWorker } from './ports.js';
 import { SearchSampleGrids, searchGridName } from './sample-grids.js';
 import { restoreSearch, saveSearchCheckpoint, type LoadedSearchCheckpoint } from './search-checkpoint.js';
 
-export interface DerivedResult {
-  readonly rank: number;
-  readonly arch: string;
-  readonly words: string[];
-  readonly proxyReward: number;
-  readonly is: { mean: number; std: number } | null;
-  readonly fid: number | null;
-  readonly steps: number;
-  readonly dir: string;
-}
+export type { DerivedResult };
 
 export interface SearchReport {
   readonly kind: 'search';
@@ -45,17 +34,18 @@ export interface SearchReport {
   readonly candidates: { arch: string; reward: number }[];
   readonly derived: DerivedResult[];
   readonly best: DerivedResult | null;
+  /** `derivation`: the derivation phase's wall time (its candidates may train at once). */
   readonly wallSeconds: { total: number; training: number; scoring: number; controller: number; idle: number; derivation: number };
-  /** Busy seconds of the devices: shared training plus scoring plus derivation training. */
+  /** Busy seconds of the devices: shared training plus scoring plus each derivation's training and scoring. */
   readonly deviceSeconds: number;
   readonly interrupted: boolean;
 }
 
-/** What a search run reports besides the conductor's events: each iteration's sample grid, each derived architecture. */
+/** What a search run reports besides the conductor's events: each iteration's sample grid, the derivations. */
 export type SearchRunEvent =
   | SearchEvent
-  | { type: 'search.samples'; iteration: number; stage: number; arch: number[]; file: string }
-  | { type: 'search.derived'; result: DerivedResult };
+  | DeriveEvent
+  | { type: 'search.samples'; iteration: number; stage: number; arch: number[]; file: string };
 
 export interface SearchRunOptions {
   readonly config: RunConfig;
@@ -65,12 +55,11 @@ export interface SearchRunOptions {
   readonly ports: SearchPorts;
   readonly backend: string;
   readonly placement: unknown;
-  /** Feature network and data statistics for the final scores of derived architectures. */
-  readonly net: FeatureNetwork;
-  readonly reference: GaussianStats | null;
+  /** Starts the derivers once the search is done, for `jobs` candidates left to train (the actor system's Derivers). */
+  readonly derivers: (jobs: number) => Promise<readonly DeriveWorker[]>;
   readonly emit: (e: SearchRunEvent) => void;
   readonly log: (line: string) => void;
-  readonly progress: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly progress?: NodeJS.WritableStream & { isTTY?: boolean };
   readonly signal?: AbortSignal;
   /** Restarts of actors so far, for the report (the supervisor counts them). */
   readonly restarts?: () => number;
@@ -111,27 +100,14 @@ export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport
     grids.dispose();
   }
   const interrupted = state.finalCandidates === null;
-  const derived: DerivedResult[] = [];
-  let derivationSeconds = 0;
-  if (!interrupted) {
-    const cands = state.finalCandidates!;
-    const order = topDistinct(cands.map((c) => c.arch), cands.map((c) => c.reward), config.search.derive.topK);
-    for (const [rank, i] of order.entries()) {
-      if (opts.signal?.aborted) break;
-      const cand = cands[i]!;
-      const dir = join(runDir, 'derive', `top${rank + 1}`);
-      const t1 = Date.now();
-      const report = await deriveOne(opts, cand.arch, dir);
-      derivationSeconds += (Date.now() - t1) / 1000;
-      if (report.interrupted) break;
-      const result: DerivedResult = {
-        rank: rank + 1, arch: formatArch(cand.arch), words: describeArch(cand.arch), proxyReward: cand.reward,
-        is: report.scores?.is ?? null, fid: report.scores?.fid ?? null, steps: report.steps, dir,
-      };
-      derived.push(result);
-      opts.emit({ type: 'search.derived', result });
-    }
-  }
+  const cands = state.finalCandidates ?? [];
+  const order = topDistinct(cands.map((c) => c.arch), cands.map((c) => c.reward), config.search.derive.topK);
+  const t1 = Date.now();
+  const { derived, busySeconds } = await runDerivation({
+    candidates: order.map((i) => cands[i]!), runDir, steps: config.search.derive.steps, derivers: opts.derivers,
+    emit: opts.emit, log, progress: opts.progress, signal: opts.signal,
+  });
+  const derivationSeconds = (Date.now() - t1) / 1000;
   const best = derived.length === 0 ? null : derived.reduce((a, b) => (better(b, a) ? b : a));
   const { training, scoring, controller } = state.phases;
   // Phases accumulate over resumed parts; this process's wall time covers at least its own share.
@@ -143,8 +119,8 @@ export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport
     candidates: (state.finalCandidates ?? []).map((c) => ({ arch: formatArch(c.arch), reward: c.reward })),
     derived, best,
     wallSeconds: { total, training, scoring, controller, derivation: derivationSeconds, idle: Math.max(0, total - training - scoring - controller - derivationSeconds) },
-    deviceSeconds: training + scoring + derivationSeconds,
-    interrupted: interrupted || derived.length < Math.min(config.search.derive.topK, state.finalCandidates?.length ?? 0),
+    deviceSeconds: training + scoring + busySeconds,
+    interrupted: interrupted || derived.length < order.length,
   };
   writeFileAtomic(join(runDir, 'report.json'), [Buffer.from(JSON.stringify(report, null, 2))]);
   refreshReportQuietly(runDir, log);
@@ -155,25 +131,4 @@ export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport
 function better(a: DerivedResult, b: DerivedResult): boolean {
   if (a.fid !== null && b.fid !== null) return a.fid < b.fid;
   return (a.is?.mean ?? -Infinity) > (b.is?.mean ?? -Infinity);
-}
-
-/** Trains one derived architecture from scratch (resuming a derivation left half done) and scores it. */
-async function deriveOne(opts: SearchRunOptions, arch: number[], dir: string): Promise<TrainReport> {
-  const done = join(dir, 'report.json');
-  if (existsSync(done)) {
-    try {
-      const r = JSON.parse(readFileSync(done, 'utf8')) as TrainReport;
-      if (!r.interrupted && r.scores) return r;
-    } catch {
-      throw fileError(done, 'damaged derivation report; delete it to retrain this architecture');
-    }
-  }
-  const { config } = opts;
-  const trainConfig: RunConfig = { ...config, train: { ...config.train, steps: config.search.derive.steps } };
-  opts.log(`deriving ${formatArch(arch)}: training from scratch for ${trainConfig.train.steps} G steps in ${dir}`);
-  return runTraining({
-    config: trainConfig, arch, outDir: dir, resume: existsSync(join(dir, 'config.json')), backend: opts.backend, log: opts.log,
-    progress: opts.progress, signal: opts.signal,
-    scoring: { net: opts.net, reference: opts.reference, n: config.eval.samples, splits: config.eval.splits },
-  });
 }

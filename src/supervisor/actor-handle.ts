@@ -7,9 +7,9 @@
  * each request that changes a cheap actor's state (CAPTURE below), a fresh `state` taken right after it; the
  * request's caller is answered once that capture is in, so a death in between retries the request.
  */
-import type { ActorState, TrainLoss } from '../search/ports.js';
+import type { ActorState } from '../search/ports.js';
 import { PROTOCOL_VERSION, idOf, type ArgsOf, type RequestFault, type ResultOf } from '../protocol/base.js';
-import { channels, type ActorKind, type ChannelOf } from '../protocol/channels.js';
+import { channels, type ActorKind, type ChannelOf, type StreamItemOf } from '../protocol/channels.js';
 import { ActorGaveUpError, ActorInputError, ActorRequestError, RunStoppedError, type ActorFailure } from '../protocol/errors.js';
 import { message, parseActorMessage, type ActorInit, type ActorMessage, type Placement } from '../protocol/lifecycle.js';
 import { FieldError } from '../protocol/schema.js';
@@ -49,6 +49,8 @@ const CAPTURE: Record<ActorKind, readonly string[]> = {
   // The trainer's weights are large: held from checkpoints (state/restore) and after a reset only.
   trainer: ['trainer.reset'],
   evaluator: [],
+  // A derivation's state is its checkpoints on disk: a restarted deriver resumes from them.
+  deriver: [],
 };
 
 interface Pending {
@@ -63,7 +65,8 @@ interface Pending {
   held: { value: unknown } | null;
   resolve(v: unknown): void;
   reject(e: Error): void;
-  onLoss?: (loss: TrainLoss, stop: () => void) => void;
+  /** Sees what the actor streams while this request runs; `stop` asks it to end the request early. */
+  onStream?: (item: unknown, stop: () => void) => void;
 }
 
 export interface ActorHandleDeps {
@@ -124,12 +127,12 @@ export class ActorHandle<K extends ActorKind> {
   call<T extends keyof ChannelOf<K> & string>(
     type: T,
     args: ArgsOf<ChannelOf<K>, T>,
-    opts: { onLoss?: (loss: TrainLoss, stop: () => void) => void } = {},
+    opts: { onStream?: (item: StreamItemOf<K>, stop: () => void) => void } = {},
   ): Promise<ResultOf<ChannelOf<K>, T>> {
-    return this.request(type, args as object, false, opts.onLoss) as Promise<ResultOf<ChannelOf<K>, T>>;
+    return this.request(type, args as object, false, opts.onStream as Pending['onStream']) as Promise<ResultOf<ChannelOf<K>, T>>;
   }
 
-  private request(type: string, args: object, internal: boolean, onLoss?: Pending['onLoss']): Promise<unknown> {
+  private request(type: string, args: object, internal: boolean, onStream?: Pending['onStream']): Promise<unknown> {
     const st = this.state_;
     switch (st.status) {
       case 'error':
@@ -144,7 +147,7 @@ export class ActorHandle<K extends ActorKind> {
         break;
     }
     return new Promise((resolve, reject) => {
-      const p: Pending = { id: this.nextId++, type, args, internal, fault: undefined, sends: 0, held: null, resolve, reject, ...(onLoss ? { onLoss } : {}) };
+      const p: Pending = { id: this.nextId++, type, args, internal, fault: undefined, sends: 0, held: null, resolve, reject, ...(onStream ? { onStream } : {}) };
       if (!internal) this.applyFaults(p);
       if (type === `${this.kind}.restore`) this.heldState = (args as { state: ActorState }).state;
       this.pending.set(p.id, p);
@@ -243,12 +246,16 @@ export class ActorHandle<K extends ActorKind> {
         if (p) this.settle(p, new ActorRequestError(this.id, p.type, msg.error));
         return;
       }
-      case 'trainer.loss': {
-        const p = this.pending.get(msg.id);
-        p?.onLoss?.(msg.loss, () => this.channel?.send(message('trainer.stop', { id: msg.id })));
-        return;
-      }
+      case 'trainer.loss':
+        return this.streamed(msg.id, msg.loss, 'trainer.stop');
+      case 'deriver.step':
+        return this.streamed(msg.id, msg.step, 'deriver.stop');
     }
+  }
+
+  /** An item streamed during request `id`, for its caller; `stop` is the message that ends such a request early. */
+  private streamed(id: number, item: unknown, stop: 'trainer.stop' | 'deriver.stop'): void {
+    this.pending.get(id)?.onStream?.(item, () => this.channel?.send(message(stop, { id })));
   }
 
   private malformed(raw: unknown, e: unknown): void {

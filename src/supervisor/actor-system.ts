@@ -1,7 +1,7 @@
 /**
  * `startActorSystem`: the runtime the search conductor runs on. It plans the placement, opens the run's
  * event log, starts one supervised actor per placement, and returns the four ports, the event sink and
- * the run's controls (reset on collapse, interrupt, shutdown).
+ * the run's controls (reset on collapse, derivation's actors, interrupt, shutdown).
  *
  * @example
  * const sys = await startActorSystem({ runDir, actorConfig, seed: 0, gpus: null, backend: 'blas' });
@@ -13,15 +13,15 @@ import type { BackendName } from '../backend/select.js';
 import { nameSeed } from '../nn/params.js';
 import type { ActorKind } from '../protocol/channels.js';
 import type { ActorFailure } from '../protocol/errors.js';
-import type { ControllerPort, EvaluatorPort, ResetterPort, SharedTrainerPort } from '../search/ports.js';
+import type { ControllerPort, DeriveWorker, EvaluatorPort, ResetterPort, SharedTrainerPort } from '../search/ports.js';
 import { spawnActor, type ActorChannel } from './actor-channel.js';
 import { ActorHandle, type ActorStatus, type RuntimeTiming } from './actor-handle.js';
 import { realClock, type Clock } from './clock.js';
 import { EventLog } from './event-log.js';
 import { emitEvent, type EventSink } from './events.js';
 import { FaultPlan, type FaultSpec } from './faults.js';
-import { checkGpus, planPlacement, type ActorPlacement } from './placement.js';
-import { controllerProxy, evaluatorProxy, resetterProxy, trainerProxy } from './port-proxies.js';
+import { checkGpus, planDerivers, planPlacement, type ActorPlacement } from './placement.js';
+import { controllerProxy, deriverProxy, evaluatorProxy, resetterProxy, trainerProxy } from './port-proxies.js';
 import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy.js';
 import type { RunDir } from './run-dir.js';
 import { defaultLogicModules } from '../actors/logic-modules.js';
@@ -35,8 +35,8 @@ export const DEFAULT_TIMING: RuntimeTiming = {
 
 export interface ActorSystemOptions {
   readonly runDir: RunDir;
-  /** Each actor kind's config slice (JSON), handed to its logic's `createLogic`. */
-  readonly actorConfig: Record<ActorKind, unknown>;
+  /** Each search actor kind's config slice (JSON), handed to its logic's `createLogic` (derivers get theirs from `startDerivers`). */
+  readonly actorConfig: Record<Exclude<ActorKind, 'deriver'>, unknown>;
   /** The run's seed; each actor gets its own, derived from it and the actor's id. */
   readonly seed: number;
   /** `--gpus`: GPU indices, or null for threads only. */
@@ -66,6 +66,7 @@ export interface InterruptOptions {
 export interface ActorSystem {
   readonly ports: { controller: ControllerPort; trainer: SharedTrainerPort; evaluator: EvaluatorPort; resetter: ResetterPort };
   readonly events: EventSink;
+  /** Every actor's placement, the derivers' once they are started. */
   readonly placements: readonly ActorPlacement[];
   /** Raised by SIGINT/SIGTERM: the conductor stops taking work at its next step. */
   readonly interrupted: AbortSignal;
@@ -74,6 +75,12 @@ export interface ActorSystem {
   statuses(): Record<string, ActorStatus>;
   /** Restart-on-collapse (paper §3.4): fresh shared weights and optimizers; the controller is kept. */
   resetSharedTrainer(resetIndex: number): Promise<void>;
+  /**
+   * Derivation's workers, once the search is done: `count` supervised Derivers (one per GPU with `gpus`, else
+   * threads), each given `config`. The SharedTrainer and the Evaluators are shut down first: their work is done,
+   * and they hold what the derivers need (a GPU's memory, the cores).
+   */
+  startDerivers(count: number, config: unknown): Promise<DeriveWorker[]>;
   /** Stops every actor, writes a last event and closes the log. Idempotent. */
   shutdown(reason: string): Promise<void>;
 }
@@ -104,21 +111,21 @@ export async function startActorSystem(opts: ActorSystemOptions): Promise<ActorS
     emitEvent(log, 'supervisor', 'run.failed', { actor: e.actorId, message: e.message });
     failed(e);
   };
-  const make = <K extends ActorKind>(kind: K, p: ActorPlacement): ActorHandle<K> => {
+  const make = <K extends ActorKind>(kind: K, p: ActorPlacement, config: unknown): ActorHandle<K> => {
     const h = new ActorHandle(kind, {
       placement: p,
-      init: { logicModule: modules[kind], config: opts.actorConfig[kind] ?? null, seed: nameSeed(opts.seed, p.id), backend: opts.backend },
+      init: { logicModule: modules[kind], config, seed: nameSeed(opts.seed, p.id), backend: opts.backend },
       timing, policy, clock, events: log, faults, onGiveUp,
       spawn: opts.spawn ?? ((pl) => spawnActor(pl.transport, pl.cudaVisibleDevices)),
     });
     handles.push(h);
     return h;
   };
-  const only = <K extends ActorKind>(kind: K): ActorHandle<K> => make(kind, placements.find((p) => p.kind === kind)!);
+  const only = <K extends Exclude<ActorKind, 'deriver'>>(kind: K): ActorHandle<K> => make(kind, placements.find((p) => p.kind === kind)!, opts.actorConfig[kind] ?? null);
   const controller = only('controller');
   const resetter = only('resetter');
   const trainer = only('trainer');
-  const evaluators = placements.filter((p) => p.kind === 'evaluator').map((p) => make('evaluator', p));
+  const evaluators = placements.filter((p) => p.kind === 'evaluator').map((p) => make('evaluator', p, opts.actorConfig.evaluator ?? null));
 
   let closed = false;
   const shutdown = async (reason: string) => {
@@ -148,6 +155,14 @@ export async function startActorSystem(opts: ActorSystemOptions): Promise<ActorS
     async resetSharedTrainer(resetIndex) {
       emitEvent(log, 'supervisor', 'trainer.reset', { resetIndex });
       await trainerPort.reset(resetIndex);
+    },
+    async startDerivers(count, config) {
+      await Promise.all([trainer, ...evaluators].map((h) => h.shutdown()));
+      const planned = planDerivers(opts.gpus, count);
+      placements.push(...planned);
+      const derivers = planned.map((p) => make('deriver', p, config));
+      await Promise.all(derivers.map((h) => h.start()));
+      return derivers.map((h) => ({ id: h.id, port: deriverProxy(h) }));
     },
     shutdown,
   };

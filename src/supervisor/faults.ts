@@ -6,9 +6,11 @@
  *          | hang       the actor blocks its thread on its Nth request (heartbeats stop)
  *          | nan        the trainer reports NaN losses throughout its Nth request (a train request)
  *          | malformed  the supervisor sends the actor a malformed copy of its Nth request first
- *   ACTOR := controller | trainer | evaluator | resetter
+ *   ACTOR := controller | trainer | evaluator | resetter | deriver
  *   N     := 1, 2, …: requests from the conductor to actors of that kind, counted over the whole run;
  *            retries and the supervisor's own state requests are not counted. Each spec fires once.
+ *            A deriver's requests are checkpoint intervals of the derivations (all of them, in the order sent):
+ *            crash:deriver@3 kills a deriver part-way through derivation, which resumes from a checkpoint.
  *
  * Example: `--fault crash:trainer@5 --fault hang:evaluator@2`.
  */

@@ -3,15 +3,17 @@
  * GPU-bound actors (SharedTrainer, Evaluators) each get a child process whose CUDA_VISIBLE_DEVICES names one
  * GPU (one tfjs-node-gpu per process; see reference/compute-notes.md): the trainer the first GPU listed,
  * the evaluators the others in turn, or the same one when only one is given. Controller and Resetter are
- * light and stay in threads.
+ * light and stay in threads. Derivation's actors (Derivers) start when the search is done: one per GPU, or on
+ * CPU `search.derive.parallel` threads.
  */
 import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { InputError, flagError, quote } from '../errors.js';
 import type { ActorKind } from '../protocol/channels.js';
 import type { Transport } from '../protocol/lifecycle.js';
 
 export interface ActorPlacement {
-  /** `controller`, `trainer`, `resetter`, `evaluator-0`, `evaluator-1`, … */
+  /** `controller`, `trainer`, `resetter`, `evaluator-0`, `evaluator-1`, …, `deriver-0`, … */
   readonly id: string;
   readonly kind: ActorKind;
   readonly transport: Transport;
@@ -35,6 +37,25 @@ export function planPlacement(gpus: readonly number[] | null, evaluators?: numbe
   const rest = gpus.length > 1 ? gpus.slice(1) : gpus;
   for (let i = 0; i < count; i++) plan.push(onGpu(`evaluator-${i}`, 'evaluator', rest[i % rest.length]!));
   return plan;
+}
+
+/**
+ * How many derivations train at once, for `jobs` left to train: with GPUs one per GPU; on CPU `parallel`, where
+ * `auto` is half the cores (at least one), which leaves each a core for OpenBLAS and tfjs's own work; never more
+ * than `jobs`.
+ */
+export function deriverCount(gpus: readonly number[] | null, parallel: number | 'auto', jobs: number, cores = availableParallelism()): number {
+  const most = gpus !== null && gpus.length > 0 ? gpus.length : parallel === 'auto' ? Math.max(1, Math.floor(cores / 2)) : parallel;
+  return Math.min(jobs, most);
+}
+
+/** The Derivers' placements (pure): `deriver-0`, `deriver-1`, … as threads, or with GPUs each a process on its GPU. */
+export function planDerivers(gpus: readonly number[] | null, count: number): ActorPlacement[] {
+  return Array.from({ length: count }, (_, i): ActorPlacement => {
+    const id = `deriver-${i}`;
+    if (gpus === null || gpus.length === 0) return { id, kind: 'deriver', transport: 'thread', cudaVisibleDevices: null };
+    return { id, kind: 'deriver', transport: 'process', cudaVisibleDevices: String(gpus[i % gpus.length]) };
+  });
 }
 
 /** GPU indices run 0..MAX_GPU_INDEX: beyond any one machine, and a bound on the processes a list starts. */

@@ -2,7 +2,9 @@
  * The ports the conductor drives (src/search/ports.ts), as proxies that send typed requests to supervised
  * actors. The conductor cannot tell them from the logic classes called in-process.
  */
-import type { ControllerPort, EvaluatorPort, ResetterPort, SharedTrainerPort } from '../search/ports.js';
+import { InputError } from '../errors.js';
+import { ActorRequestError } from '../protocol/errors.js';
+import type { ControllerPort, DeriverPort, EvaluatorPort, ResetterPort, SharedTrainerPort } from '../search/ports.js';
 import type { ActorHandle } from './actor-handle.js';
 
 export function controllerProxy(h: ActorHandle<'controller'>): ControllerPort {
@@ -24,7 +26,7 @@ export function trainerProxy(h: ActorHandle<'trainer'>, interrupted: AbortSignal
   return {
     train: (stage, archs, onLoss) =>
       h.call('trainer.train', { stage, archs }, {
-        onLoss(loss, stop) {
+        onStream(loss, stop) {
           if (onLoss(loss) === 'stop' || interrupted.aborted) stop();
         },
       }),
@@ -54,5 +56,24 @@ export function resetterProxy(h: ActorHandle<'resetter'>): ResetterPort {
     clear: async () => void (await h.call('resetter.clear', {})),
     state: () => h.call('resetter.state', {}),
     restore: async (state) => void (await h.call('resetter.restore', { state })),
+  };
+}
+
+/**
+ * `advance` forwards each streamed step to the conductor's onStep; when it answers 'stop', the deriver is told to
+ * stop. A derivation folder the deriver cannot resume (a damaged config or checkpoint) stays bad input (exit 2),
+ * which retrying would only meet again.
+ */
+export function deriverProxy(h: ActorHandle<'deriver'>): DeriverPort {
+  return {
+    advance: (job, onStep) =>
+      h.call('deriver.advance', { arch: job.arch, dir: job.dir }, {
+        onStream(step, stop) {
+          if (onStep(step) === 'stop') stop();
+        },
+      }).catch((e: unknown) => {
+        if (e instanceof ActorRequestError && e.wire.name === 'InputError') throw new InputError(e.wire.message);
+        throw e;
+      }),
   };
 }

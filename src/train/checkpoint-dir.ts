@@ -3,7 +3,7 @@
  * and says which damaged ones it skipped; older ones beyond `keep` are removed after a successful write.
  */
 import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileError, isInputError } from '../errors.js';
 import { readCheckpoint, writeCheckpoint, type CheckpointContents, type NamedArray } from './checkpoint-file.js';
 
@@ -11,6 +11,13 @@ const NAME = /^step-(\d{9})\.ckpt$/;
 
 export function checkpointPath(dir: string, step: number): string {
   return join(dir, `step-${String(step).padStart(9, '0')}.ckpt`);
+}
+
+/** The step a checkpoint's file name carries (…/step-000000042.ckpt → 42). */
+export function checkpointStep(path: string): number {
+  const m = NAME.exec(basename(path));
+  if (!m) throw new Error(`${path}: not a checkpoint file name`);
+  return Number(m[1]);
 }
 
 /** Checkpoint files of a directory, oldest first. */

@@ -68,10 +68,42 @@ export interface TrainRunOptions {
   readonly resume: boolean;
   readonly backend: string;
   readonly log: (line: string) => void;
-  readonly progress: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Where the progress bar goes (stderr); absent: none (a deriver actor reports its steps as messages instead). */
+  readonly progress?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Aborting stops after the current step with a checkpoint (SIGINT/SIGTERM). */
   readonly signal?: AbortSignal;
   readonly scoring?: FinalScoring;
+}
+
+/** The losses of one G step (D's averaged over its n_critic steps). */
+export interface StepLosses {
+  readonly step: number;
+  readonly dLoss: number;
+  readonly gLoss: number;
+}
+
+/**
+ * An open training run, driven step range by step range: `runTraining` drives it to its end at once, a deriver
+ * actor one checkpoint interval per request (src/search/deriver.ts). It holds tensors until `finish` or `dispose`.
+ */
+export interface TrainingSession {
+  /** G steps done so far. */
+  step(): number;
+  /** G steps of the whole run (its config's train.steps). */
+  readonly steps: number;
+  readonly checkpointEvery: number;
+  /**
+   * Trains up to G step `until` (at most `steps`), writing sample grids and checkpoints on their schedule. `onStep`
+   * sees each step's losses; 'stop' ends the range after that step. Resolves true when stopped so.
+   */
+  trainUntil(until: number, onStep?: (s: StepLosses) => 'continue' | 'stop'): Promise<boolean>;
+  /**
+   * Ends the run: the final sample grid (unless interrupted), a last checkpoint, the scores (when asked for and
+   * not interrupted) and report.json. Frees the session's tensors.
+   */
+  finish(interrupted: boolean): Promise<TrainReport>;
+  /** Frees the session's tensors without a report (an abandoned session); idempotent. */
+  dispose(): void;
 }
 
 interface SavedRun {
@@ -93,7 +125,19 @@ export function readSavedRun(outDir: string): SavedRun {
   return { config: resolveConfig(config, `${path} (config)`, true), arch: [...validateArch(arch, `${path}: arch`)] };
 }
 
+/** Trains the run to its end (or until `signal` aborts) and writes its report. */
 export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
+  const run = await openTraining(opts);
+  try {
+    const stopped = await run.trainUntil(run.steps, () => (opts.signal?.aborted ? 'stop' : 'continue'));
+    return await run.finish(stopped);
+  } finally {
+    run.dispose();
+  }
+}
+
+/** Opens a training run in `opts.outDir`, new or resumed; nothing is trained yet. */
+export async function openTraining(opts: Omit<TrainRunOptions, 'signal'>): Promise<TrainingSession> {
   const { outDir, log } = opts;
   const ckptDir = join(outDir, 'checkpoints');
   const sampleDir = join(outDir, 'samples');
@@ -126,11 +170,17 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
   let evals: EvalPoint[] = [];
   let priorSeconds = 0;
   let { dSum, gSum, n } = loaded?.meta.pending ?? { dSum: 0, gSum: 0, n: 0 };
+  const freeModels = () => {
+    trainer.dispose();
+    G.dispose();
+    D.dispose();
+  };
   if (loaded) {
     try {
       restoreGanState(trainer, loaded.meta.gan, loaded.arrays);
       stream = new MinibatchStream(dataset, { batchSize: train.dBatch, resume: loaded.meta.cursor });
     } catch (e) {
+      freeModels();
       if (e instanceof FieldError || isInputError(e)) throw fileError(loaded.path, e.message);
       throw e;
     }
@@ -146,7 +196,6 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
   mkdirSync(sampleDir, { recursive: true });
   if (!opts.resume) writeFileAtomic(join(outDir, 'config.json'), [Buffer.from(JSON.stringify({ config, arch }, null, 2))]);
 
-  mkdirSync(sampleDir, { recursive: true });
   const blocks = BLOCKS_BY_STAGE[BLOCKS_BY_STAGE.length - 1]!;
   const sampleZ = tf.randomNormal([64, model.latent], 0, 1, 'float32', nameSeed(seed, 'sample-z')) as tf.Tensor2D;
   const samples: string[] = [];
@@ -173,69 +222,82 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
 
   const logEvery = Math.max(1, Math.floor(train.steps / 100));
   const startStep = step;
-  const bar = new ProgressBar(opts.progress, 'train', train.steps, 'step', 250, startStep);
-  let interrupted = false;
-  while (step < train.steps) {
-    let gLoss = 0;
-    let dLoss = 0;
-    for (let c = 0; c < train.nCritic; c++) {
-      const { value: batch } = await stream.next();
-      const real = tf.tensor4d(batch!.images, batch!.shape);
-      const losses = trainer.trainIteration(real, arch, blocks);
-      real.dispose();
-      dLoss += losses.dLoss / train.nCritic;
-      if (losses.gLoss !== null) gLoss = losses.gLoss;
-    }
-    step += 1;
-    dSum += dLoss;
-    gSum += gLoss;
-    n += 1;
-    if (step % logEvery === 0 || step === train.steps) {
-      history.push({ step, dLoss: dSum / n, gLoss: gSum / n });
-      dSum = gSum = n = 0;
-    }
-    bar.update(step, `D ${dLoss.toFixed(3)}  G ${gLoss.toFixed(3)}`);
-    if (step % train.sampleEvery === 0 && step !== train.steps) writeSamples(`step-${String(step).padStart(9, '0')}.png`);
-    if (opts.scoring && train.evalEvery > 0 && step % train.evalEvery === 0 && step !== train.steps) {
-      const { is, fid } = score(opts.scoring);
-      evals.push({ step, is, fid });
-    }
-    if (step % train.checkpointEvery === 0 && step !== train.steps) checkpoint();
-    if (opts.signal?.aborted) {
-      interrupted = true;
-      break;
-    }
-  }
-  bar.finish(step);
-  if (!interrupted) writeSamples('final.png');
-  checkpoint();
-  let scores: TrainReport['scores'] = null;
-  if (opts.scoring && !interrupted) scores = score(opts.scoring);
-  await stream.return();
-  sampleZ.dispose();
-  trainer.dispose();
-  G.dispose();
-  D.dispose();
-
-  const report: TrainReport = {
-    kind: 'train',
-    arch: formatArch(arch),
-    config,
-    backend: opts.backend,
-    steps: step,
-    resumedFromStep: loaded ? startStep : null,
-    wallSeconds: wall(),
-    stepsPerSecond: (step - startStep) / Math.max(1e-9, (Date.now() - t0) / 1000),
-    history,
-    evals,
-    firstDLoss: history[0]?.dLoss ?? null,
-    lastDLoss: history[history.length - 1]?.dLoss ?? null,
-    samples,
-    checkpoint: lastCheckpoint,
-    interrupted,
-    scores,
+  const bar = opts.progress ? new ProgressBar(opts.progress, 'train', train.steps, 'step', 250, startStep) : null;
+  let disposed = false;
+  const dispose = () => {
+    if (disposed) return;
+    disposed = true;
+    void stream.return();
+    sampleZ.dispose();
+    freeModels();
   };
-  writeFileAtomic(join(outDir, 'report.json'), [Buffer.from(JSON.stringify(report, null, 2))]);
-  refreshReportQuietly(outDir, log);
-  return report;
+
+  return {
+    step: () => step,
+    steps: train.steps,
+    checkpointEvery: train.checkpointEvery,
+    async trainUntil(until, onStep) {
+      while (step < Math.min(until, train.steps)) {
+        // Once a step, timers and messages get their turn: an actor's heartbeats and a stop request.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        let gLoss = 0;
+        let dLoss = 0;
+        for (let c = 0; c < train.nCritic; c++) {
+          const { value: batch } = await stream.next();
+          const real = tf.tensor4d(batch!.images, batch!.shape);
+          const losses = trainer.trainIteration(real, arch, blocks);
+          real.dispose();
+          dLoss += losses.dLoss / train.nCritic;
+          if (losses.gLoss !== null) gLoss = losses.gLoss;
+        }
+        step += 1;
+        dSum += dLoss;
+        gSum += gLoss;
+        n += 1;
+        if (step % logEvery === 0 || step === train.steps) {
+          history.push({ step, dLoss: dSum / n, gLoss: gSum / n });
+          dSum = gSum = n = 0;
+        }
+        bar?.update(step, `D ${dLoss.toFixed(3)}  G ${gLoss.toFixed(3)}`);
+        if (step % train.sampleEvery === 0 && step !== train.steps) writeSamples(`step-${String(step).padStart(9, '0')}.png`);
+        if (opts.scoring && train.evalEvery > 0 && step % train.evalEvery === 0 && step !== train.steps) {
+          const { is, fid } = score(opts.scoring);
+          evals.push({ step, is, fid });
+        }
+        if (step % train.checkpointEvery === 0 && step !== train.steps) checkpoint();
+        if (onStep?.({ step, dLoss, gLoss }) === 'stop') return true;
+      }
+      return false;
+    },
+    async finish(interrupted) {
+      bar?.finish(step);
+      if (!interrupted) writeSamples('final.png');
+      checkpoint();
+      let scores: TrainReport['scores'] = null;
+      if (opts.scoring && !interrupted) scores = score(opts.scoring);
+      dispose();
+      const report: TrainReport = {
+        kind: 'train',
+        arch: formatArch(arch),
+        config,
+        backend: opts.backend,
+        steps: step,
+        resumedFromStep: loaded ? startStep : null,
+        wallSeconds: wall(),
+        stepsPerSecond: (step - startStep) / Math.max(1e-9, (Date.now() - t0) / 1000),
+        history,
+        evals,
+        firstDLoss: history[0]?.dLoss ?? null,
+        lastDLoss: history[history.length - 1]?.dLoss ?? null,
+        samples,
+        checkpoint: lastCheckpoint,
+        interrupted,
+        scores,
+      };
+      writeFileAtomic(join(outDir, 'report.json'), [Buffer.from(JSON.stringify(report, null, 2))]);
+      refreshReportQuietly(outDir, log);
+      return report;
+    },
+    dispose,
+  };
 }

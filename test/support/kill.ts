@@ -36,19 +36,22 @@ export function killAfter(args: string[], waitFor: string, delayMs: number): Pro
 /** A kill delay drawn at random per run (printed, so a failing draw can be replayed). */
 export function randomDelay(maxMs: number, label: string): number {
   const ms = Math.floor(Math.random() * maxMs);
-  console.log(`  ${label}: kill ${ms} ms after the run directory appears (of at most ${Math.round(maxMs)})`);
+  console.log(`  ${label}: kill ${ms} ms after the file it waits for appears (of at most ${Math.round(maxMs)})`);
   return ms;
 }
 
-/** Writes the smallest whole search (three stages, a beam, one derived architecture) as a config file. */
-export function writeTinySearchConfig(path: string, seed: number, iterations: readonly number[] = [1, 1, 1]): string {
+/**
+ * Writes the smallest whole search (three stages, a beam, one derived architecture) as a config file; `derive`
+ * replaces keys of its search.derive.
+ */
+export function writeTinySearchConfig(path: string, seed: number, iterations: readonly number[] = [1, 1, 1], derive: Record<string, unknown> = {}): string {
   writeFileSync(path, JSON.stringify({
     seed, data: { dataset: 'mnist' }, model: { latent: 8, gf: 4, df: 4 },
     train: { dBatch: 8, gBatch: 8, nCritic: 2, sampleEvery: 100, checkpointEvery: 1 },
     eval: { samples: 130, features: 'digits', splits: 2 },
     search: {
       gf: 4, df: 4, iterations, minibatches: 3, controllerSteps: 2, childSamples: 20, beamCandidates: 3, beamKeep: 2,
-      reset: { enabled: true, window: 50, threshold: 1e-3 }, derive: { candidates: 3, topK: 1, steps: 2 },
+      reset: { enabled: true, window: 50, threshold: 1e-3 }, derive: { candidates: 3, topK: 1, steps: 2, ...derive },
     },
   }));
   return path;

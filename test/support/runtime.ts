@@ -11,7 +11,7 @@ import type { ActorKind } from '../../src/protocol/channels.js';
 
 const fixture = (name: string) => new URL(`../fixtures/${name}.js`, import.meta.url).href;
 
-export const FIXTURE_LOGIC: Record<ActorKind, string> = {
+export const FIXTURE_LOGIC: Partial<Record<ActorKind, string>> = {
   controller: fixture('controller'),
   trainer: fixture('trainer'),
   evaluator: fixture('evaluator'),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { resolveConfig, type RunConfig } from '../../src/config/run-config.js';
 import { openFeatureNetwork } from '../../src/metrics/open-feature-network.js';
 import { localPorts } from '../../src/search/local-ports.js';
+import { Deriver } from '../../src/search/deriver.js';
 import { runSearchJob, type SearchReport } from '../../src/search/search-run.js';
 import { loadSearchCheckpoint } from '../../src/search/search-checkpoint.js';
 import type { SearchEvent } from '../../src/search/conductor.js';
@@ -31,7 +32,7 @@ export function tempRunDir(tag: string): string {
   return join(mkdtempSync(join(tmpdir(), `agts-${tag}-`)), 'run');
 }
 
-/** Runs a whole search in this thread, collecting its events. */
+/** Runs a whole search in this thread, derivation included (one Deriver, no FID), collecting the search's events. */
 export async function runTinySearch(
   config: RunConfig,
   runDir: string,
@@ -39,20 +40,21 @@ export async function runTinySearch(
 ): Promise<{ report: SearchReport; events: SearchEvent[] }> {
   const network = await openFeatureNetwork('digits', null);
   const ports = await localPorts(config, network.net, null);
+  const deriver = new Deriver(config, network.net, null, 'test', () => {});
   const events: SearchEvent[] = [];
-  const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WritableStream;
   try {
     const report = await runSearchJob({
       config, runDir, resume: opts.resume ? { from: await loadSearchCheckpoint(runDir, join(runDir, 'checkpoints'), config) } : null, ports, backend: 'test', placement: { kind: 'in-process' },
-      net: network.net, reference: null, log: () => {}, progress: quiet, signal: opts.signal,
+      derivers: async () => [{ id: 'local', port: deriver }], log: () => {}, signal: opts.signal,
       emit: (e) => {
-        if (e.type === 'search.derived' || e.type === 'search.samples') return;
+        if ('actor' in e || e.type === 'search.derived' || e.type === 'search.samples') return;
         events.push(e);
         opts.onEvent?.(e);
       },
     });
     return { report, events };
   } finally {
+    deriver.dispose();
     ports.dispose();
     network.net.dispose();
   }

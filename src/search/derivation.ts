@@ -1,0 +1,146 @@
+/**
+ * Derivation (paper §4) as actor work: the top candidates of the final policy are trained from scratch and scored,
+ * as many at once as there are derivers. Each deriver takes the next candidate when it is done with one and drives
+ * it one checkpoint interval per request. A candidate whose folder holds a finished report is not trained again; a
+ * half-done one resumes from its newest checkpoint. A candidate's training depends only on the run's seed and
+ * config, so the results depend neither on the deriver that ran it nor on how many ran at once.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileError } from '../errors.js';
+import { describeArch, formatArch } from '../nn/arch.js';
+import { checkpointStep, listCheckpoints } from '../train/checkpoint-dir.js';
+import type { TrainReport } from '../train/train-run.js';
+import { ProgressBar } from '../util/progress-bar.js';
+import type { DeriveChunk, DeriveWorker } from './ports.js';
+
+export interface DerivedResult {
+  readonly rank: number;
+  readonly arch: string;
+  readonly words: string[];
+  readonly proxyReward: number;
+  readonly is: { mean: number; std: number } | null;
+  readonly fid: number | null;
+  readonly steps: number;
+  readonly dir: string;
+}
+
+type Scores = NonNullable<DeriveChunk['scores']>;
+
+/** Derivation's events; `actor` is the deriver that did the work, and the event's source in the log. */
+export type DeriveEvent =
+  | { type: 'derive.started'; actor: string; rank: number; arch: number[]; dir: string }
+  /** At every checkpoint, with the losses of the last step. */
+  | { type: 'derive.progress'; actor: string; rank: number; step: number; steps: number; dLoss: number; gLoss: number }
+  | ({ type: 'derive.finished'; actor: string; rank: number; steps: number; seconds: number } & Scores)
+  | { type: 'search.derived'; result: DerivedResult };
+
+export interface DerivationOptions {
+  /** The candidates to derive, best first: rank 1 trains in derive/top1, and so on. */
+  readonly candidates: readonly { readonly arch: number[]; readonly reward: number }[];
+  readonly runDir: string;
+  /** G steps of each derivation (search.derive.steps). */
+  readonly steps: number;
+  /** Starts the derivers, for `jobs` candidates left to train. */
+  readonly derivers: (jobs: number) => Promise<readonly DeriveWorker[]>;
+  readonly emit: (e: DeriveEvent) => void;
+  readonly log: (line: string) => void;
+  /** Where the progress bar over all derivations' G steps goes (stderr); absent: none. */
+  readonly progress?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Ends every derivation after its current step, with a checkpoint (SIGINT). */
+  readonly signal?: AbortSignal;
+}
+
+export interface Derivation {
+  /** The finished derivations, by rank. */
+  readonly derived: DerivedResult[];
+  /** Seconds the derivers worked in this process, summed over them. */
+  readonly busySeconds: number;
+}
+
+interface Job {
+  readonly rank: number;
+  readonly arch: number[];
+  readonly reward: number;
+  readonly dir: string;
+}
+
+export async function runDerivation(o: DerivationOptions): Promise<Derivation> {
+  const jobs: Job[] = o.candidates.map((c, i) => ({ rank: i + 1, arch: c.arch, reward: c.reward, dir: join(o.runDir, 'derive', `top${i + 1}`) }));
+  const derived: DerivedResult[] = [];
+  const record = (job: Job, steps: number, scores: Scores) => {
+    const result: DerivedResult = {
+      rank: job.rank, arch: formatArch(job.arch), words: describeArch(job.arch), proxyReward: job.reward, is: scores.is, fid: scores.fid, steps, dir: job.dir,
+    };
+    derived.push(result);
+    o.emit({ type: 'search.derived', result });
+  };
+  const todo: Job[] = [];
+  for (const job of jobs) {
+    const done = finishedDerivation(job.dir);
+    if (done) record(job, done.steps, done.scores);
+    else todo.push(job);
+  }
+  let busySeconds = 0;
+  if (todo.length > 0 && !o.signal?.aborted) {
+    const workers = await o.derivers(todo.length);
+    // G steps each derivation stands at: for the progress bar over them all.
+    const at = new Map(todo.map((j) => [j.rank, newestCheckpointStep(j.dir)]));
+    const active = new Set<Job>();
+    const stepsDone = () => (jobs.length - todo.length) * o.steps + [...at.values()].reduce((a, b) => a + b, 0);
+    const bar = o.progress ? new ProgressBar(o.progress, 'derive', jobs.length * o.steps, 'step', 250, stepsDone()) : null;
+    const status = () => [...active].map((j) => `top${j.rank} ${at.get(j.rank)}/${o.steps}`).join('  ');
+
+    const derive = async (w: DeriveWorker, job: Job) => {
+      const from = at.get(job.rank)!;
+      o.log(`deriving top${job.rank} ${formatArch(job.arch)} on ${w.id}: ${o.steps} G steps from scratch in ${job.dir}${from > 0 ? `, resuming at step ${from}` : ''}`);
+      o.emit({ type: 'derive.started', actor: w.id, rank: job.rank, arch: job.arch, dir: job.dir });
+      const t0 = Date.now();
+      const last = { dLoss: Number.NaN, gLoss: Number.NaN };
+      active.add(job);
+      try {
+        for (;;) {
+          const chunk = await w.port.advance({ arch: job.arch, dir: job.dir }, (s) => {
+            ({ dLoss: last.dLoss, gLoss: last.gLoss } = s);
+            at.set(job.rank, s.step);
+            bar?.update(stepsDone(), status());
+            return o.signal?.aborted ? 'stop' : 'continue';
+          });
+          if (chunk.scores) {
+            o.emit({ type: 'derive.finished', actor: w.id, rank: job.rank, steps: chunk.step, seconds: (Date.now() - t0) / 1000, ...chunk.scores });
+            return record(job, chunk.step, chunk.scores);
+          }
+          o.emit({ type: 'derive.progress', actor: w.id, rank: job.rank, step: chunk.step, steps: chunk.steps, ...last });
+          if (chunk.interrupted || o.signal?.aborted) return;
+        }
+      } finally {
+        active.delete(job);
+        busySeconds += (Date.now() - t0) / 1000;
+      }
+    };
+    const queue = [...todo];
+    await Promise.all(workers.map(async (w) => {
+      for (let job = queue.shift(); job !== undefined && !o.signal?.aborted; job = queue.shift()) await derive(w, job);
+    }));
+    bar?.finish(stepsDone());
+  }
+  return { derived: derived.sort((a, b) => a.rank - b.rank), busySeconds };
+}
+
+/** What a derivation's folder says it finished with: null when it has no report yet or an interrupted one. */
+function finishedDerivation(dir: string): { steps: number; scores: Scores } | null {
+  const path = join(dir, 'report.json');
+  if (!existsSync(path)) return null;
+  try {
+    const r = JSON.parse(readFileSync(path, 'utf8')) as TrainReport;
+    return !r.interrupted && r.scores ? { steps: r.steps, scores: { is: r.scores.is, fid: r.scores.fid } } : null;
+  } catch {
+    throw fileError(path, 'damaged derivation report; delete it to retrain this architecture');
+  }
+}
+
+/** The step of a derivation's newest checkpoint, 0 before its first. */
+function newestCheckpointStep(dir: string): number {
+  const newest = listCheckpoints(join(dir, 'checkpoints')).pop();
+  return newest === undefined ? 0 : checkpointStep(newest);
+}
