@@ -77,7 +77,7 @@ async function sweepOne(name: string, config: RunConfig, arch: Arch, steps: numb
     }
     const row: BenchRow = {
       bench: 'recipe-sweep', setting: name, step, train_wall_s: wall, train_cpu_s: cpu, s_per_step: wall / step,
-      is: s.is?.mean ?? null, fid: s.fid, lrG: train.lrG, lrD: train.lrD, batch: `${train.dBatch}/${train.gBatch}`, nCritic: train.nCritic,
+      is: s.is?.mean ?? null, fid: s.fid, lrG: train.lrG, lrD: train.lrD, beta1: train.beta1, batch: `${train.dBatch}/${train.gBatch}`, nCritic: train.nCritic,
       emaDecay: train.emaDecay, gf: model.gf, df: model.df, latent: model.latent,
     };
     rows.push(row);
