@@ -2,8 +2,7 @@
  * The tensor operations the GAN and the controller are built from, written so that their gradients are
  * correct on every backend we run (see ../../README.md, "Backends"). Two known defects of tfjs 4.22 are
  * worked around here, for every backend alike, rather than patched in node_modules:
- *  - wasm has no `Conv2DBackpropFilter` kernel: `conv2d` then computes the filter gradient as
- *    patches × matMul;
+ *  - wasm has no `Conv2DBackpropFilter` kernel: `conv2d` then computes both conv gradients as forward convs;
  *  - cpu's `ResizeNearestNeighborGrad` indexes dy with the image's batch stride, wrong for batch > 1:
  *    `upsampleNearest` is two matMuls with a 0/1 interpolation matrix;
  *  - `ResizeBilinearGrad` ignores half-pixel centres on every backend: `upsampleBilinear` is two matMuls.
@@ -17,35 +16,36 @@ function backendHasKernel(kernel: string): boolean {
   return tf.getKernel(kernel, tf.getBackend()) !== undefined;
 }
 
-/** [B, H, W, C] → [B, H, W, kh·kw·C]: every k×k neighbourhood of a 'same'-padded image, HWI order. */
-function samePatches(x: T4, kh: number, kw: number): T4 {
-  const [b, h, w, c] = x.shape;
-  const ph = (kh - 1) / 2;
-  const pw = (kw - 1) / 2;
-  const xp = tf.pad(x, [[0, 0], [ph, ph], [pw, pw], [0, 0]]);
-  const slices: T4[] = [];
-  for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) slices.push(tf.slice(xp, [0, i, j, 0], [b, h, w, c]));
-  return tf.concat(slices, 3);
+/**
+ * dL/dx of a stride-1 'same' conv with an odd kernel: the forward conv of dy with the filter rotated 180° and
+ * its in/out channel axes swapped. wasm's Conv2DBackpropInput (what tf.conv2dTranspose runs) is a plain loop,
+ * ~20× slower than its XNNPACK Conv2D on the same shapes.
+ */
+function inputGradViaConv(dy: T4, w: T4): T4 {
+  return tf.conv2d(dy, tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]) as T4, 1, 'same');
 }
 
-/** dL/dW of a stride-1 'same' conv as patchesᵀ × dy: [kh, kw, Cin, Cout]. */
-function filterGradViaPatches(x: T4, dy: T4, kh: number, kw: number): tf.Tensor4D {
-  const [b, h, w, cin] = x.shape;
-  const cout = dy.shape[3];
-  const patches = samePatches(x, kh, kw).reshape([b * h * w, kh * kw * cin]);
-  return tf.matMul(patches, dy.reshape([b * h * w, cout]), true, false).reshape([kh, kw, cin, cout]);
+/**
+ * dL/dW of a stride-1 'same' conv with an odd kernel, as one forward conv: dW[i, j, ci, co] =
+ * Σ_{b,y,x} xpad[b, y+i, x+j, ci]·dy[b, y, x, co] is the conv of x laid out [Cin, H, W, B] (Cin images of B
+ * channels) with dy as an [H, W, B, Cout] filter, padded as the forward conv. XNNPACK runs it as one
+ * untransposed GEMM without building a patch matrix; the two transposes it needs are cheap beside that.
+ */
+function filterGradViaConv(x: T4, dy: T4, k: number): T4 {
+  const xt = tf.transpose(x, [3, 1, 2, 0]) as T4;
+  const dyt = tf.transpose(dy, [1, 2, 0, 3]) as T4;
+  return tf.transpose(tf.conv2d(xt, dyt, 1, (k - 1) / 2), [1, 2, 0, 3]) as T4; // [Cin, k, k, Cout] → HWIO
 }
 
-/** The same conv with a custom gradient, for backends without `Conv2DBackpropFilter`. */
-const conv2dPatchGrad = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+/** The same conv with both gradients computed by forward convs, for backends without `Conv2DBackpropFilter`. */
+const conv2dForwardGrads = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [x, w, save] = args as [T4, T4, tf.GradSaveFunc];
   save([x, w]);
   return {
     value: tf.conv2d(x, w, 1, 'same'),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, ws] = saved as [T4, T4];
-      const [kh, kw] = ws.shape;
-      return [tf.conv2dTranspose(dy as T4, ws, xs.shape, 1, 'same'), filterGradViaPatches(xs, dy as T4, kh, kw)];
+      return [inputGradViaConv(dy as T4, ws), filterGradViaConv(xs, dy as T4, ws.shape[0])];
     },
   };
 }) as (x: T4, w: T4) => T4;
@@ -60,7 +60,7 @@ export type Activation = 'linear' | 'relu';
  */
 export function conv2d(x: T4, w: T4, bias?: tf.Tensor1D, activation: Activation = 'linear'): T4 {
   if (backendHasKernel('Conv2DBackpropFilter')) return tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'same', bias, activation }) as T4;
-  const y = conv2dPatchGrad(x, w);
+  const y = conv2dForwardGrads(x, w);
   const biased: T4 = bias ? tf.add(y, bias) : y;
   return activation === 'relu' ? tf.relu(biased) : biased;
 }
