@@ -34,7 +34,10 @@ function inputGradViaConv(dy: T4, w: T4): T4 {
 function filterGradViaConv(x: T4, dy: T4, k: number): T4 {
   const xt = tf.transpose(x, [3, 1, 2, 0]) as T4;
   const dyt = tf.transpose(dy, [1, 2, 0, 3]) as T4;
-  return tf.transpose(tf.conv2d(xt, dyt, 1, (k - 1) / 2), [1, 2, 0, 3]) as T4; // [Cin, k, k, Cout] → HWIO
+  // Explicit padding: tfjs sizes the output of a numeric pad with the filter's height on both axes.
+  const p = (k - 1) / 2;
+  const dw = tf.conv2d(xt, dyt, 1, [[0, 0], [p, p], [p, p], [0, 0]]); // [Cin, k, k, Cout]
+  return tf.transpose(dw, [1, 2, 0, 3]) as T4;
 }
 
 /** The same conv with both gradients computed by forward convs, for backends without `Conv2DBackpropFilter`. */
