@@ -1,11 +1,13 @@
 /**
  * The tensor operations the GAN and the controller are built from, written so that their gradients are
- * correct on every backend we run (see ../../README.md, "Backends"). Two known defects of tfjs 4.22 are
- * worked around here, for every backend alike, rather than patched in node_modules:
+ * correct on every backend we run (see ../../README.md, "Backends"). Three known defects of tfjs 4.22 are
+ * worked around here rather than patched in node_modules:
  *  - wasm has no `Conv2DBackpropFilter` kernel: `conv2d` then computes both conv gradients as forward convs;
  *  - cpu's `ResizeNearestNeighborGrad` indexes dy with the image's batch stride, wrong for batch > 1:
  *    `upsampleNearest` is two matMuls with a 0/1 interpolation matrix;
  *  - `ResizeBilinearGrad` ignores half-pixel centres on every backend: `upsampleBilinear` is two matMuls.
+ * On wasm, whose fast kernels are few (see `onWasm`), resizes, pools and matMuls take other routes, each with
+ * an exact gradient built from its fast kernels.
  * All images are NHWC: [B, H, W, C]. Conv filters are HWIO: [kh, kw, Cin, Cout].
  */
 import * as tf from '@tensorflow/tfjs';
@@ -14,6 +16,15 @@ type T4 = tf.Tensor4D;
 
 function backendHasKernel(kernel: string): boolean {
   return tf.getKernel(kernel, tf.getBackend()) !== undefined;
+}
+
+/**
+ * wasm's BatchMatMul runs XNNPACK only for one unbatched product without transposes; a batch or a transpose
+ * takes a plain loop, 10–20× slower on our shapes. So on wasm every matMul here is 2-D and untransposed, in
+ * value and in gradient, and resizes and pools run wasm's own kernels with gradients built from its fast ones.
+ */
+function onWasm(): boolean {
+  return tf.getBackend() === 'wasm';
 }
 
 /**
@@ -63,8 +74,11 @@ export type Activation = 'linear' | 'relu';
  */
 export function conv2d(x: T4, w: T4, bias?: tf.Tensor1D, activation: Activation = 'linear'): T4 {
   if (backendHasKernel('Conv2DBackpropFilter')) return tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'same', bias, activation }) as T4;
-  const y = conv2dForwardGrads(x, w);
-  const biased: T4 = bias ? tf.add(y, bias) : y;
+  return addBiasThenActivate(conv2dForwardGrads(x, w), bias, activation);
+}
+
+function addBiasThenActivate<R extends tf.Rank>(y: tf.Tensor<R>, bias: tf.Tensor1D | undefined, activation: Activation): tf.Tensor<R> {
+  const biased: tf.Tensor<R> = bias ? tf.add(y, bias) : y;
   return activation === 'relu' ? tf.relu(biased) : biased;
 }
 
@@ -75,10 +89,27 @@ export function conv1x1(x: T4, w: T4, bias?: tf.Tensor1D, activation: Activation
   return linear(x.reshape([b * h * wd, cin]), w.reshape([cin, cout]), bias, activation).reshape([b, h, wd, cout]);
 }
 
-/** x · w + bias, then the activation, as one fused matMul kernel (every backend has its gradient). */
+/** x · w + bias, then the activation, as one fused matMul kernel (every backend has its gradient; wasm's is slow). */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, bias?: tf.Tensor1D, activation: Activation = 'linear'): tf.Tensor2D {
+  if (onWasm()) return addBiasThenActivate(matMulUntransposedGrads(x, w), bias, activation);
   return tf.fused.matMul({ a: x, b: w, bias, activation }) as tf.Tensor2D;
 }
+
+/**
+ * a · b with both gradients untransposed matMuls of a transposed operand (dA = dy · (bᵀ), dB = (aᵀ) · dy), for
+ * wasm: transposing the [N, C] operand and running XNNPACK is 4–5× faster there than its transposed matMul.
+ */
+const matMulUntransposedGrads = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  save([a, b]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [as, bs] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(bs)), tf.matMul(tf.transpose(as), dy as tf.Tensor2D)];
+    },
+  };
+}) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
 /**
  * Transposed convolution, kernel 2, stride 2 (×2 upsampling). w is [2, 2, Cout, Cin] as in
@@ -88,13 +119,21 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, bias?: tf.Tensor1D, activ
 export function deconv2x2(x: T4, w: T4, bias?: tf.Tensor1D): T4 {
   const [b, h, wd, cin] = x.shape;
   const cout = w.shape[2];
-  const wm = tf.transpose(w, [3, 0, 1, 2]).reshape([cin, 4 * cout]); // [Cin, (a, c, o)]
-  const y = tf
-    .matMul(x.reshape([b * h * wd, cin]), wm)
+  const wm = tf.transpose(w, [3, 0, 1, 2]).reshape([cin, 4 * cout]) as tf.Tensor2D; // [Cin, (a, c, o)]
+  const xm = x.reshape([b * h * wd, cin]) as tf.Tensor2D;
+  const y = (onWasm() ? matMulUntransposedGrads(xm, wm) : tf.matMul(xm, wm))
     .reshape([b, h, wd, 2, 2, cout])
     .transpose([0, 1, 3, 2, 4, 5])
     .reshape([b, 2 * h, 2 * wd, cout]) as T4;
   return bias ? tf.add(y, bias) : y;
+}
+
+/** A linear map of x whose gradient is the given adjoint (the map's transpose) applied to dy. */
+function withAdjoint(x: T4, map: (t: T4) => T4, adjoint: (dy: T4) => T4): T4 {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+    value: map(args[0] as T4),
+    gradFunc: (dy: tf.Tensor) => adjoint(dy as T4),
+  }))(x) as T4;
 }
 
 /**
@@ -138,9 +177,19 @@ function upsampleSeparable(x: T4, factor: number, mode: 'nearest' | 'linear'): T
   return separable(x, upsampleMatrix(h, factor, mode), upsampleMatrix(w, factor, mode));
 }
 
-/** Nearest-neighbour upsampling by an integer factor (see the file comment for why not tfjs's resize). */
+/**
+ * Nearest-neighbour upsampling by an integer factor (see the file comment for why not tfjs's resize). On wasm,
+ * its resize kernel, with each f×f block of dy summed as an average pool × f² (6× faster than its
+ * ResizeNearestNeighborGrad, which is right there).
+ */
 export function upsampleNearest(x: T4, factor: number): T4 {
-  return upsampleSeparable(x, factor, 'nearest');
+  if (!onWasm()) return upsampleSeparable(x, factor, 'nearest');
+  const [, h, w] = x.shape;
+  return withAdjoint(
+    x,
+    (t) => tf.image.resizeNearestNeighbor(t, [factor * h, factor * w]),
+    (dy) => tf.mul(tf.avgPool(dy, factor, factor, 'valid'), factor * factor),
+  );
 }
 
 /**
@@ -149,7 +198,30 @@ export function upsampleNearest(x: T4, factor: number): T4 {
  * PyTorch's reference uses; see test/ops-values.test.ts.
  */
 export function upsampleBilinear(x: T4, factor: number): T4 {
-  return upsampleSeparable(x, factor, 'linear');
+  return onWasm() && factor % 2 === 0 ? bilinearOnWasm(x, factor) : upsampleSeparable(x, factor, 'linear');
+}
+
+/**
+ * Bilinear ×f on wasm, for even f (odd f would centre the window between inputs): its resize kernel, and as
+ * gradient the transposed interpolation, separable like it. Along an axis, input j collects output i with
+ * weight 1 − |(i + ½)/f − ½ − j|: a stride-f correlation of dy with the 2f taps (f − |t + ½ − f|)/f, dy padded
+ * by f/2 mirrored ('symmetric'), which gives an edge input the whole weight of the outputs clamped to it.
+ * Both axes: one depthwise conv.
+ */
+function bilinearOnWasm(x: T4, f: number): T4 {
+  const [, h, w, c] = x.shape;
+  const taps = Array.from({ length: 2 * f }, (_, t) => (f - Math.abs(t + 0.5 - f)) / f);
+  return withAdjoint(
+    x,
+    (t) => tf.image.resizeBilinear(t, [f * h, f * w], false, true),
+    (dy) => {
+      const kernel = new Float32Array(4 * f * f * c);
+      for (let i = 0; i < 2 * f; i++) for (let j = 0; j < 2 * f; j++) kernel.fill(taps[i]! * taps[j]!, (i * 2 * f + j) * c, (i * 2 * f + j + 1) * c);
+      const p = f / 2;
+      const padded = tf.mirrorPad(dy, [[0, 0], [p, p], [p, p], [0, 0]], 'symmetric');
+      return tf.depthwiseConv2d(padded, tf.tensor4d(kernel, [2 * f, 2 * f, c, 1]), f, 'valid');
+    },
+  );
 }
 
 /** The [n/2, n] matrix of 1-D average pooling by 2. */
@@ -159,10 +231,18 @@ function pool2Matrix(n: number): tf.Tensor2D {
   return tf.tensor2d(m, [n / 2, n]);
 }
 
-/** 2×2 average pooling, stride 2, as two matMuls (the cpu backend's AvgPoolGrad is slow). */
+/**
+ * 2×2 average pooling, stride 2, as two matMuls (the cpu backend's AvgPoolGrad is slow). On wasm, its pooling
+ * kernel, with dy/4 spread over each block by its nearest resize (4× faster than its AvgPoolGrad).
+ */
 export function avgPool2(x: T4): T4 {
   const [, h, w] = x.shape;
-  return separable(x, pool2Matrix(h), pool2Matrix(w));
+  if (!onWasm()) return separable(x, pool2Matrix(h), pool2Matrix(w));
+  return withAdjoint(
+    x,
+    (t) => tf.avgPool(t, 2, 2, 'valid'),
+    (dy) => tf.mul(tf.image.resizeNearestNeighbor(dy, [h, w]), 0.25),
+  );
 }
 
 /** Normalises over the given axes with the batch's own statistics; returns them for running averages. */
