@@ -51,35 +51,47 @@ function filterGradViaConv(x: T4, dy: T4, k: number): T4 {
   return tf.transpose(dw, [1, 2, 0, 3]) as T4;
 }
 
-/** The same conv with both gradients computed by forward convs, for backends without `Conv2DBackpropFilter`. */
-const conv2dForwardGrads = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [x, w, save] = args as [T4, T4, tf.GradSaveFunc];
-  save([x, w]);
-  return {
-    value: tf.conv2d(x, w, 1, 'same'),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xs, ws] = saved as [T4, T4];
-      return [inputGradViaConv(dy as T4, ws), filterGradViaConv(xs, dy as T4, ws.shape[0])];
-    },
-  };
-}) as (x: T4, w: T4) => T4;
+/**
+ * Runs the current backend's `kernel` under the name `alias`, so that the alias can have a gradient of our
+ * own (tfjs looks gradients up by kernel name, for every backend at once). Unlike tf.customGrad, a registered
+ * gradient computes an input's gradient only where one is needed: not D's weights in a G step.
+ */
+function runAliased(alias: string, kernel: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap): tf.Tensor {
+  const backend = tf.getBackend();
+  if (!tf.getKernel(alias, backend)) tf.registerKernel({ ...tf.getKernel(kernel, backend)!, kernelName: alias });
+  return tf.engine().runKernel(alias, inputs, attrs) as tf.Tensor;
+}
+
+/** dL/d(pre-activation) from dL/dy and the saved output y. */
+function beforeActivation(dy: tf.Tensor, y: tf.Tensor, attrs: tf.NamedAttrMap): tf.Tensor {
+  return attrs['activation'] === 'relu' ? tf.mul(dy, tf.step(y)) : dy;
+}
+
+/** The backend's FusedConv2D, with both gradients computed by forward convs. */
+const CONV_VIA_FORWARD = 'AutoganConv2DViaForwardConvs';
+tf.registerGradient({
+  kernelName: CONV_VIA_FORWARD,
+  inputsToSave: ['x', 'filter'],
+  outputsToSave: [true],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, w, y] = saved as [T4, T4, T4];
+    const g = beforeActivation(dy as T4, y, attrs) as T4;
+    return { x: () => inputGradViaConv(g, w), filter: () => filterGradViaConv(x, g, w.shape[0]), bias: () => tf.sum(g, [0, 1, 2]) };
+  },
+});
 
 /** What may follow a conv or matMul inside the same kernel. */
 export type Activation = 'linear' | 'relu';
 
 /**
- * Stride-1 'same' convolution with an odd square kernel, plus an optional bias and ReLU. Where the backend can
- * train it, the bias and ReLU run inside the conv kernel (tf.fused): on the blas backend that is one pass over
- * the output instead of three, and one tape entry instead of three.
+ * Stride-1 'same' convolution with an odd square kernel, plus an optional bias and ReLU, which run inside the
+ * conv kernel (tf.fused): on the blas backend that is one pass over the output instead of three, and one tape
+ * entry instead of three. Without `Conv2DBackpropFilter` (wasm), the backend's fused conv under our gradient.
  */
 export function conv2d(x: T4, w: T4, bias?: tf.Tensor1D, activation: Activation = 'linear'): T4 {
   if (backendHasKernel('Conv2DBackpropFilter')) return tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'same', bias, activation }) as T4;
-  return addBiasThenActivate(conv2dForwardGrads(x, w), bias, activation);
-}
-
-function addBiasThenActivate<R extends tf.Rank>(y: tf.Tensor<R>, bias: tf.Tensor1D | undefined, activation: Activation): tf.Tensor<R> {
-  const biased: tf.Tensor<R> = bias ? tf.add(y, bias) : y;
-  return activation === 'relu' ? tf.relu(biased) : biased;
+  const inputs: tf.NamedTensorMap = bias ? { x, filter: w, bias } : { x, filter: w };
+  return runAliased(CONV_VIA_FORWARD, 'FusedConv2D', inputs, { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1, activation }) as T4;
 }
 
 /** 1×1 convolution as a (fused) matMul: w is [1, 1, Cin, Cout]. */
@@ -91,25 +103,39 @@ export function conv1x1(x: T4, w: T4, bias?: tf.Tensor1D, activation: Activation
 
 /** x · w + bias, then the activation, as one fused matMul kernel (every backend has its gradient; wasm's is slow). */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, bias?: tf.Tensor1D, activation: Activation = 'linear'): tf.Tensor2D {
-  if (onWasm()) return addBiasThenActivate(matMulUntransposedGrads(x, w), bias, activation);
+  if (onWasm()) return matMulUntransposedGrads(x, w, bias, activation);
   return tf.fused.matMul({ a: x, b: w, bias, activation }) as tf.Tensor2D;
 }
 
 /**
- * a · b with both gradients untransposed matMuls of a transposed operand (dA = dy · (bᵀ), dB = (aᵀ) · dy), for
- * wasm: transposing the [N, C] operand and running XNNPACK is 4–5× faster there than its transposed matMul.
+ * The backend's fused matMul of 2-D operands, whose gradients are untransposed matMuls of a transposed operand
+ * (dA = dy · (bᵀ), dB = (aᵀ) · dy), for wasm: transposing the [N, C] operand and running XNNPACK is 4–5× faster
+ * there than its transposed matMul.
  */
-const matMulUntransposedGrads = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-  save([a, b]);
-  return {
-    value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [as, bs] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(bs)), tf.matMul(tf.transpose(as), dy as tf.Tensor2D)];
-    },
-  };
-}) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
+const MATMUL_UNTRANSPOSED = 'AutoganMatMulUntransposedGrads';
+tf.registerGradient({
+  kernelName: MATMUL_UNTRANSPOSED,
+  inputsToSave: ['a', 'b'],
+  outputsToSave: [true],
+  gradFunc: (dy, saved, attrs) => {
+    const [a, b, y] = (saved as tf.Tensor3D[]).map((t) => t.reshape([t.shape[1], t.shape[2]]) as tf.Tensor2D);
+    const g = beforeActivation((dy as tf.Tensor3D).reshape(y!.shape), y!, attrs) as tf.Tensor2D;
+    return {
+      a: () => tf.matMul(g, tf.transpose(b!)).reshape([1, ...a!.shape]),
+      b: () => tf.matMul(tf.transpose(a!), g).reshape([1, ...b!.shape]),
+      bias: () => tf.sum(g, 0),
+    };
+  },
+});
+
+function matMulUntransposedGrads(a: tf.Tensor2D, b: tf.Tensor2D, bias?: tf.Tensor1D, activation: Activation = 'linear'): tf.Tensor2D {
+  const [n, k] = a.shape;
+  const m = b.shape[1];
+  // The kernel takes batched operands, [1, N, K] · [1, K, M].
+  const operands = { a: a.reshape([1, n, k]), b: b.reshape([1, k, m]) };
+  const inputs: tf.NamedTensorMap = bias ? { ...operands, bias } : operands;
+  return runAliased(MATMUL_UNTRANSPOSED, '_FusedMatMul', inputs, { transposeA: false, transposeB: false, activation }).reshape([n, m]);
+}
 
 /**
  * Transposed convolution, kernel 2, stride 2 (×2 upsampling). w is [2, 2, Cout, Cin] as in
