@@ -107,11 +107,7 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, bias?: tf.Tensor1D, activ
   return tf.fused.matMul({ a: x, b: w, bias, activation }) as tf.Tensor2D;
 }
 
-/**
- * The backend's fused matMul of 2-D operands, whose gradients are untransposed matMuls of a transposed operand
- * (dA = dy · (bᵀ), dB = (aᵀ) · dy), for wasm: transposing the [N, C] operand and running XNNPACK is 4–5× faster
- * there than its transposed matMul.
- */
+/** The backend's fused matMul, with gradients that are untransposed matMuls. */
 const MATMUL_UNTRANSPOSED = 'AutoganMatMulUntransposedGrads';
 tf.registerGradient({
   kernelName: MATMUL_UNTRANSPOSED,
@@ -128,6 +124,11 @@ tf.registerGradient({
   },
 });
 
+/**
+ * a · b + bias, then the activation, for wasm: its gradients are untransposed matMuls of a transposed operand
+ * (dA = dy · (bᵀ), dB = (aᵀ) · dy), since transposing the [N, C] operand and running XNNPACK is 4–5× faster
+ * there than its transposed matMul.
+ */
 function matMulUntransposedGrads(a: tf.Tensor2D, b: tf.Tensor2D, bias?: tf.Tensor1D, activation: Activation = 'linear'): tf.Tensor2D {
   const [n, k] = a.shape;
   const m = b.shape[1];
