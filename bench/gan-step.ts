@@ -63,7 +63,7 @@ function cases(backend: BackendName): StepCase[] {
   const out: StepCase[] = [];
   for (const stage of stages) out.push({ widths: 'issue-8 table', ...table, stage, reps: slow ? 2 : 5 });
   if (!slow) {
-    // wasm has no conv filter gradient kernel (ops.ts computes it as patches × matMul): tens of seconds a step at 32 px.
+    // wasm runs on one core: the paper's widths at 8 px only, to keep the section short.
     for (const stage of backend === 'wasm' ? [0] : [0, 2]) {
       out.push({ widths: 'search (paper)', paths: 'shared', latent: 128, gf: 128, df: 64, channels: 3, dBatch: 64, gBatch: 128, stage, reps: 2 });
     }

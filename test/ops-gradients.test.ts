@@ -9,17 +9,26 @@ import { BACKENDS_UNDER_TEST, useBackend } from './support/backends.js';
 type T4 = tf.Tensor4D;
 const TOL = 2e-2;
 const rnd = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
+/** With smallWeights, a ReLU's input stays near its bias, so finite differences stay on one side of its kink. */
+const smallWeights = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 0.1, 'float32', seed);
+/** Biases ±2 in turn: half the channels pass the ReLU, half are cut. */
+const halfOn = (n: number) => tf.tensor1d(Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 2 : -2)));
 
 /** Every op the GAN and controller use, each with inputs of batch > 1. */
 const cases: Record<string, () => { f: (...xs: tf.Tensor[]) => tf.Tensor; inputs: tf.Tensor[] }> = {
   'conv 3x3 + bias': () => ({ f: (x, w, b) => ops.conv2d(x as T4, w as T4, b as tf.Tensor1D), inputs: [rnd([2, 5, 5, 3], 1), rnd([3, 3, 3, 4], 2), rnd([4], 3)] }),
+  'conv 3x3 + bias, ReLU': () => ({ f: (x, w, b) => ops.conv2d(x as T4, w as T4, b as tf.Tensor1D, 'relu'), inputs: [rnd([2, 5, 4, 3], 37), smallWeights([3, 3, 3, 4], 38), halfOn(4)] }),
+  'conv 5x5, one output channel': () => ({ f: (x, w) => ops.conv2d(x as T4, w as T4), inputs: [rnd([3, 6, 5, 2], 40), rnd([5, 5, 2, 1], 41)] }),
   'conv 1x1 + bias': () => ({ f: (x, w, b) => ops.conv1x1(x as T4, w as T4, b as tf.Tensor1D), inputs: [rnd([2, 4, 4, 3], 4), rnd([1, 1, 3, 5], 5), rnd([5], 6)] }),
+  'linear + bias, ReLU': () => ({ f: (x, w, b) => ops.linear(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D, 'relu'), inputs: [rnd([4, 3], 42), smallWeights([3, 5], 43), halfOn(5)] }),
   'transposed conv k2 s2': () => ({ f: (x, w, b) => ops.deconv2x2(x as T4, w as T4, b as tf.Tensor1D), inputs: [rnd([2, 3, 3, 3], 7), rnd([2, 2, 4, 3], 8), rnd([4], 9)] }),
   'nearest x2': () => ({ f: (x) => ops.upsampleNearest(x as T4, 2), inputs: [rnd([2, 3, 3, 2], 10)] }),
   'nearest x4': () => ({ f: (x) => ops.upsampleNearest(x as T4, 4), inputs: [rnd([3, 2, 2, 2], 11)] }),
   'bilinear x2': () => ({ f: (x) => ops.upsampleBilinear(x as T4, 2), inputs: [rnd([2, 3, 3, 2], 12)] }),
   'bilinear x4': () => ({ f: (x) => ops.upsampleBilinear(x as T4, 4), inputs: [rnd([2, 2, 3, 2], 13)] }),
+  'bilinear x3': () => ({ f: (x) => ops.upsampleBilinear(x as T4, 3), inputs: [rnd([2, 3, 2, 2], 45)] }),
   'average pool 2': () => ({ f: (x) => ops.avgPool2(x as T4), inputs: [rnd([2, 4, 4, 3], 14)] }),
+  'average pool 2, not square': () => ({ f: (x) => ops.avgPool2(x as T4), inputs: [rnd([2, 6, 4, 2], 46)] }),
   'batch norm (training)': () => ({
     f: (x, g, b) => ops.batchNormTrain(x as T4, g as tf.Tensor1D, b as tf.Tensor1D).y,
     inputs: [rnd([3, 3, 3, 2], 15), rnd([2], 16), rnd([2], 17)],

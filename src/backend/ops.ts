@@ -1,12 +1,13 @@
 /**
  * The tensor operations the GAN and the controller are built from, written so that their gradients are
- * correct on every backend we run (see ../../README.md, "Backends"). Two known defects of tfjs 4.22 are
- * worked around here, for every backend alike, rather than patched in node_modules:
- *  - wasm has no `Conv2DBackpropFilter` kernel: `conv2d` then computes the filter gradient as
- *    patches × matMul;
+ * correct on every backend we run (see ../../README.md, "Backends"). Three known defects of tfjs 4.22 are
+ * worked around here rather than patched in node_modules:
+ *  - wasm has no `Conv2DBackpropFilter` kernel: `conv2d` then computes both conv gradients as forward convs;
  *  - cpu's `ResizeNearestNeighborGrad` indexes dy with the image's batch stride, wrong for batch > 1:
  *    `upsampleNearest` is two matMuls with a 0/1 interpolation matrix;
  *  - `ResizeBilinearGrad` ignores half-pixel centres on every backend: `upsampleBilinear` is two matMuls.
+ * On wasm, whose fast kernels are few (see `onWasm`), resizes, pools and matMuls take other routes, each with
+ * an exact gradient built from its fast kernels.
  * All images are NHWC: [B, H, W, C]. Conv filters are HWIO: [kh, kw, Cin, Cout].
  */
 import * as tf from '@tensorflow/tfjs';
@@ -17,52 +18,80 @@ function backendHasKernel(kernel: string): boolean {
   return tf.getKernel(kernel, tf.getBackend()) !== undefined;
 }
 
-/** [B, H, W, C] → [B, H, W, kh·kw·C]: every k×k neighbourhood of a 'same'-padded image, HWI order. */
-function samePatches(x: T4, kh: number, kw: number): T4 {
-  const [b, h, w, c] = x.shape;
-  const ph = (kh - 1) / 2;
-  const pw = (kw - 1) / 2;
-  const xp = tf.pad(x, [[0, 0], [ph, ph], [pw, pw], [0, 0]]);
-  const slices: T4[] = [];
-  for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) slices.push(tf.slice(xp, [0, i, j, 0], [b, h, w, c]));
-  return tf.concat(slices, 3);
+/**
+ * wasm's BatchMatMul runs XNNPACK only for one unbatched product without transposes; a batch or a transpose
+ * takes a plain loop, 10–20× slower on our shapes. So on wasm every matMul here is 2-D and untransposed, in
+ * value and in gradient, and resizes and pools run wasm's own kernels with gradients built from its fast ones.
+ */
+function onWasm(): boolean {
+  return tf.getBackend() === 'wasm';
 }
 
-/** dL/dW of a stride-1 'same' conv as patchesᵀ × dy: [kh, kw, Cin, Cout]. */
-function filterGradViaPatches(x: T4, dy: T4, kh: number, kw: number): tf.Tensor4D {
-  const [b, h, w, cin] = x.shape;
-  const cout = dy.shape[3];
-  const patches = samePatches(x, kh, kw).reshape([b * h * w, kh * kw * cin]);
-  return tf.matMul(patches, dy.reshape([b * h * w, cout]), true, false).reshape([kh, kw, cin, cout]);
+/**
+ * dL/dx of a stride-1 'same' conv with an odd kernel: the forward conv of dy with the filter rotated 180° and
+ * its in/out channel axes swapped. wasm's Conv2DBackpropInput (what tf.conv2dTranspose runs) is a plain loop,
+ * ~20× slower than its XNNPACK Conv2D on the same shapes.
+ */
+function inputGradViaConv(dy: T4, w: T4): T4 {
+  return tf.conv2d(dy, tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]) as T4, 1, 'same');
 }
 
-/** The same conv with a custom gradient, for backends without `Conv2DBackpropFilter`. */
-const conv2dPatchGrad = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [x, w, save] = args as [T4, T4, tf.GradSaveFunc];
-  save([x, w]);
-  return {
-    value: tf.conv2d(x, w, 1, 'same'),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xs, ws] = saved as [T4, T4];
-      const [kh, kw] = ws.shape;
-      return [tf.conv2dTranspose(dy as T4, ws, xs.shape, 1, 'same'), filterGradViaPatches(xs, dy as T4, kh, kw)];
-    },
-  };
-}) as (x: T4, w: T4) => T4;
+/**
+ * dL/dW of a stride-1 'same' conv with an odd kernel, as one forward conv: dW[i, j, ci, co] =
+ * Σ_{b,y,x} xpad[b, y+i, x+j, ci]·dy[b, y, x, co] is the conv of x laid out [Cin, H, W, B] (Cin images of B
+ * channels) with dy as an [H, W, B, Cout] filter, padded as the forward conv. XNNPACK runs it as one
+ * untransposed GEMM without building a patch matrix; the two transposes it needs are cheap beside that.
+ */
+function filterGradViaConv(x: T4, dy: T4, k: number): T4 {
+  const xt = tf.transpose(x, [3, 1, 2, 0]) as T4;
+  const dyt = tf.transpose(dy, [1, 2, 0, 3]) as T4;
+  // Explicit padding: tfjs sizes the output of a numeric pad with the filter's height on both axes.
+  const p = (k - 1) / 2;
+  const dw = tf.conv2d(xt, dyt, 1, [[0, 0], [p, p], [p, p], [0, 0]]); // [Cin, k, k, Cout]
+  return tf.transpose(dw, [1, 2, 0, 3]) as T4;
+}
+
+/**
+ * Runs the current backend's `kernel` under the name `alias`, so that the alias can have a gradient of our
+ * own (tfjs looks gradients up by kernel name, for every backend at once). Unlike tf.customGrad, a registered
+ * gradient computes an input's gradient only where one is needed: not D's weights in a G step.
+ */
+function runAliased(alias: string, kernel: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap): tf.Tensor {
+  const backend = tf.getBackend();
+  if (!tf.getKernel(alias, backend)) tf.registerKernel({ ...tf.getKernel(kernel, backend)!, kernelName: alias });
+  return tf.engine().runKernel(alias, inputs, attrs) as tf.Tensor;
+}
+
+/** dL/d(pre-activation) from dL/dy and the saved output y. */
+function beforeActivation(dy: tf.Tensor, y: tf.Tensor, attrs: tf.NamedAttrMap): tf.Tensor {
+  return attrs['activation'] === 'relu' ? tf.mul(dy, tf.step(y)) : dy;
+}
+
+/** The backend's FusedConv2D, with both gradients computed by forward convs. */
+const CONV_VIA_FORWARD = 'AutoganConv2DViaForwardConvs';
+tf.registerGradient({
+  kernelName: CONV_VIA_FORWARD,
+  inputsToSave: ['x', 'filter'],
+  outputsToSave: [true],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, w, y] = saved as [T4, T4, T4];
+    const g = beforeActivation(dy as T4, y, attrs) as T4;
+    return { x: () => inputGradViaConv(g, w), filter: () => filterGradViaConv(x, g, w.shape[0]), bias: () => tf.sum(g, [0, 1, 2]) };
+  },
+});
 
 /** What may follow a conv or matMul inside the same kernel. */
 export type Activation = 'linear' | 'relu';
 
 /**
- * Stride-1 'same' convolution with an odd square kernel, plus an optional bias and ReLU. Where the backend can
- * train it, the bias and ReLU run inside the conv kernel (tf.fused): on the blas backend that is one pass over
- * the output instead of three, and one tape entry instead of three.
+ * Stride-1 'same' convolution with an odd square kernel, plus an optional bias and ReLU, which run inside the
+ * conv kernel (tf.fused): on the blas backend that is one pass over the output instead of three, and one tape
+ * entry instead of three. Without `Conv2DBackpropFilter` (wasm), the backend's fused conv under our gradient.
  */
 export function conv2d(x: T4, w: T4, bias?: tf.Tensor1D, activation: Activation = 'linear'): T4 {
   if (backendHasKernel('Conv2DBackpropFilter')) return tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'same', bias, activation }) as T4;
-  const y = conv2dPatchGrad(x, w);
-  const biased: T4 = bias ? tf.add(y, bias) : y;
-  return activation === 'relu' ? tf.relu(biased) : biased;
+  const inputs: tf.NamedTensorMap = bias ? { x, filter: w, bias } : { x, filter: w };
+  return runAliased(CONV_VIA_FORWARD, 'FusedConv2D', inputs, { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1, activation }) as T4;
 }
 
 /** 1×1 convolution as a (fused) matMul: w is [1, 1, Cin, Cout]. */
@@ -72,9 +101,41 @@ export function conv1x1(x: T4, w: T4, bias?: tf.Tensor1D, activation: Activation
   return linear(x.reshape([b * h * wd, cin]), w.reshape([cin, cout]), bias, activation).reshape([b, h, wd, cout]);
 }
 
-/** x · w + bias, then the activation, as one fused matMul kernel (every backend has its gradient). */
+/** x · w + bias, then the activation, as one fused matMul kernel (every backend has its gradient; wasm's is slow). */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, bias?: tf.Tensor1D, activation: Activation = 'linear'): tf.Tensor2D {
+  if (onWasm()) return matMulUntransposedGrads(x, w, bias, activation);
   return tf.fused.matMul({ a: x, b: w, bias, activation }) as tf.Tensor2D;
+}
+
+/** The backend's fused matMul, with gradients that are untransposed matMuls. */
+const MATMUL_UNTRANSPOSED = 'AutoganMatMulUntransposedGrads';
+tf.registerGradient({
+  kernelName: MATMUL_UNTRANSPOSED,
+  inputsToSave: ['a', 'b'],
+  outputsToSave: [true],
+  gradFunc: (dy, saved, attrs) => {
+    const [a, b, y] = (saved as tf.Tensor3D[]).map((t) => t.reshape([t.shape[1], t.shape[2]]) as tf.Tensor2D);
+    const g = beforeActivation((dy as tf.Tensor3D).reshape(y!.shape), y!, attrs) as tf.Tensor2D;
+    return {
+      a: () => tf.matMul(g, tf.transpose(b!)).reshape([1, ...a!.shape]),
+      b: () => tf.matMul(tf.transpose(a!), g).reshape([1, ...b!.shape]),
+      bias: () => tf.sum(g, 0),
+    };
+  },
+});
+
+/**
+ * a · b + bias, then the activation, for wasm: its gradients are untransposed matMuls of a transposed operand
+ * (dA = dy · (bᵀ), dB = (aᵀ) · dy), since transposing the [N, C] operand and running XNNPACK is 4–5× faster
+ * there than its transposed matMul.
+ */
+function matMulUntransposedGrads(a: tf.Tensor2D, b: tf.Tensor2D, bias?: tf.Tensor1D, activation: Activation = 'linear'): tf.Tensor2D {
+  const [n, k] = a.shape;
+  const m = b.shape[1];
+  // The kernel takes batched operands, [1, N, K] · [1, K, M].
+  const operands = { a: a.reshape([1, n, k]), b: b.reshape([1, k, m]) };
+  const inputs: tf.NamedTensorMap = bias ? { ...operands, bias } : operands;
+  return runAliased(MATMUL_UNTRANSPOSED, '_FusedMatMul', inputs, { transposeA: false, transposeB: false, activation }).reshape([n, m]);
 }
 
 /**
@@ -85,13 +146,21 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, bias?: tf.Tensor1D, activ
 export function deconv2x2(x: T4, w: T4, bias?: tf.Tensor1D): T4 {
   const [b, h, wd, cin] = x.shape;
   const cout = w.shape[2];
-  const wm = tf.transpose(w, [3, 0, 1, 2]).reshape([cin, 4 * cout]); // [Cin, (a, c, o)]
-  const y = tf
-    .matMul(x.reshape([b * h * wd, cin]), wm)
+  const wm = tf.transpose(w, [3, 0, 1, 2]).reshape([cin, 4 * cout]) as tf.Tensor2D; // [Cin, (a, c, o)]
+  const xm = x.reshape([b * h * wd, cin]) as tf.Tensor2D;
+  const y = (onWasm() ? matMulUntransposedGrads(xm, wm) : tf.matMul(xm, wm))
     .reshape([b, h, wd, 2, 2, cout])
     .transpose([0, 1, 3, 2, 4, 5])
     .reshape([b, 2 * h, 2 * wd, cout]) as T4;
   return bias ? tf.add(y, bias) : y;
+}
+
+/** A linear map of x whose gradient is the given adjoint (the map's transpose) applied to dy. */
+function withAdjoint(x: T4, map: (t: T4) => T4, adjoint: (dy: T4) => T4): T4 {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+    value: map(args[0] as T4),
+    gradFunc: (dy: tf.Tensor) => adjoint(dy as T4),
+  }))(x) as T4;
 }
 
 /**
@@ -135,9 +204,19 @@ function upsampleSeparable(x: T4, factor: number, mode: 'nearest' | 'linear'): T
   return separable(x, upsampleMatrix(h, factor, mode), upsampleMatrix(w, factor, mode));
 }
 
-/** Nearest-neighbour upsampling by an integer factor (see the file comment for why not tfjs's resize). */
+/**
+ * Nearest-neighbour upsampling by an integer factor (see the file comment for why not tfjs's resize). On wasm,
+ * its resize kernel, with each f×f block of dy summed as an average pool × f² (6× faster than its
+ * ResizeNearestNeighborGrad, which is right there).
+ */
 export function upsampleNearest(x: T4, factor: number): T4 {
-  return upsampleSeparable(x, factor, 'nearest');
+  if (!onWasm()) return upsampleSeparable(x, factor, 'nearest');
+  const [, h, w] = x.shape;
+  return withAdjoint(
+    x,
+    (t) => tf.image.resizeNearestNeighbor(t, [factor * h, factor * w]),
+    (dy) => tf.mul(tf.avgPool(dy, factor, factor, 'valid'), factor * factor),
+  );
 }
 
 /**
@@ -146,7 +225,30 @@ export function upsampleNearest(x: T4, factor: number): T4 {
  * PyTorch's reference uses; see test/ops-values.test.ts.
  */
 export function upsampleBilinear(x: T4, factor: number): T4 {
-  return upsampleSeparable(x, factor, 'linear');
+  return onWasm() && factor % 2 === 0 ? bilinearOnWasm(x, factor) : upsampleSeparable(x, factor, 'linear');
+}
+
+/**
+ * Bilinear ×f on wasm, for even f (odd f would centre the window between inputs): its resize kernel, and as
+ * gradient the transposed interpolation, separable like it. Along an axis, input j collects output i with
+ * weight 1 − |(i + ½)/f − ½ − j|: a stride-f correlation of dy with the 2f taps (f − |t + ½ − f|)/f, dy padded
+ * by f/2 mirrored ('symmetric'), which gives an edge input the whole weight of the outputs clamped to it.
+ * Both axes: one depthwise conv.
+ */
+function bilinearOnWasm(x: T4, f: number): T4 {
+  const [, h, w, c] = x.shape;
+  const taps = Array.from({ length: 2 * f }, (_, t) => (f - Math.abs(t + 0.5 - f)) / f);
+  return withAdjoint(
+    x,
+    (t) => tf.image.resizeBilinear(t, [f * h, f * w], false, true),
+    (dy) => {
+      const kernel = new Float32Array(4 * f * f * c);
+      for (let i = 0; i < 2 * f; i++) for (let j = 0; j < 2 * f; j++) kernel.fill(taps[i]! * taps[j]!, (i * 2 * f + j) * c, (i * 2 * f + j + 1) * c);
+      const p = f / 2;
+      const padded = tf.mirrorPad(dy, [[0, 0], [p, p], [p, p], [0, 0]], 'symmetric');
+      return tf.depthwiseConv2d(padded, tf.tensor4d(kernel, [2 * f, 2 * f, c, 1]), f, 'valid');
+    },
+  );
 }
 
 /** The [n/2, n] matrix of 1-D average pooling by 2. */
@@ -156,10 +258,18 @@ function pool2Matrix(n: number): tf.Tensor2D {
   return tf.tensor2d(m, [n / 2, n]);
 }
 
-/** 2×2 average pooling, stride 2, as two matMuls (the cpu backend's AvgPoolGrad is slow). */
+/**
+ * 2×2 average pooling, stride 2, as two matMuls (the cpu backend's AvgPoolGrad is slow). On wasm, its pooling
+ * kernel, with dy/4 spread over each block by its nearest resize (4× faster than its AvgPoolGrad).
+ */
 export function avgPool2(x: T4): T4 {
   const [, h, w] = x.shape;
-  return separable(x, pool2Matrix(h), pool2Matrix(w));
+  if (!onWasm()) return separable(x, pool2Matrix(h), pool2Matrix(w));
+  return withAdjoint(
+    x,
+    (t) => tf.avgPool(t, 2, 2, 'valid'),
+    (dy) => tf.mul(tf.image.resizeNearestNeighbor(dy, [h, w]), 0.25),
+  );
 }
 
 /** Normalises over the given axes with the batch's own statistics; returns them for running averages. */

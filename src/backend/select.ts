@@ -86,6 +86,8 @@ export async function startBackend(requested: BackendName, opts: StartOptions = 
   const addon = loadBlasAddon();
   const kernels = info.name === 'blas' && addon.ok ? ` [${addon.addon.config()}]` : '';
   opts.log?.(`backend: ${info.name} (tfjs "${info.tfName}"): ${info.reason}${kernels}`);
+  // On a line of its own, where a user looking for why training is slow will see it: the way to the fast path.
+  if (requested === 'auto' && info.name === 'wasm' && !addon.ok) opts.log?.(`backend: blas, the faster CPU backend (OpenBLAS, every core), is off: ${addon.why}`);
   return info;
 }
 
@@ -123,11 +125,10 @@ async function choose(requested: BackendName, opts: StartOptions): Promise<Backe
       const why = await startNative('node');
       if (!why) return { requested, name: 'node', tfName: 'tensorflow', reason: 'tfjs-node loads' };
       skipped.push(why);
-      const blasWhy = await startBlas();
-      if (!blasWhy) return { requested, name: 'blas', tfName: BLAS_TF_NAME, reason: `OpenBLAS addon loads; skipped: ${skipped.join('; ')}` };
-      skipped.push(`blas: ${blasWhy}`);
+      if ((await startBlas()) === null) return { requested, name: 'blas', tfName: BLAS_TF_NAME, reason: `OpenBLAS addon loads; skipped: ${skipped.join('; ')}` };
+      skipped.push('blas (see the next line)');
       await startWasm();
-      return { requested, name: 'wasm', tfName: 'wasm', reason: `fastest pure CPU backend; skipped: ${skipped.join('; ')}` };
+      return { requested, name: 'wasm', tfName: 'wasm', reason: `fastest pure CPU backend, one core; skipped: ${skipped.join('; ')}` };
     }
   }
 }
