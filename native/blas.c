@@ -28,9 +28,10 @@ typedef struct {
 
 /*
  * Patch rows are built this many floats at a time (1 MiB, half an L2), but at least MIN_CHUNK_ROWS rows: the
- * patches are still in cache when sgemm reads them, and the sgemms stay tall enough to run at speed. Measured
- * with OpenBLAS's AVX-512 kernels, one thread, the GAN's 32-channel convs (forward and both gradients): 53 GFLOP/s
- * per CPU-second with 256 KiB / 256 rows, 58–61 with 1 MiB / 1,024 rows, 33 with 4 MiB / 4,096 rows.
+ * patches are still in cache when sgemm reads them, and the sgemms stay tall enough to run at speed when OpenBLAS
+ * splits their rows between threads (AVX-512 sgemm, 2 threads, K 288, N 32: 55 GFLOP/s at 256 rows, 73 at 4,096).
+ * On one thread 1 MiB / 1,024 rows and 256 KiB / 256 rows measured alike within a loaded machine's noise
+ * (44-61 against 47-53 GFLOP/s per CPU-second on the GAN's 32-channel convs); 4 MiB / 4,096 rows was worse (33).
  */
 #define CHUNK_FLOATS (256L * 1024)
 #define MIN_CHUNK_ROWS 1024L
