@@ -2,7 +2,6 @@
 import { commands } from './cli/registry.js';
 import { parseCommandArgs } from './cli/command.js';
 import { isInputError, quote } from './errors.js';
-import { chooseOpenBlasCore } from './backend/blas/openblas-core.js';
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -39,8 +38,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Before any worker or child process can load OpenBLAS (see openblas-core.ts).
-chooseOpenBlasCore();
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

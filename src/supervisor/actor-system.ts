@@ -9,6 +9,7 @@
  * sys.events.emit('conductor', 'search.sampled', { archs });
  * await sys.shutdown('done');
  */
+import { chooseOpenBlasCore } from '../backend/blas/openblas-core.js';
 import type { BackendName } from '../backend/select.js';
 import { nameSeed } from '../nn/params.js';
 import type { ActorKind } from '../protocol/channels.js';
@@ -87,6 +88,8 @@ export interface ActorSystem {
 
 export async function startActorSystem(opts: ActorSystemOptions): Promise<ActorSystem> {
   if (opts.gpus !== null) checkGpus(opts.gpus, opts.backend);
+  // Before a worker thread or a per-GPU process can load OpenBLAS: only this thread's setting reaches them.
+  chooseOpenBlasCore();
   const placements = planPlacement(opts.gpus, opts.evaluators);
   const clock = opts.clock ?? realClock;
   const log = EventLog.open(opts.runDir.events, clock);

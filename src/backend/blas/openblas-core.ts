@@ -5,7 +5,8 @@
  * Choosing the kernel set from the CPU's instruction-set flags instead of its model number avoids that.
  * OpenBLAS reads OPENBLAS_CORETYPE once, when the library loads, from the process's real environment, which
  * only the main thread can change (a worker's process.env is its own copy): so the main thread sets it before
- * the addon loads anywhere in the process, and children inherit it.
+ * the addon loads anywhere in the process (when it loads the addon itself, and before it starts actors), and
+ * children inherit it.
  */
 import { readFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
