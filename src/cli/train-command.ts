@@ -33,7 +33,7 @@ Writes to the run directory:
   report.json                  steps, speed, loss history, IS/FID, paths
   report.html, tb/             the report for people and TensorBoard's event file, rewritten at each checkpoint
 
-With train.evalEvery > 0 in the config (configs/mnist-tiny.json: every 100 steps) the EMA generator is scored
+With train.evalEvery > 0 in the config (configs/mnist-tiny.json sets it) the EMA generator is scored
 (IS, FID on eval.samples images) that often and at the end.`;
 
 /** The feature network and data statistics for train.evalEvery, or null when the config asks for no scoring. */

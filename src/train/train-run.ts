@@ -212,7 +212,6 @@ export async function openTraining(opts: Omit<TrainRunOptions, 'signal'>): Promi
   const checkpoint = () => {
     const meta: TrainCheckpointMeta = { kind: 'train', config, arch: [...arch], step, gan: ganStateMeta(trainer), cursor: stream.cursor(), history, pending: { dSum, gSum, n }, wallSeconds: wall(), evals };
     lastCheckpoint = saveCheckpoint(ckptDir, step, meta, ganStateArrays(trainer));
-    refreshReportQuietly(outDir, log);
   };
   // The same latents at every evaluation and at the end, so the curve compares like with like.
   const score = (s: FinalScoring) => {
@@ -264,7 +263,10 @@ export async function openTraining(opts: Omit<TrainRunOptions, 'signal'>): Promi
           const { is, fid } = score(opts.scoring);
           evals.push({ step, is, fid });
         }
-        if (step % train.checkpointEvery === 0 && step !== train.steps) checkpoint();
+        if (step % train.checkpointEvery === 0 && step !== train.steps) {
+          checkpoint();
+          refreshReportQuietly(outDir, log);
+        }
         if (onStep?.({ step, dLoss, gLoss }) === 'stop') return true;
       }
       return false;
