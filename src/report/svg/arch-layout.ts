@@ -5,7 +5,7 @@
  * earlier cells; block 2 (the same without upsampling); the sum with the shortcut (upsampling and a 1×1 conv
  * of the input); the output. A last column holds the output layers. Pure geometry, drawn by arch-diagram.ts.
  */
-import { UP_TYPES, cellCount, cellOf, skipSources, type Cell } from '../../nn/arch.js';
+import { NORM_TYPES, UP_TYPES, cellCount, cellOf, skipSources, type Cell } from '../../nn/arch.js';
 
 export type NodeKind = 'io' | 'norm' | 'act' | 'up' | 'conv' | 'add' | 'shortcut';
 
@@ -48,7 +48,6 @@ const TOP = 24;
 const PAD = 8;
 /** The shortcut runs down a lane right of the column's boxes. */
 const LANE_X = PAD + NODE_W + 19;
-const NORM_NAMES = ['', 'batch norm', 'instance norm'];
 
 function upLabel(up: number): string {
   return up === 2 ? 'deconv ×2' : `${UP_TYPES[up]} up ×2`;
@@ -56,7 +55,7 @@ function upLabel(up: number): string {
 
 /** Block 1 (with upsampling) or block 2, in the order the cell applies them. */
 function blockSteps(cell: Cell, first: boolean): { kind: NodeKind; label: string }[] {
-  const norm = cell.norm > 0 ? [{ kind: 'norm' as const, label: NORM_NAMES[cell.norm]! }] : [];
+  const norm = cell.norm > 0 ? [{ kind: 'norm' as const, label: NORM_TYPES[cell.norm]! }] : [];
   const up = first ? [{ kind: 'up' as const, label: upLabel(cell.up) }] : [];
   const conv = { kind: 'conv' as const, label: 'conv 3×3' };
   const relu = { kind: 'act' as const, label: 'ReLU' };
