@@ -9,11 +9,11 @@ import { GanTrainer } from '../src/train/gan-trainer.js';
 import { printTable, type BenchRow } from './report.js';
 
 /** The architecture every shared run takes (its prefix at stages 0 and 1): the published CIFAR-10 top-1. */
-const TOP1 = parseArch('1 0 1 1  1 0 0 1 1  1 0 1 0 3');
+export const TOP1 = parseArch('1 0 1 1  1 0 0 1 1  1 0 1 0 3');
 /** The reference code's step on a 2-core Zen 3, 2 threads (issue 8): gf 32, df 32, batch 32/32, CIFAR-10 shape. */
 const PYTORCH_S = [0.039, 0.108, 0.28];
 
-interface StepCase {
+export interface StepCase {
   readonly widths: string;
   readonly paths: 'shared' | 'derived';
   readonly latent: number;
@@ -26,8 +26,8 @@ interface StepCase {
   readonly reps: number;
 }
 
-/** Seconds per training step (one D step + one G step): median wall time, and process CPU time per step. */
-function timeSteps(c: StepCase): { wall: number; cpu: number } {
+/** One training step (one D step + one G step) of a case, ready to repeat: built, and run once to warm up. */
+export function stepFixture(c: Omit<StepCase, 'widths' | 'reps'>): { step(): void; dispose(): void } {
   const generatorPaths: GeneratorPaths = c.paths === 'shared' ? { kind: 'shared' } : { kind: 'derived', arch: TOP1 };
   const G = new Generator({ latent: c.latent, gf: c.gf, bottom: 4, channels: c.channels }, generatorPaths, 1);
   const D = new Discriminator({ df: c.df, channels: c.channels }, 2);
@@ -36,20 +36,32 @@ function timeSteps(c: StepCase): { wall: number; cpu: number } {
   const real = tf.randomUniform([c.dBatch, side, side, c.channels], -1, 1, 'float32', 4) as tf.Tensor4D;
   const arch = c.paths === 'shared' ? TOP1.slice(0, STAGE_PREFIX_LENGTH[c.stage]) : TOP1;
   const blocks = BLOCKS_BY_STAGE[c.stage]!;
-  trainer.trainIteration(real, arch, blocks); // warm-up: allocates optimizer moments, compiles
+  const step = () => void trainer.trainIteration(real, arch, blocks);
+  step(); // warm-up: allocates optimizer moments, compiles
+  return {
+    step,
+    dispose: () => {
+      real.dispose();
+      trainer.dispose();
+      G.dispose();
+      D.dispose();
+    },
+  };
+}
+
+/** Seconds per training step (one D step + one G step): median wall time, and process CPU time per step. */
+function timeSteps(c: StepCase): { wall: number; cpu: number } {
+  const fixture = stepFixture(c);
   const walls: number[] = [];
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < c.reps; i++) {
     const t0 = process.hrtime.bigint();
-    trainer.trainIteration(real, arch, blocks);
+    fixture.step();
     walls.push(Number(process.hrtime.bigint() - t0) / 1e9);
   }
   const used = process.cpuUsage(cpu0);
   walls.sort((a, b) => a - b);
-  real.dispose();
-  trainer.dispose();
-  G.dispose();
-  D.dispose();
+  fixture.dispose();
   return { wall: walls[Math.floor(walls.length / 2)]!, cpu: (used.user + used.system) / 1e6 / c.reps };
 }
 

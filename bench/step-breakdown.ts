@@ -2,37 +2,24 @@
  * Where one GAN training step's time goes on a backend: per kernel (ms and calls per step) and outside the
  * kernels, for the derived mnist-tiny model and the issue-8 shared GAN at stage 2 (32 px).
  */
-import * as tf from '@tensorflow/tfjs';
 import { startBackend, type BackendName } from '../src/backend/select.js';
 import { loadConfig } from '../src/config/run-config.js';
-import { parseArch } from '../src/nn/arch.js';
-import { BLOCKS_BY_STAGE, Discriminator } from '../src/nn/discriminator.js';
-import { Generator } from '../src/nn/generator.js';
-import { GanTrainer } from '../src/train/gan-trainer.js';
+import { stepFixture } from './gan-step.js';
 import { timeKernels } from './kernel-timer.js';
 import { printTable, type BenchRow } from './report.js';
 
-const TOP1 = parseArch('1 0 1 1  1 0 0 1 1  1 0 1 0 3');
 const REPS = 4;
 /** Kernels listed by name; the rest are summed as "other kernels". */
 const LISTED = 10;
 
 function breakdown(backend: string, label: string, paths: 'shared' | 'derived', latent: number, gf: number, df: number, channels: number, batch: number): BenchRow[] {
-  const G = new Generator({ latent, gf, bottom: 4, channels }, paths === 'shared' ? { kind: 'shared' } : { kind: 'derived', arch: TOP1 }, 1);
-  const D = new Discriminator({ df, channels }, 2);
-  const trainer = new GanTrainer(G, D, { dBatch: batch, gBatch: batch, nCritic: 1, lrG: 2e-4, lrD: 2e-4, beta1: 0, beta2: 0.9, emaDecay: 0.999 }, 3);
-  const real = tf.randomUniform([batch, 32, 32, channels], -1, 1, 'float32', 4) as tf.Tensor4D;
-  const blocks = BLOCKS_BY_STAGE[2]!;
-  trainer.trainIteration(real, TOP1, blocks);
+  const fixture = stepFixture({ paths, latent, gf, df, channels, dBatch: batch, gBatch: batch, stage: 2 });
   const timer = timeKernels();
   const t0 = performance.now();
-  for (let i = 0; i < REPS; i++) trainer.trainIteration(real, TOP1, blocks);
+  for (let i = 0; i < REPS; i++) fixture.step();
   const stepMs = (performance.now() - t0) / REPS;
   timer.restore();
-  real.dispose();
-  trainer.dispose();
-  G.dispose();
-  D.dispose();
+  fixture.dispose();
   const kernels = [...timer.byKernel].map(([kernel, { ms, calls }]) => ({ kernel, ms: ms / REPS, calls: calls / REPS })).sort((a, b) => b.ms - a.ms);
   const inKernels = kernels.reduce((s, k) => s + k.ms, 0);
   const rest = kernels.slice(LISTED);

@@ -11,11 +11,10 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startBackend, type BackendName } from '../src/backend/select.js';
 import { loadConfig, type RunConfig } from '../src/config/run-config.js';
-import { parseArch } from '../src/nn/arch.js';
 import { runTraining } from '../src/train/train-run.js';
+import { TOP1 } from './gan-step.js';
 import { printTable, type BenchRow } from './report.js';
 
-const TOP1 = parseArch('1 0 1 1  1 0 0 1 1  1 0 1 0 3');
 /** Seconds per G step of the authors' trainer, old recipe, 2 threads (issue 12): 0.19–0.23 s; the middle. */
 const PYTORCH_OLD_RECIPE_S = 0.21;
 
