@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, resolveConfig, type RunConfig } from '../config/run-config.js';
 import { InputError, flagError, isInputError } from '../errors.js';
@@ -10,7 +9,6 @@ import { runSearchJob, type SearchReport } from '../search/search-run.js';
 import { loadSearchCheckpoint } from '../search/search-checkpoint.js';
 import { deriverActorConfig, realActorConfig } from '../actors/logic/actor-config.js';
 import { startActorSystem } from '../supervisor/actor-system.js';
-import { parseEventLines } from '../supervisor/event-file.js';
 import { parseFaultSpec } from '../supervisor/faults.js';
 import { deriverCount, parseGpuList } from '../supervisor/placement.js';
 import { assertNewRunDir, createRunDir, openRunDir, removeNewRunDir, type RunDir } from '../supervisor/run-dir.js';
@@ -76,11 +74,6 @@ function configFromFlags(values: ParsedValues, resumeDir: string | undefined): {
   return { config, source: configPath, resumed: null };
 }
 
-/** Events of a type in the run's log, over its whole life (resumes included). */
-function countEvents(path: string, type: string): number {
-  return parseEventLines(readFileSync(path, 'utf8')).events.filter((e) => e.type === type).length;
-}
-
 export const searchCommand: Command = {
   name: 'search',
   summary: 'run the architecture search, then train and score the discovered architectures',
@@ -123,14 +116,14 @@ export const searchCommand: Command = {
     const { signal, release } = interruptSignal(log);
     const system = await startActorSystem({
       runDir, actorConfig: realActorConfig(config, config.search.reward === 'fid' ? statsFile : null),
-      seed: config.seed, gpus, backend: backend.requested, faults, interrupts: null,
+      seed: config.seed, gpus, backend: backend.requested, faults,
     });
     const bar = new ProgressBar(process.stderr, 'search', config.search.iterations.reduce((a, b) => a + b, 0), 'iter');
     try {
       const job = runSearchJob({
         config, runDir: runDir.root, resume, ports: system.ports, backend: backend.name,
         placement: system.placements, log, progress: process.stderr, signal,
-        restarts: () => countEvents(runDir.events, 'actor.restarting'),
+        restarts: () => system.restarts(),
         resetSharedGan: (i: number) => system.resetSharedTrainer(i),
         derivers: (jobs) => system.startDerivers(deriverCount(gpus, config.search.derive.parallel, jobs), deriverActorConfig(config, statsFile, backend.name)),
         emit: (e) => {

@@ -11,7 +11,7 @@ export async function createLogic(init: ActorInit): Promise<ActorLogic<'evaluato
   const { net } = await openFeatureNetwork(run.eval.features, run.eval.inceptionGraph);
   const evaluator = makeEvaluator(run, net, referenceStats === null ? null : loadGaussianStats(referenceStats));
   return {
-    score: (snapshot, archs, samples) => evaluator.score(snapshot, archs, samples),
+    score: (args) => evaluator.score(args),
     dispose: () => (evaluator.dispose(), net.dispose()),
   };
 }
