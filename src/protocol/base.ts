@@ -1,8 +1,9 @@
 /**
  * What every message shares: the protocol version, a literal namespaced `type` (`'controller.sample'`,
  * `'actor.ready'`), and for requests and their answers a correlation id. Each actor channel declares its
- * requests as a method table (`method(args, result)`); the request union, the parent's typed `call` and the
- * actor's handler table are all derived from that one table.
+ * requests as a method table (`method(args, result)`, `streaming(args, result, stream)`); the request union, the
+ * port type its logic implements and the supervisor's proxy provides (`PortOf`), the parent's typed `call` and
+ * the actor's shell are all derived from that one table.
  */
 import { isInputError } from '../errors.js';
 import { NUM_STAGES, validateArch } from '../nn/arch.js';
@@ -92,7 +93,7 @@ export type StreamItemOf<M extends MethodTable, K extends keyof M> = M[K]['strea
 export type StreamVerdict = 'continue' | 'stop';
 
 /** The name a request has on a port: `controller.sample` → `sample`. */
-export type MethodName<T> = T extends `${string}.${infer M}` ? M : never;
+type MethodName<T> = T extends `${string}.${infer M}` ? M : never;
 export function methodName(type: string): string {
   return type.slice(type.indexOf('.') + 1);
 }
