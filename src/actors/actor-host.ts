@@ -60,8 +60,13 @@ interface Served {
 async function logicFor(init: ActorInit): Promise<Served> {
   const mod = await importLogic(init);
   const backend = await startTensors(init, mod.tensors !== false);
-  const logic = await mod.createLogic(init, { log: (line) => send(message('actor.log', { level: 'info', line })) });
-  return { answer: shellOf(init.kind, logic), backend, dispose: () => logic.dispose?.() };
+  const frees: (() => void)[] = [];
+  const logic = await mod.createLogic(init, { log: (line) => send(message('actor.log', { level: 'info', line })), onDispose: (free) => frees.push(free) });
+  const dispose = () => {
+    logic.dispose?.();
+    for (const free of frees) free();
+  };
+  return { answer: shellOf(init.kind, logic), backend, dispose };
 }
 
 function actOutFault(fault: 'crash' | 'hang'): void {

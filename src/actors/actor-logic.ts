@@ -12,6 +12,8 @@ export type ActorLogic<K extends ActorKind> = PortOfKind<K> & { dispose?(): void
 /** What the host lends a logic: its log lines become `actor.log` events in the run's log. */
 export interface LogicHost {
   log(line: string): void;
+  /** Frees, at shutdown after the logic's own `dispose`, what `createLogic` made for the logic (a feature network). */
+  onDispose(free: () => void): void;
 }
 
 export interface LogicModule<K extends ActorKind> {
