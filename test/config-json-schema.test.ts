@@ -92,7 +92,8 @@ function agree(schema: Schema<unknown>, value: unknown): void {
 
 test('the JSON forms of objects, optional and nullable fields, arrays, records and enums agree with their checks', () => {
   const placed = { incarnation: 0, kind: 'trainer', transport: 'thread', pid: 7, threadId: 1, backend: 'cpu', tfBackend: 'cpu', cudaVisibleDevices: null };
-  for (const v of [placed, { ...placed, cudaVisibleDevices: '0' }, { ...placed, transport: 'carrier pigeon' }, { ...placed, pid: -1 }, { ...placed, extra: 1 }, { ...placed, kind: undefined }]) {
+  const withKey = (key: string) => JSON.parse(JSON.stringify(placed).replace('{', `{"${key}": 1, `)) as unknown;
+  for (const v of [placed, { ...placed, cudaVisibleDevices: '0' }, { ...placed, transport: 'carrier pigeon' }, { ...placed, pid: -1 }, withKey('extra'), withKey('constructor'), withKey('__proto__'), { ...placed, kind: undefined }]) {
     agree(runtimeEventSchemas['actor.placed'], JSON.parse(JSON.stringify(v)));
   }
   const busy = { from: '2024-01-01T00:00:00Z', seconds: 1.5, busySeconds: 1, requests: { 'trainer.train': 2 } };

@@ -168,7 +168,8 @@ function objectOf<S extends Shape>(shape: S, closed: boolean): ObjSchema<S> {
       if (!isRecord(v)) throw new FieldError(path, `expected an object, got ${showType(v)}`);
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(shape)) out[key] = shape[key]!.parse(v[key], path ? `${path}.${key}` : key);
-      if (closed) for (const key of Object.keys(v)) if (!(key in shape)) throw new FieldError(path ? `${path}.${key}` : key, 'unexpected field');
+      // Own keys only: `in` would let "constructor" or "__proto__" through as known.
+      if (closed) for (const key of Object.keys(v)) if (!Object.hasOwn(shape, key)) throw new FieldError(path ? `${path}.${key}` : key, 'unexpected field');
       return out as ObjOf<S>;
     },
     shape,
