@@ -1,7 +1,7 @@
 /**
  * The `cpu-blas` tfjs backend: the stock cpu backend (tensors in plain typed arrays, every kernel it has)
  * with convolution and matMul computed by OpenBLAS through the native addon, and broadcasting elementwise
- * ops, reductions, transposes and pools by channel-contiguous loops (elementwise.ts, pool.ts). The stock `cpu` backend is left as it is.
+ * ops, reductions, transposes and pools by channel-contiguous loops (elementwise.ts, pool.ts). The `cpu` backend's kernels are left as they are.
  */
 import * as tf from '@tensorflow/tfjs';
 import { QuietCpuBackend } from '../cpu-backend.js';
