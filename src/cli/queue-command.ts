@@ -3,6 +3,7 @@ import { parseRedisUrl } from '../queue/connection.js';
 import { QueueClient } from '../queue/queue-client.js';
 import { formatQueueStatus, queueStatus } from '../queue/queue-status.js';
 import { requiredString, type Command } from './command.js';
+import { stderrLine } from './runtime-flags.js';
 
 const help = `Usage: autogan queue status --redis URL [--json]
 
@@ -22,7 +23,7 @@ export const queueCommand: Command = {
   async run(values, positionals) {
     if (positionals.length !== 1 || positionals[0] !== 'status') throw new InputError(`queue: expected the sub-command "status", got ${positionals.length === 0 ? 'none' : JSON.stringify(positionals.join(' '))}`);
     const target = parseRedisUrl(requiredString(values, 'redis'));
-    const client = await QueueClient.open(target);
+    const client = await QueueClient.open(target, stderrLine);
     try {
       const status = await queueStatus(client.queue, target.redact);
       console.log(values.json === true ? JSON.stringify(status, null, 2) : formatQueueStatus(status, target.shown));

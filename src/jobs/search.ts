@@ -122,7 +122,7 @@ async function runSearch(opts: SearchOptions, dir: string, onLogOpen: (path: str
   const resume = resumed ? { from: await loadSearchCheckpoint(resumed.root, resumed.checkpoints, config) } : null;
   const network = await openFeatureNetwork(config.eval.features, config.eval.inceptionGraph);
   // Reached before the run directory changes, so a wrong address loses nothing.
-  const queue = target && (await QueueClient.open(target).catch((e: unknown) => {
+  const queue = target && (await QueueClient.open(target, log).catch((e: unknown) => {
     network.net.dispose();
     throw e;
   }));

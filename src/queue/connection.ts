@@ -3,6 +3,7 @@
  * the options BullMQ hands to ioredis. Commands wait through a lost connection instead of failing (a restarted
  * Redis comes back with its append-only file), so a coordinator or worker rides out a Redis restart.
  */
+import { Redis } from 'ioredis';
 import { flagError } from '../errors.js';
 import { redactCredentials, redactor } from './redact.js';
 
@@ -67,4 +68,28 @@ export function redisOptions(t: RedisTarget): ConnectionOptions {
     // BullMQ's workers block on Redis and require it; for every connection it means "wait for Redis to return".
     maxRetriesPerRequest: null,
   };
+}
+
+/**
+ * Connects once, without retrying, and pings: a wrong address or password is a clear error at once (its message
+ * redacted) instead of a client retrying forever. Later connections retry, to ride out a Redis restart.
+ */
+export async function checkReachable(t: RedisTarget): Promise<void> {
+  const probe = new Redis({ ...redisOptions(t), lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  // The cause (refused, wrong password) comes as an error event; the rejection only says the connection closed.
+  let cause: Error | null = null;
+  probe.on('error', (e: Error) => (cause ??= e));
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (e) {
+    throw new Error(`queue at ${t.shown}: ${t.redact((cause ?? (e as Error))?.message ?? String(e))}`);
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** Logs a client's connection errors (redacted) instead of letting them print with the command's arguments. */
+export function reportErrors(client: { on(event: 'error', f: (e: Error) => void): unknown }, t: RedisTarget, log: (line: string) => void): void {
+  client.on('error', (e: Error) => log(`queue at ${t.shown}: ${t.redact(e.message)}`));
 }

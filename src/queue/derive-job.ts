@@ -4,7 +4,7 @@
  * interval per request, and after each interval the folder's changes go to Redis and the step to the job's
  * progress. The worker's own event log of the job stays in its work folder; the run's log is the coordinator's.
  */
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { deriverActorConfig } from '../actors/logic/actor-config.js';
@@ -51,6 +51,7 @@ export async function runDeriveJob(job: RunningJob, data: DeriveJobData, ctx: Wo
   };
   const work = join(ctx.workDir, 'jobs', job.id);
   rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
   const sync = new FolderSync(ctx.redis, folderKey(job.id), join(work, 'derivation'));
   await timed(() => sync.restore());
   const statsFile = await statsOf(data.config, ctx);

@@ -5,7 +5,7 @@
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { parseJobProgress, type DeriveJobData, type JobProgress } from '../protocol/queue-jobs.js';
-import { redisOptions, type RedisTarget } from './connection.js';
+import { checkReachable, redisOptions, reportErrors, type RedisTarget } from './connection.js';
 import { readFolder } from './folder-snapshot.js';
 import { KEY_PREFIX, QUEUE_NAME, folderKey } from './names.js';
 
@@ -20,11 +20,14 @@ export class QueueClient {
     readonly redis: Redis,
   ) {}
 
-  static async open(target: RedisTarget): Promise<QueueClient> {
+  /** `log` gets connection trouble after the start (Redis restarting), redacted. */
+  static async open(target: RedisTarget, log: (line: string) => void): Promise<QueueClient> {
+    await checkReachable(target);
     const connection = redisOptions(target);
     const queue = new Queue(QUEUE_NAME, { connection, prefix: KEY_PREFIX });
     const events = new QueueEvents(QUEUE_NAME, { connection, prefix: KEY_PREFIX });
     const redis = new Redis(connection);
+    for (const c of [queue, events, redis]) reportErrors(c, target, log);
     const client = new QueueClient(target, queue, events, redis);
     try {
       await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);

@@ -19,7 +19,8 @@ export async function queueStatus(queue: Queue, redact: (text: string) => string
     counts: { waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, completed: c.completed ?? 0, failed: c.failed ?? 0 },
     active: active.map((j) => ({ id: j.id!, progress: j.progress })),
     failed: failed.map((j) => ({ id: j.id!, attempts: j.attemptsMade, error: redact(j.failedReason ?? '') })),
-    workers: workers.map((w) => String(w.name ?? '')).filter((n) => n !== '').sort(),
+    // A worker's connection is named `<prefix>:<queue, base64>:w:<worker name>`.
+    workers: workers.map((w) => String(w.rawname ?? '').split(':w:')[1] ?? '').filter((n) => n !== '').sort(),
   };
 }
 

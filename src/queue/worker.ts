@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import type { BackendInfo } from '../backend/select.js';
 import { parseJobProgress, parseQueueJob, type DeriveJobResult } from '../protocol/queue-jobs.js';
 import { FieldError } from '../protocol/schema.js';
-import { redisOptions, type RedisTarget } from './connection.js';
+import { checkReachable, redisOptions, reportErrors, type RedisTarget } from './connection.js';
 import { runDeriveJob } from './derive-job.js';
 import { KEY_PREFIX, QUEUE_NAME } from './names.js';
 
@@ -32,8 +32,10 @@ export interface WorkerOptions {
 
 export async function runWorker(o: WorkerOptions): Promise<void> {
   mkdirSync(o.workDir, { recursive: true });
+  await checkReachable(o.target);
   const name = `${hostname()}-${process.pid}`;
   const redis = new Redis(redisOptions(o.target));
+  reportErrors(redis, o.target, o.log);
   const ctx = { name, workDir: o.workDir, redis, backend: o.backend, gpus: o.gpus, log: o.log, signal: o.signal };
   const processor = async (job: Job, token?: string): Promise<DeriveJobResult> => {
     let data;
@@ -62,7 +64,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     // A job whose worker was lost twice is still worth a third try: the checkpoints make retries cheap.
     maxStalledCount: 2,
   });
-  worker.on('error', (e) => o.log(`queue: ${o.target.redact(e.message)}`));
+  reportErrors(worker, o.target, o.log);
   try {
     await worker.waitUntilReady();
     o.log(`worker ${name}: taking jobs from ${o.target.shown} (${o.concurrency} at once, backend ${o.backend.name})`);
