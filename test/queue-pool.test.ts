@@ -72,7 +72,7 @@ test.after(async () => {
   await redis?.stop();
 });
 
-test('coordinator and workers as processes: a worker SIGKILLed mid-job and a Redis restart lose nothing; the report equals a local run\'s', async () => {
+test('coordinator and workers as processes: a worker SIGKILLed mid-job, a Redis restart and the coordinator SIGKILLed lose nothing; the report equals a local run\'s', async () => {
   const local = join(root, 'local');
   const r = cli('search', '--config', config, '--out', local, '--overlap', 'off');
   assert.is(r.status, 0, r.stderr);
@@ -86,8 +86,11 @@ test('coordinator and workers as processes: a worker SIGKILLed mid-job and a Red
   assert.ok(victim, `no worker has the id ${midJob.source}`);
   victim.child.kill('SIGKILL');
   await redis.restart();
+  coordinator.child.kill('SIGKILL');
+  await coordinator.done;
   workers.push(startWorker('w3'));
-  assert.is(await coordinator.done, 0, coordinator.output.join(''));
+  const again = start('search', '--resume', out, '--redis', redis.url);
+  assert.is(await again.done, 0, again.output.join(''));
 
   const expected = JSON.parse(readFileSync(join(local, 'report.json'), 'utf8'));
   const got = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
@@ -97,6 +100,10 @@ test('coordinator and workers as processes: a worker SIGKILLed mid-job and a Red
   assert.equal(got.best.arch, expected.best.arch);
 
   const log = events(out);
+  // The resumed coordinator found its jobs in the queue instead of enqueueing them again.
+  const secondStart = log.filter((e) => e.type === 'run.started')[1]!.seq;
+  const resubmitted = log.filter((e) => e.type === 'queue.submitted' && e.seq > secondStart);
+  assert.ok(resubmitted.length >= 1 && resubmitted.every((e) => e.payload.attached === true), JSON.stringify(resubmitted));
   const rank = midJob.payload.rank as number;
   const job = (log.find((e) => e.type === 'queue.submitted' && e.payload.rank === rank)!.payload.job) as string;
   const starts = log.filter((e) => e.type === 'queue.started' && e.payload.job === job).map((e) => e.payload);
@@ -112,8 +119,9 @@ test('coordinator and workers as processes: a worker SIGKILLed mid-job and a Red
   // The password is in every command line, and nowhere the run or the processes wrote.
   for (const f of filesUnder(out)) assert.not.ok(readFileSync(f).includes(PASSWORD), `${f} holds the password`);
   for (const p of processes) assert.not.ok(p.output.join('').includes(PASSWORD), `output holds the password: ${p.output.join('')}`);
-  const started = log.find((e) => e.type === 'run.started')!;
-  assert.ok((started.payload.command as string[]).includes('redis://***@127.0.0.1:' + redis.port), JSON.stringify(started.payload.command));
+  for (const started of log.filter((e) => e.type === 'run.started')) {
+    assert.ok((started.payload.command as string[]).includes(`redis://***@127.0.0.1:${redis.port}`), JSON.stringify(started.payload.command));
+  }
 });
 
 test('a job that fails on every try ends failed, its error in the events, and the run names it; a bad payload fails at once naming the field', async () => {
