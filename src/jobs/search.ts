@@ -152,10 +152,14 @@ async function runSearch(opts: SearchOptions, dir: string, onLogOpen: (path: str
         restarts: () => system.restarts(),
         resetSharedGan: (i: number) => system.resetSharedTrainer(i),
         derivers: (jobs) => system.startDerivers(deriverCount(gpus, config.search.derive.parallel, jobs), deriverActorConfig(config, statsFile, backend.name)),
-        remoteDerive: queue ? deriveOnQueue({
-          client: queue, runKey: runKey(runDir.root), config, log, signal: opts.signal,
-          emit: (e) => system.events.emit('actor' in e ? e.actor : 'queue', e.type, e),
-        }) : undefined,
+        remoteDerive: queue ? async (todo, finished) => {
+          // The pool does the work: the search's actors would only hold memory while the coordinator waits.
+          await system.releaseSearchActors();
+          return deriveOnQueue({
+            client: queue, runKey: runKey(runDir.root), config, log, signal: opts.signal,
+            emit: (e) => system.events.emit('actor' in e ? e.actor : 'queue', e.type, e),
+          })(todo, finished);
+        } : undefined,
         emit: (e) => {
           system.events.emit('actor' in e ? e.actor : 'conductor', e.type, e);
           if (e.type === 'search.rewards') bar?.update(e.iteration + 1, `stage ${e.stage}  best reward ${Math.max(...e.rewards).toFixed(3)}: ${formatArch(e.archs[e.rewards.indexOf(Math.max(...e.rewards))]!)}`);

@@ -91,6 +91,8 @@ export interface ActorSystem {
    * and they hold what the derivers need (a GPU's memory, the cores).
    */
   startDerivers(count: number, config: unknown): Promise<DeriveWorker[]>;
+  /** Shuts the SharedTrainer and the Evaluators down once the search is done (startDerivers does it first). */
+  releaseSearchActors(): Promise<void>;
   /** Stops every actor, writes a last event and closes the log. Idempotent. */
   shutdown(reason: string): Promise<void>;
 }
@@ -181,6 +183,7 @@ export async function startActorSystem(opts: ActorSystemOptions): Promise<ActorS
   const evaluators = placements.filter((p) => p.kind === 'evaluator').map((p) => sup.make('evaluator', p, opts.actorConfig.evaluator ?? null));
   await sup.start(sup.handles);
   const trainerPort = portOf(trainer);
+  const releaseSearchActors = async () => void (await Promise.all([trainer, ...evaluators].map((h) => h.shutdown())));
   return {
     ports: { controller: portOf(controller), trainer: trainerPort, evaluator: splitAcross(evaluators.map(portOf)), resetter: portOf(resetter) },
     events: sup.log,
@@ -193,8 +196,9 @@ export async function startActorSystem(opts: ActorSystemOptions): Promise<ActorS
       emitEvent(sup.log, 'supervisor', 'trainer.reset', { resetIndex });
       await trainerPort.reset({ resetIndex });
     },
+    releaseSearchActors,
     async startDerivers(count, config) {
-      await Promise.all([trainer, ...evaluators].map((h) => h.shutdown()));
+      await releaseSearchActors();
       const planned = planDerivers(opts.gpus, count);
       placements.push(...planned);
       return sup.startDerivers(planned, config);
