@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileError } from '../errors.js';
 import { describeArch, formatArch } from '../nn/arch.js';
-import { checkpointStep, listCheckpoints } from '../train/checkpoint-dir.js';
+import { newestCheckpointStep } from '../train/checkpoint-dir.js';
 import type { TrainReport } from '../train/train-run.js';
 import { ProgressBar } from '../util/progress-bar.js';
 import type { DeriveChunk, DeriveWorker } from './ports.js';
@@ -97,7 +97,7 @@ export async function runDerivation(o: DerivationOptions): Promise<Derivation> {
   } else if (todo.length > 0 && !o.signal?.aborted) {
     const workers = await o.derivers(todo.length);
     // G steps each derivation stands at: for the progress bar over them all.
-    const at = new Map(todo.map((j) => [j.rank, newestCheckpointStep(j.dir)]));
+    const at = new Map(todo.map((j) => [j.rank, newestCheckpointStep(join(j.dir, 'checkpoints'))]));
     const active = new Set<Job>();
     const stepsDone = () => (jobs.length - todo.length) * o.steps + [...at.values()].reduce((a, b) => a + b, 0);
     const bar = o.progress ? new ProgressBar(o.progress, 'derive', jobs.length * o.steps, 'step', 250, stepsDone()) : null;
@@ -149,10 +149,4 @@ function finishedDerivation(dir: string): { steps: number; scores: Scores } | nu
   } catch {
     throw fileError(path, 'damaged derivation report; delete it to retrain this architecture');
   }
-}
-
-/** The step of a derivation's newest checkpoint, 0 before its first. */
-function newestCheckpointStep(dir: string): number {
-  const newest = listCheckpoints(join(dir, 'checkpoints')).pop();
-  return newest === undefined ? 0 : checkpointStep(newest);
 }
