@@ -61,7 +61,10 @@ test('credentials are redacted from any text: URLs, and a password quoted on its
 
 test('job payloads are checked; a bad one is rejected naming the field', () => {
   assert.equal(parseQueueJob('derive', job), job);
-  assert.is(fieldOf(() => parseQueueJob('train', job)), 'name: expected one of derive, got string');
+  assert.is(fieldOf(() => parseQueueJob('train', job)), 'name: expected one of derive|study-run, got string');
+  const studyRun = { v, kind: 'study-run', run: 'study-x', name: 'no-reset-seed2', config };
+  assert.equal(parseQueueJob('study-run', studyRun), studyRun);
+  assert.ok(fieldOf(() => parseQueueJob('study-run', { ...studyRun, name: '../../etc' })).startsWith('payload.name: expected a study run'));
   assert.is(fieldOf(() => parseQueueJob('derive', { ...job, v: 2 })), 'payload.v: expected 1, got 2');
   assert.is(fieldOf(() => parseQueueJob('derive', { ...job, rank: 0 })), 'payload.rank: expected an integer ≥ 1, got 0');
   assert.ok(fieldOf(() => parseQueueJob('derive', { ...job, arch: arch.slice(0, 9) })).startsWith('payload.arch: 9 tokens'));

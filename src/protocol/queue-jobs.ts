@@ -16,7 +16,7 @@ const v = literal(QUEUE_PROTOCOL_VERSION);
 const runConfig: Schema<RunConfig> = { parse: (value, path) => RUN_CONFIG_SCHEMA.check(value, path, true) };
 
 /** The kinds of job; a job's BullMQ name is its kind. */
-export const QUEUE_JOB_KINDS = ['derive'] as const;
+export const QUEUE_JOB_KINDS = ['derive', 'study-run'] as const;
 export type QueueJobKind = (typeof QUEUE_JOB_KINDS)[number];
 
 /**
@@ -26,7 +26,27 @@ export type QueueJobKind = (typeof QUEUE_JOB_KINDS)[number];
 const deriveJob = obj({ v, kind: literal('derive'), run: str, rank: intIn(1), arch: wholeArch, config: runConfig });
 export type DeriveJobData = Infer<typeof deriveJob>;
 
-/** What a worker reports while a job runs: it took the job (resuming at step `from`), then each checkpoint. */
+/** A study's run folder name: `<arm>-seed<N>`. */
+const studyRunName: Schema<string> = {
+  parse(value, path) {
+    const name = str.parse(value, path);
+    if (!/^[a-z][a-z-]*-seed\d+$/.test(name)) throw new FieldError(path, `expected a study run's name such as full-seed3, got ${JSON.stringify(name.slice(0, 40))}`);
+    return name;
+  },
+};
+
+/**
+ * One run of a study (an arm × a seed): an ordinary search with derivation, of `config`, in a folder that
+ * travels back to the study directory as runs/`name`. `run` is the study's key.
+ */
+const studyRunJob = obj({ v, kind: literal('study-run'), run: str, name: studyRunName, config: runConfig });
+export type StudyRunJobData = Infer<typeof studyRunJob>;
+export type QueueJobData = DeriveJobData | StudyRunJobData;
+
+/**
+ * What a worker reports while a job runs: it took the job (`from`: the step, or a search's iteration, of the
+ * checkpoint it resumes from; 0 when it starts afresh), then a derivation's every checkpoint.
+ */
 const jobProgress: Schema<JobProgress> = {
   parse(value, path) {
     if (isRecord(value) && value.at === 'started') return obj({ v, at: literal('started'), worker: str, from: natural }).parse(value, path);
@@ -42,11 +62,14 @@ export type JobProgress =
 const deriveResult = obj({ v, worker: str, step: natural, steps: intIn(1), scores: finalScores, seconds: finite, overheadSeconds: finite });
 export type DeriveJobResult = Infer<typeof deriveResult>;
 
+/** A finished study run; its folder (the run directory) waits in Redis beside it. */
+const studyRunResult = obj({ v, worker: str, seconds: finite, overheadSeconds: finite });
+export type StudyRunJobResult = Infer<typeof studyRunResult>;
+
 /** Checks a job as a worker takes it: its name is its kind, and its data must fit that kind's payload. */
-export function parseQueueJob(name: string, data: unknown): DeriveJobData {
+export function parseQueueJob(name: string, data: unknown): QueueJobData {
   const kind = oneOf(QUEUE_JOB_KINDS).parse(name, 'name');
-  if (kind === 'derive') return deriveJob.parse(data, 'payload');
-  throw new FieldError('name', `no payload schema for ${kind}`);
+  return kind === 'derive' ? deriveJob.parse(data, 'payload') : studyRunJob.parse(data, 'payload');
 }
 
 export function parseJobProgress(value: unknown): JobProgress {
@@ -55,4 +78,8 @@ export function parseJobProgress(value: unknown): JobProgress {
 
 export function parseDeriveResult(value: unknown): DeriveJobResult {
   return deriveResult.parse(value, 'result');
+}
+
+export function parseStudyRunResult(value: unknown): StudyRunJobResult {
+  return studyRunResult.parse(value, 'result');
 }

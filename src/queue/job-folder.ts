@@ -22,6 +22,8 @@ export interface WorkerContext {
   readonly backend: BackendInfo;
   readonly gpus: readonly number[] | null;
   readonly log: (line: string) => void;
+  /** Hides the queue URL's credentials in a message. */
+  readonly redact: (text: string) => string;
   /** The worker is stopping: a job ends after its current step, with its checkpoint sent. */
   readonly signal: AbortSignal;
 }

@@ -4,7 +4,7 @@
  */
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { parseJobProgress, type DeriveJobData, type JobProgress } from '../protocol/queue-jobs.js';
+import { parseJobProgress, type JobProgress, type QueueJobData } from '../protocol/queue-jobs.js';
 import { checkReachable, redisOptions, reportErrors, type RedisTarget } from './connection.js';
 import { readFolder } from './folder-snapshot.js';
 import { KEY_PREFIX, QUEUE_NAME, folderKey } from './names.js';
@@ -42,7 +42,7 @@ export class QueueClient {
    * The job with this id: the one already in the queue (a restarted coordinator re-attaches to it) or a new one.
    * Jobs are kept when they end, so that their result is read, and recorded, by whoever waits for them.
    */
-  async submit(id: string, data: DeriveJobData): Promise<{ job: Job; attached: boolean }> {
+  async submit(id: string, data: QueueJobData): Promise<{ job: Job; attached: boolean }> {
     const found = await this.queue.getJob(id);
     if (found) return { job: found as Job, attached: true };
     const job = await this.queue.add(data.kind, data, {

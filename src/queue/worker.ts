@@ -1,5 +1,5 @@
 /**
- * `autogan worker`: takes jobs from the queue and runs them, `concurrency` at a time, until stopped. Each job's
+ * `autogan worker`: takes jobs from the queue (derivations, study runs) and runs them, `concurrency` at a time, until stopped. Each job's
  * payload is checked first: one that does not validate fails at once (no retry can fix it), naming the field.
  * A worker that dies (SIGKILL, a lost machine) stops renewing its jobs' locks; after `stallSeconds` another
  * worker takes them and resumes each from the checkpoint it left in Redis. Stopped with SIGINT/SIGTERM, it ends
@@ -10,10 +10,11 @@ import { hostname } from 'node:os';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { BackendInfo } from '../backend/select.js';
-import { parseJobProgress, parseQueueJob, type DeriveJobResult } from '../protocol/queue-jobs.js';
+import { parseJobProgress, parseQueueJob, type DeriveJobResult, type JobProgress, type StudyRunJobResult } from '../protocol/queue-jobs.js';
 import { FieldError } from '../protocol/schema.js';
 import { checkReachable, redisOptions, reportErrors, type RedisTarget } from './connection.js';
 import { runDeriveJob } from './derive-job.js';
+import { runStudyRunJob } from './study-run-job.js';
 import { KEY_PREFIX, QUEUE_NAME } from './names.js';
 
 export interface WorkerOptions {
@@ -36,8 +37,8 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   const name = `${hostname()}-${process.pid}`;
   const redis = new Redis(redisOptions(o.target));
   reportErrors(redis, o.target, o.log);
-  const ctx = { name, workDir: o.workDir, redis, backend: o.backend, gpus: o.gpus, log: o.log, signal: o.signal };
-  const processor = async (job: Job, token?: string): Promise<DeriveJobResult> => {
+  const ctx = { name, workDir: o.workDir, redis, backend: o.backend, gpus: o.gpus, log: o.log, redact: o.target.redact, signal: o.signal };
+  const processor = async (job: Job, token?: string): Promise<DeriveJobResult | StudyRunJobResult> => {
     let data;
     try {
       data = parseQueueJob(job.name, job.data);
@@ -45,9 +46,10 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
       if (e instanceof FieldError) throw new UnrecoverableError(`job ${job.id}: bad payload: ${e.message}`);
       throw e;
     }
-    o.log(`job ${job.id}: ${data.kind} top${data.rank} of ${data.run} (attempt ${job.attemptsMade + 1})`);
+    o.log(`job ${job.id}: ${data.kind === 'derive' ? `derivation top${data.rank}` : `study run ${data.name}`} of ${data.run} (attempt ${job.attemptsMade + 1})`);
     try {
-      const result = await runDeriveJob({ id: job.id!, updateProgress: (p) => job.updateProgress(parseJobProgress(p)) }, data, ctx);
+      const running = { id: job.id!, updateProgress: (p: JobProgress) => job.updateProgress(parseJobProgress(p)) };
+      const result = data.kind === 'derive' ? await runDeriveJob(running, data, ctx) : await runStudyRunJob(running, data, ctx);
       if (result !== 'stopped') return result;
       await job.moveToWait(token);
       throw new WaitingError();
