@@ -17,7 +17,8 @@ through Redis.
 
 Options:
   --redis URL          redis://[user:password@]host[:port][/db], or rediss://… for TLS
-  --gpus LIST          e.g. 0,1: each job's Deriver in a process on its GPU (as search --gpus)
+  --gpus LIST          e.g. 0,1: each job in hand gets one of these GPUs for its actors (processes, as
+                       search --gpus), the least busy one
   --concurrency N      jobs at once (default 1)
   --dir DIR            the worker's own folder: jobs in progress, cached data-set statistics
                        (default $TMPDIR/autogan-worker)

@@ -37,6 +37,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   const name = `${hostname()}-${process.pid}`;
   const redis = new Redis(redisOptions(o.target));
   reportErrors(redis, o.target, o.log);
+  const gpuShare = gpuSharing(o.gpus);
   const ctx = { name, workDir: o.workDir, redis, backend: o.backend, gpus: o.gpus, log: o.log, redact: o.target.redact, signal: o.signal };
   const processor = async (job: Job, token?: string): Promise<DeriveJobResult | StudyRunJobResult> => {
     let data;
@@ -49,7 +50,9 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     o.log(`job ${job.id}: ${data.kind === 'derive' ? `derivation top${data.rank}` : `study run ${data.name}`} of ${data.run} (attempt ${job.attemptsMade + 1})`);
     try {
       const running = { id: job.id!, updateProgress: (p: JobProgress) => job.updateProgress(parseJobProgress(p)) };
-      const result = data.kind === 'derive' ? await runDeriveJob(running, data, ctx) : await runStudyRunJob(running, data, ctx);
+      const gpus = gpuShare.take();
+      const jobCtx = { ...ctx, gpus };
+      const result = await (data.kind === 'derive' ? runDeriveJob(running, data, jobCtx) : runStudyRunJob(running, data, jobCtx)).finally(() => gpuShare.release(gpus));
       if (result !== 'stopped') return result;
       await job.moveToWait(token);
       throw new WaitingError();
@@ -75,4 +78,23 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     await worker.close();
     redis.disconnect();
   }
+}
+
+/**
+ * With --gpus, each job in hand gets one GPU for its actors, the one with the fewest jobs on it (jobs share
+ * GPUs only when --concurrency exceeds them); without, jobs run on threads.
+ */
+function gpuSharing(gpus: readonly number[] | null): { take(): number[] | null; release(taken: number[] | null): void } {
+  const jobs = new Map((gpus ?? []).map((g) => [g, 0]));
+  return {
+    take() {
+      if (gpus === null || gpus.length === 0) return null;
+      const [gpu] = [...jobs].reduce((a, b) => (b[1] < a[1] ? b : a));
+      jobs.set(gpu, jobs.get(gpu)! + 1);
+      return [gpu];
+    },
+    release(taken) {
+      for (const g of taken ?? []) jobs.set(g, jobs.get(g)! - 1);
+    },
+  };
 }
