@@ -47,7 +47,7 @@ export function deriveOnQueue(o: QueueDerivationOptions): RemoteDerivation {
         } else o.emit({ type: 'derive.progress', actor: p.worker, rank: task.rank, step: p.step, steps: p.steps, dLoss: p.dLoss, gLoss: p.gLoss });
       });
       try {
-        const ended = await Promise.race([o.client.finished(job).then((r) => ({ result: r })), aborted(o.signal)]);
+        const ended = await o.client.finished(job, o.signal);
         if (ended === null) return;
         const result = parseDeriveResult(ended.result);
         const files = await o.client.folder(id);
@@ -71,12 +71,4 @@ export function deriveOnQueue(o: QueueDerivationOptions): RemoteDerivation {
     if (failed.length > 0) throw new Error(`derivation on the queue: ${failed.join('; ')}`);
     return busySeconds;
   };
-}
-
-/** Resolves with null when `signal` aborts (never without one). */
-function aborted(signal: AbortSignal | undefined): Promise<null> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) resolve(null);
-    else signal?.addEventListener('abort', () => resolve(null), { once: true });
-  });
 }

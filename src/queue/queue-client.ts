@@ -65,9 +65,16 @@ export class QueueClient {
     return () => this.events.off('progress', listener);
   }
 
-  /** The job's return value once it completes; rejects with its last error once it has failed for good. */
-  async finished(job: Job): Promise<unknown> {
-    return job.waitUntilFinished(this.events);
+  /**
+   * The job's return value once it completes, or null if `signal` stops the wait first (the job goes on);
+   * rejects with its last error once it has failed for good.
+   */
+  async finished(job: Job, signal?: AbortSignal): Promise<{ result: unknown } | null> {
+    const stopped = new Promise<null>((resolve) => {
+      if (signal?.aborted) resolve(null);
+      else signal?.addEventListener('abort', () => resolve(null), { once: true });
+    });
+    return Promise.race([job.waitUntilFinished(this.events).then((result: unknown) => ({ result })), stopped]);
   }
 
   /** Attempts made and the last error of a failed job. */
