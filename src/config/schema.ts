@@ -12,6 +12,7 @@ export type FieldSpec = (
   | { readonly type: 'string'; readonly nullable?: boolean }
   | { readonly type: 'enum'; readonly values: readonly string[] }
   | { readonly type: 'tuple'; readonly items: readonly FieldSpec[] }
+  | { readonly type: 'list'; readonly items: FieldSpec; readonly minItems: number }
   | { readonly type: 'object'; readonly fields: Readonly<Record<string, FieldSpec>> }
 ) & {
   /**
@@ -64,6 +65,10 @@ export function checkValue(value: unknown, spec: FieldSpec, key: string, source:
     case 'tuple': {
       if (!Array.isArray(value) || value.length !== spec.items.length) fail(`expected an array of ${spec.items.length} values`);
       return (value as unknown[]).map((v, i) => checkValue(v, spec.items[i]!, `${key}[${i}]`, source, partial));
+    }
+    case 'list': {
+      if (!Array.isArray(value) || value.length < spec.minItems) fail(`expected a list of at least ${spec.minItems}`);
+      return (value as unknown[]).map((v, i) => checkValue(v, spec.items, `${key}[${i}]`, source, partial));
     }
     case 'object': {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('expected an object');
