@@ -37,7 +37,10 @@ interface SweepFile {
   readonly settings: Record<string, unknown>;
 }
 
-async function sweepOne(name: string, config: RunConfig, arch: Arch, steps: number, every: number, out: string | undefined): Promise<BenchRow[]> {
+/** A sweep setting's schedule, beside its partial config: `linear` decays both learning rates to 0 at the last step. */
+type LrDecay = 'none' | 'linear';
+
+async function sweepOne(name: string, config: RunConfig, lrDecay: LrDecay, arch: Arch, steps: number, every: number, out: string | undefined): Promise<BenchRow[]> {
   const { seed, data, model, train } = config;
   const channels = DATASET_CHANNELS[data.dataset];
   const dataset = await loadSplit(data.dataset, TRAINING_SPLIT[data.dataset], data.root ?? undefined);
@@ -56,6 +59,7 @@ async function sweepOne(name: string, config: RunConfig, arch: Arch, steps: numb
   for (let step = 1; step <= steps; step++) {
     const t0 = process.hrtime.bigint();
     const c0 = process.cpuUsage();
+    if (lrDecay === 'linear') trainer.lrScale = 1 - (step - 1) / steps;
     for (let c = 0; c < train.nCritic; c++) {
       const { value: batch } = await stream.next();
       const real = tf.tensor4d(batch!.images, batch!.shape);
@@ -78,7 +82,7 @@ async function sweepOne(name: string, config: RunConfig, arch: Arch, steps: numb
     const row: BenchRow = {
       bench: 'recipe-sweep', setting: name, step, train_wall_s: wall, train_cpu_s: cpu, s_per_step: wall / step,
       is: s.is?.mean ?? null, fid: s.fid, lrG: train.lrG, lrD: train.lrD, beta1: train.beta1, batch: `${train.dBatch}/${train.gBatch}`, nCritic: train.nCritic,
-      emaDecay: train.emaDecay, gf: model.gf, df: model.df, latent: model.latent,
+      emaDecay: train.emaDecay, lrDecay, gf: model.gf, df: model.df, latent: model.latent,
     };
     rows.push(row);
     console.log(`BENCH ${JSON.stringify(row)}`);
@@ -103,9 +107,10 @@ const only = flag('only')?.split(',');
 const backend = await startBackend(parseBackendName(flag('backend', 'auto')!));
 console.log(`backend ${backend.name}; arch ${arch.join(' ')}; ${steps} G steps, scored every ${every}`);
 const all: BenchRow[] = [];
-for (const [name, partial] of Object.entries(sweep.settings)) {
+for (const [name, setting] of Object.entries(sweep.settings)) {
   if (only && !only.includes(name)) continue;
+  const { lrDecay = 'none', ...partial } = setting as { lrDecay?: LrDecay };
   const config = resolveConfig(mergeDeep(base, partial), `${settingsPath}: settings.${name}`, false);
-  all.push(...(await sweepOne(name, config, arch, steps, every, flag('out'))));
+  all.push(...(await sweepOne(name, config, lrDecay, arch, steps, every, flag('out'))));
 }
 printTable('Recipe sweep: IS/FID (1,000 samples) of the EMA generator against training time', all);

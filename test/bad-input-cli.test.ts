@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_JSON_BYTES } from '../src/config/json-file.js';
 import { loadConfig, resolveConfig, RUN_CONFIG_SCHEMA, type RunConfig } from '../src/config/run-config.js';
-import type { FieldSpec } from '../src/config/schema.js';
+import { isSection, type Section } from '../src/config/schema.js';
 import { InputError } from '../src/errors.js';
 import { parseArch, validateArch } from '../src/nn/arch.js';
 import { parseBackendName } from '../src/backend/select.js';
@@ -102,9 +102,8 @@ function trainRunDir(name: string, configText = JSON.stringify({ config: full, a
 }
 
 /** The object paths of the config schema ('' for the top level), for unknown keys at every level. */
-function objectPaths(spec: FieldSpec, path: string): string[] {
-  if (spec.type !== 'object') return [];
-  return [path, ...Object.entries(spec.fields).flatMap(([k, s]) => objectPaths(s, path ? `${path}.${k}` : k))];
+function objectPaths(section: Section<unknown>, path: string): string[] {
+  return [path, ...Object.entries(section.fields).flatMap(([k, f]) => (isSection(f) ? objectPaths(f, path ? `${path}.${k}` : k) : []))];
 }
 
 /** `{a: {b: {key: value}}}` for path "a.b", as JSON text, so that "__proto__" stays an own key. */

@@ -20,14 +20,17 @@ export class Adam {
 
   constructor(readonly cfg: AdamConfig) {}
 
-  /** Minimises `loss` over `params`; returns the loss value before the update. */
-  minimize(loss: () => tf.Scalar, params: readonly [string, tf.Variable][]): number {
+  /**
+   * Minimises `loss` over `params`; returns the loss value before the update. `lrScale` multiplies the
+   * configured learning rate for this step (a schedule's factor).
+   */
+  minimize(loss: () => tf.Scalar, params: readonly [string, tf.Variable][], lrScale = 1): number {
     const { value, grads } = tf.variableGrads(loss, params.map(([, p]) => p));
     const result = value.dataSync()[0]!;
     value.dispose();
     this.t += 1;
     const { lr, beta1, beta2, eps } = this.cfg;
-    const stepSize = lr / (1 - beta1 ** this.t);
+    const stepSize = (lr * lrScale) / (1 - beta1 ** this.t);
     const vCorrection = 1 - beta2 ** this.t;
     const constants = { beta1, beta2, eps, stepSize, vCorrection };
     for (const [name, p] of params) {

@@ -9,6 +9,9 @@ import { FieldError, arr, finite, intIn, natural, num, obj, type Schema } from '
 /** A loss is data even when it is NaN or infinite (a diverged GAN); JSON writes those as null, read back as NaN. */
 export const savedLoss: Schema<number> = { parse: (v, path) => (v === null ? Number.NaN : num.parse(v, path)) };
 
+/** An Inception Score: the mean and spread over its splits (NaN when the images are NaN). */
+export const inceptionScore = obj({ mean: savedLoss, std: savedLoss });
+
 /** Seconds spent: finite and not negative. */
 export const seconds: Schema<number> = {
   parse(v, path) {

@@ -4,20 +4,18 @@
  * Numbers that may be NaN (losses, rewards of a collapsed GAN) are written by JSON as null and read back as NaN.
  */
 import { archTokens, stage } from '../protocol/base.js';
-import { savedLoss as measured } from '../protocol/saved-state.js';
-import { arr, bool, finite, int, literal, natural, nullable, obj, optional, record, str, type Infer, type Schema } from '../protocol/schema.js';
+import { inceptionScore, savedLoss as measured } from '../protocol/saved-state.js';
+import { arr, bool, finite, literal, natural, nullable, obj, optional, str, type Infer, type Schema } from '../protocol/schema.js';
+import { runtimeEventSchemas as runtime } from '../supervisor/events.js';
 
 /** Conductor events carry their own type inside the payload. */
 const tag = <T extends string>(type: T) => literal(type);
 
-export const eventSchemas = {
-  'run.started': obj({
-    runDir: str, command: optional(arr(str)), resumed: bool, backend: str, gpus: nullable(arr(int)), faults: arr(str),
-  }),
-  'actor.placed': obj({
-    incarnation: natural, kind: str, transport: str, pid: int, threadId: int, backend: str, tfBackend: str, cudaVisibleDevices: nullable(str),
-  }),
-  'actor.busy': obj({ from: str, seconds: finite, busySeconds: finite, requests: record(natural) }),
+const table = {
+  // Runs made before the command was logged lack it.
+  'run.started': obj({ ...runtime['run.started'].shape, command: optional(arr(str)) }),
+  'actor.placed': runtime['actor.placed'],
+  'actor.busy': runtime['actor.busy'],
   'search.stage': obj({ type: tag('search.stage'), stage, prefixes: arr(archTokens) }),
   'search.trained': obj({
     type: tag('search.trained'), iteration: natural, stage, dLoss: measured, gLoss: measured, minibatches: natural, stoppedEarly: bool, seconds: finite,
@@ -34,11 +32,12 @@ export const eventSchemas = {
   'search.derived': obj({
     type: tag('search.derived'),
     result: obj({
-      rank: natural, arch: str, words: arr(str), proxyReward: measured, is: nullable(obj({ mean: measured, std: measured })),
+      rank: natural, arch: str, words: arr(str), proxyReward: measured, is: nullable(inceptionScore),
       fid: nullable(measured), steps: natural, dir: str,
     }),
   }),
-} satisfies Record<string, Schema<unknown>>;
+};
 
-export type CheckedType = keyof typeof eventSchemas;
-export type PayloadOf<T extends CheckedType> = Infer<(typeof eventSchemas)[T]>;
+export type CheckedType = keyof typeof table;
+export type PayloadOf<T extends CheckedType> = Infer<(typeof table)[T]>;
+export const eventSchemas: { readonly [T in CheckedType]: Schema<PayloadOf<T>> } = table;

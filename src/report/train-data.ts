@@ -5,11 +5,11 @@
  */
 import { join } from 'node:path';
 import { archTokens } from '../protocol/base.js';
-import { savedLoss as measured } from '../protocol/saved-state.js';
-import { arr, bool, finite, intIn, json, natural, nullable, obj, optional, str, type Schema } from '../protocol/schema.js';
+import { inceptionScore, savedLoss as measured } from '../protocol/saved-state.js';
+import { arr, bool, finite, json, natural, nullable, obj, optional, str, type Schema } from '../protocol/schema.js';
 import { readCheckpointMeta } from '../train/checkpoint-file.js';
 import { listCheckpoints } from '../train/checkpoint-dir.js';
-import type { EvalPoint, LossPoint } from '../train/train-checkpoint-meta.js';
+import { evalPoint, lossPoint, type EvalPoint, type LossPoint } from '../train/train-checkpoint-meta.js';
 import { Problems, listNames, mtimeOf, readJson } from './read-files.js';
 
 export interface TrainSample {
@@ -39,9 +39,7 @@ export interface TrainRunData {
   readonly updated: number | null;
 }
 
-const lossPoint = obj({ step: intIn(1), dLoss: measured, gLoss: measured });
-const evalPoint = obj({ step: intIn(1), is: nullable(obj({ mean: measured, std: measured })), fid: nullable(measured) });
-const scoresSchema = nullable(obj({ n: natural, is: nullable(obj({ mean: measured, std: measured })), fid: nullable(measured), features: str }));
+const scoresSchema = nullable(obj({ n: natural, is: nullable(inceptionScore), fid: nullable(measured), features: str }));
 const savedRun = obj({ config: json, arch: archTokens });
 
 /** The fields of report.json and of checkpoint metadata the report uses; others are left alone. */

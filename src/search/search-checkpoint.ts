@@ -13,7 +13,7 @@ import { archTokens, stage } from '../protocol/base.js';
 import { beamPrefix } from '../protocol/controller.js';
 import { ActorRequestError } from '../protocol/errors.js';
 import { savedLoss, seconds } from '../protocol/saved-state.js';
-import { FieldError, arr, bool, checkedFromFile, finite, json, literal, natural, nullable, obj } from '../protocol/schema.js';
+import { FieldError, arr, bool, checkedFromFile, finite, json, literal, natural, nullable, obj, type Infer, type Schema } from '../protocol/schema.js';
 import type { NamedArray } from '../train/checkpoint-file.js';
 import { loadNewestCheckpoint, requireCheckpointDir, saveCheckpoint, type LoadedCheckpoint } from '../train/checkpoint-dir.js';
 import { ganStateLayout } from '../train/gan-state.js';
@@ -25,15 +25,8 @@ import { sharedTrainerMeta } from './shared-trainer.js';
 const ACTORS = ['controller', 'trainer', 'resetter'] as const;
 type StatefulActor = (typeof ACTORS)[number];
 
-export interface SearchCheckpointMeta {
-  readonly kind: 'search';
-  readonly config: RunConfig;
-  readonly conductor: ConductorState;
-  readonly actors: Record<StatefulActor, unknown>;
-}
-
 /** Rewards are finite: the conductor gives a child with a NaN score the lowest reward before anything keeps it. */
-const conductorState = obj({
+const conductorState: Schema<ConductorState> = obj({
   iteration: natural,
   prefixes: arr(beamPrefix),
   resets: natural,
@@ -46,6 +39,7 @@ const conductorState = obj({
 
 /** The saved config is a record of the run; the run itself goes on with its config.json. */
 const searchMeta = obj({ kind: literal('search'), config: json, conductor: conductorState, actors: obj({ controller: json, trainer: json, resetter: json }) });
+export type SearchCheckpointMeta = Infer<typeof searchMeta>;
 
 export type LoadedSearchCheckpoint = LoadedCheckpoint<SearchCheckpointMeta>;
 
@@ -72,7 +66,7 @@ export async function loadSearchCheckpoint(runDir: string, ckptDir: string, conf
   if (!loaded) return null;
   const { path } = loaded;
   const meta = checkedFromFile(path, () => {
-    const m = searchMeta.parse(loaded.meta, 'meta') as SearchCheckpointMeta;
+    const m = searchMeta.parse(loaded.meta, 'meta');
     checkConductor(m.conductor, config);
     return m;
   });

@@ -11,8 +11,8 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { RUN_CONFIG_SCHEMA, loadConfig, resolveConfig, type RunConfig } from '../config/run-config.js';
 import { readJsonFile } from '../config/json-file.js';
-import { checkValue, mergeDeep, type FieldSpec } from '../config/schema.js';
-import { InputError } from '../errors.js';
+import { choice, integer, list, mergeDeep, section, setting, text } from '../config/schema.js';
+import { FieldError, checkedFromFile, type Schema } from '../protocol/schema.js';
 import { ARM_NAMES, armRunConfig, type ArmName, type StudyBudget } from './arms.js';
 import type { BootstrapSettings } from './statistics.js';
 
@@ -34,53 +34,54 @@ export interface ResolvedStudy {
   readonly base: RunConfig;
 }
 
-export const DEFAULT_BOOTSTRAP: BootstrapSettings = { resamples: 10000, seed: 0 };
+const positiveInt = integer({ min: 1 });
+const seed = integer({ min: 0, max: 2 ** 31 - 1 });
 
-const positiveInt: FieldSpec = { type: 'int', min: 1 };
-
-const BUDGET_SCHEMA: FieldSpec = {
-  type: 'object',
-  fields: {
-    minibatches: positiveInt, childEvaluations: positiveInt,
-    derive: { type: 'object', fields: { candidates: positiveInt, topK: positiveInt, steps: positiveInt } },
-  },
+/** A run config's differences from the base, checked as a preset is and kept as written, to merge over the base. */
+const overrides: Schema<unknown> = {
+  parse: (v, path) => (RUN_CONFIG_SCHEMA.parse(v, path), v),
+  jsonSchema: RUN_CONFIG_SCHEMA.jsonSchema,
 };
 
-/** Checked as a partial object (the overrides and the bootstrap may leave keys out); the required keys after. */
-const STUDY_SCHEMA: FieldSpec = {
-  type: 'object',
-  fields: {
-    base: { type: 'string' },
-    config: RUN_CONFIG_SCHEMA,
-    arms: { type: 'list', items: { type: 'enum', values: ARM_NAMES }, minItems: 1 },
-    // Two at least: one seed has no spread to show and no interval to draw.
-    seeds: { type: 'list', items: { type: 'int', min: 0, max: 2 ** 31 - 1 }, minItems: 2 },
-    budget: BUDGET_SCHEMA,
-    bootstrap: {
-      type: 'object',
-      fields: { resamples: { type: 'int', min: 100, max: 1_000_000 }, seed: { type: 'int', min: 0, max: 2 ** 31 - 1 } },
-    },
-  },
-};
+const BUDGET_SCHEMA = section('What every arm spends over a whole search.', {
+  minibatches: setting(positiveInt, 1, 'Shared-GAN minibatches (D steps).'),
+  childEvaluations: setting(positiveInt, 1, 'Children scored on the search\'s weights: each iteration\'s, the beam candidates\', the final candidates\'.'),
+  derive: section('The derivation.', {
+    candidates: setting(positiveInt, 1, 'Final candidates sampled and scored.'),
+    topK: setting(positiveInt, 1, 'The best of them trained from scratch.'),
+    steps: setting(positiveInt, 1, 'G steps of each.'),
+  }),
+});
 
-function distinct<T>(list: readonly T[], key: string, source: string): readonly T[] {
-  const dup = list.find((v, i) => list.indexOf(v) !== i);
-  if (dup !== undefined) throw new InputError(`${source}: ${key}: ${JSON.stringify(dup)} is listed twice`);
-  return list;
+const STUDY_SCHEMA = section('An AutoGAN-TS study: the paper\'s ablations, every arm searching once per seed at equal budget.', {
+  base: setting(text, '', 'The base run config file, relative to the study file\'s folder.'),
+  config: setting(overrides, {}, 'Settings merged over the base config (a partial run config).'),
+  arms: setting(list(choice(ARM_NAMES), 1), [], 'The arms to compare, each a way of searching.'),
+  // Two at least: one seed has no spread to show and no interval to draw.
+  seeds: setting(list(seed, 2), [], 'The seeds every arm runs with.'),
+  budget: BUDGET_SCHEMA,
+  bootstrap: section('The bootstrap of the confidence intervals over seeds.', {
+    resamples: setting(integer({ min: 100, max: 1_000_000 }), 10000, 'Resamples drawn.'),
+    seed: setting(seed, 0, 'Seeds the resampling, so the intervals are reproducible.'),
+  }),
+});
+
+function distinct<T>(values: readonly T[], key: string): readonly T[] {
+  const dup = values.find((v, i) => values.indexOf(v) !== i);
+  if (dup !== undefined) throw new FieldError(key, `${JSON.stringify(dup)} is listed twice`);
+  return values;
 }
 
 /** Checks a study's settings (the JSON of a study file); errors name `source` and the key. */
 function checkStudy(raw: unknown, source: string): StudyConfig {
-  const r = checkValue(raw, STUDY_SCHEMA, '', source, true) as Record<string, unknown>;
-  for (const key of ['base', 'arms', 'seeds', 'budget']) if (!(key in r)) throw new InputError(`${source}: ${key}: missing`);
-  const budget = checkValue(r.budget, BUDGET_SCHEMA, 'budget', source, false) as StudyBudget;
-  if (budget.derive.topK > budget.derive.candidates) {
-    throw new InputError(`${source}: budget.derive.topK: ${budget.derive.topK} exceeds budget.derive.candidates (${budget.derive.candidates})`);
-  }
-  return {
-    base: r.base as string, config: r.config ?? {}, arms: distinct(r.arms as ArmName[], 'arms', source), seeds: distinct(r.seeds as number[], 'seeds', source),
-    budget, bootstrap: { ...DEFAULT_BOOTSTRAP, ...(r.bootstrap as Partial<BootstrapSettings> | undefined) },
-  };
+  return checkedFromFile(source, () => {
+    // Checked as a preset (types, ranges, unknown keys), then for the keys without a meaningful default.
+    const s = STUDY_SCHEMA.check(raw, '', false);
+    for (const key of ['base', 'arms', 'seeds', 'budget']) if (!Object.hasOwn(raw as object, key)) throw new FieldError(key, 'missing');
+    const budget = BUDGET_SCHEMA.check((raw as Record<string, unknown>).budget, 'budget', true);
+    if (budget.derive.topK > budget.derive.candidates) throw new FieldError('budget.derive.topK', `${budget.derive.topK} exceeds budget.derive.candidates (${budget.derive.candidates})`);
+    return { ...s, arms: distinct(s.arms, 'arms'), seeds: distinct(s.seeds, 'seeds'), budget };
+  });
 }
 
 /** Works out (and checks as a run config) every arm's config now, so that none fails once the study runs. */

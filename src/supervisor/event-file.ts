@@ -3,19 +3,16 @@
  * was killed mid-write) and skipped, never an error. Shared by the writer (to continue `seq` on resume)
  * and by `tail`.
  */
-import type { LogEvent } from './events.js';
+import { FieldError } from '../protocol/schema.js';
+import { logEvent, type LogEvent } from './events.js';
 
-function isEvent(v: unknown): v is LogEvent {
-  if (typeof v !== 'object' || v === null) return false;
-  const e = v as Record<string, unknown>;
-  return Number.isInteger(e.seq) && typeof e.time === 'string' && typeof e.source === 'string' && typeof e.type === 'string' && 'payload' in e;
-}
-
-function jsonOrNull(line: string): unknown {
+/** The event on `line`, or null when the line is not one (not JSON, or not an event's fields). */
+function eventOrNull(line: string): LogEvent | null {
   try {
-    return JSON.parse(line);
-  } catch {
-    return null;
+    return logEvent.parse(JSON.parse(line), 'event');
+  } catch (e) {
+    if (e instanceof SyntaxError || e instanceof FieldError) return null;
+    throw e;
   }
 }
 
@@ -36,8 +33,8 @@ export function parseEventLines(text: string): ParsedChunk {
   const badLines: number[] = [];
   complete.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
-    const v = jsonOrNull(line);
-    if (isEvent(v)) events.push(v);
+    const event = eventOrNull(line);
+    if (event) events.push(event);
     else {
       bad.push(line);
       badLines.push(i + 1);

@@ -1,19 +1,23 @@
 /**
- * The event log's records and the runtime's own event payloads. The conductor emits its events (losses,
- * sampled architectures, rewards, stages) through the same `EventSink`, under its own types.
+ * The event log's records and the runtime's own event payloads, as schemas: the writers' types are inferred
+ * from them, and readers (the report, `tail`) check what they read against the same ones. The conductor emits
+ * its events (losses, sampled architectures, rewards, stages) through the same `EventSink`, under its own types.
  */
-import type { Transport } from '../protocol/lifecycle.js';
+import { placement } from '../protocol/lifecycle.js';
+import { anything, arr, bool, finite, int, intIn, natural, nullable, obj, objWith, oneOf, record, str, type Infer } from '../protocol/schema.js';
 
-/** One line of events.jsonl. `seq` counts from 1 with no gaps over the run's life, resumes included. */
-export interface LogEvent {
-  readonly seq: number;
+/** One line of events.jsonl. Fields a newer writer adds are left unread, so an older reader still reads its lines. */
+export const logEvent = objWith({
+  /** Counts from 1 with no gaps over the run's life, resumes included. */
+  seq: int,
   /** ISO 8601. */
-  readonly time: string;
+  time: str,
   /** `supervisor`, `conductor`, or an actor id (`trainer`, `evaluator-0`, …). */
-  readonly source: string;
-  readonly type: string;
-  readonly payload: unknown;
-}
+  source: str,
+  type: str,
+  payload: anything,
+});
+export type LogEvent = Infer<typeof logEvent>;
 
 /** Where events go. The supervisor's event log is the one writer of events.jsonl. */
 export interface EventSink {
@@ -21,33 +25,31 @@ export interface EventSink {
 }
 
 /** Payloads of the events the runtime itself writes, by type. */
-export interface RuntimeEvents {
+export const runtimeEventSchemas = {
   /** `command`: this process's arguments after the script (`search --config …`). */
-  'run.started': { runDir: string; command: string[]; resumed: boolean; backend: string; gpus: number[] | null; faults: string[] };
+  'run.started': obj({ runDir: str, command: arr(str), resumed: bool, backend: str, gpus: nullable(arr(int)), faults: arr(str) }),
   /** Lines of events.jsonl that were not events when a resumed run opened it: kept as they are, named here. */
-  'log.damaged': { path: string; lines: number[] };
-  'actor.placed': {
-    incarnation: number; kind: string; transport: Transport; pid: number; threadId: number;
-    backend: string; tfBackend: string; cudaVisibleDevices: string | null;
-  };
-  'actor.exited': { incarnation: number; code: number | null; cause: string };
-  'actor.hung': { incarnation: number; silentMs: number };
+  'log.damaged': obj({ path: str, lines: arr(intIn(1)) }),
+  'actor.placed': obj({ incarnation: natural, kind: str, ...placement.shape }),
+  'actor.exited': obj({ incarnation: natural, code: nullable(int), cause: str }),
+  'actor.hung': obj({ incarnation: natural, silentMs: finite }),
   /** At most once a minute per actor, from its heartbeats: what a soak watches for growth. */
-  'actor.memory': { incarnation: number; tensors: number };
+  'actor.memory': obj({ incarnation: natural, tensors: intIn(-1) }),
   /** A stretch of time with requests outstanding (src/supervisor/busy-spans.ts): the report's actor timeline. */
-  'actor.busy': { from: string; seconds: number; busySeconds: number; requests: Record<string, number> };
-  'actor.restarting': { attempt: number; delayMs: number; cause: string };
-  'actor.restored': { incarnation: number; from: 'held state' | 'fresh start' };
-  'actor.retry': { request: string; id: number };
-  'actor.gave-up': { reason: string };
-  'actor.error': { request: string | null; name: string; message: string; field: string | null };
-  'actor.log': { line: string };
-  'fault.injected': { fault: string; request: string; n: number };
-  'trainer.reset': { resetIndex: number };
-  'run.interrupted': { signal: string };
-  'run.failed': { actor: string; message: string };
-  'run.stopped': { reason: string };
-}
+  'actor.busy': obj({ from: str, seconds: finite, busySeconds: finite, requests: record(natural) }),
+  'actor.restarting': obj({ attempt: natural, delayMs: finite, cause: str }),
+  'actor.restored': obj({ incarnation: natural, from: oneOf(['held state', 'fresh start']) }),
+  'actor.retry': obj({ request: str, id: int }),
+  'actor.gave-up': obj({ reason: str }),
+  'actor.error': obj({ request: nullable(str), name: str, message: str, field: nullable(str) }),
+  'actor.log': obj({ line: str }),
+  'fault.injected': obj({ fault: str, request: str, n: natural }),
+  'trainer.reset': obj({ resetIndex: natural }),
+  'run.interrupted': obj({ signal: str }),
+  'run.failed': obj({ actor: str, message: str }),
+  'run.stopped': obj({ reason: str }),
+};
+export type RuntimeEvents = { [T in keyof typeof runtimeEventSchemas]: Infer<(typeof runtimeEventSchemas)[T]> };
 export type RuntimeEventType = keyof RuntimeEvents;
 
 /** Emits a runtime event with its payload type checked. */

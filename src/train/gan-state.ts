@@ -7,15 +7,10 @@ import type { GanTrainer } from './gan-trainer.js';
 import type { NamedArray } from './checkpoint-file.js';
 import { Adam } from '../nn/adam.js';
 import { bundleFromEntries, checkBundle, layoutOf, restoreEntries, type BundleLayout, type TensorBundle } from '../nn/tensor-bundle.js';
-import { natural, obj } from '../protocol/schema.js';
-
-export interface GanStateMeta {
-  readonly iteration: number;
-  readonly optGSteps: number;
-  readonly optDSteps: number;
-}
+import { natural, obj, type Infer } from '../protocol/schema.js';
 
 export const ganStateMetaSchema = obj({ iteration: natural, optGSteps: natural, optDSteps: natural });
+export type GanStateMeta = Infer<typeof ganStateMetaSchema>;
 
 export function ganStateArrays(tr: GanTrainer): Map<string, NamedArray> {
   const bundle: TensorBundle = {

@@ -41,6 +41,8 @@ export class GanTrainer {
   readonly ema: Ema;
   /** D steps taken so far; noise of iteration i is a function of (seed, i), so a resumed run draws the same. */
   iteration = 0;
+  /** Multiplies both learning rates: set by a run's schedule before each iteration (1 without one). */
+  lrScale = 1;
 
   constructor(readonly G: Generator, readonly D: Discriminator, readonly cfg: GanTrainConfig, readonly seed: number) {
     this.optG = new Adam({ lr: cfg.lrG, beta1: cfg.beta1, beta2: cfg.beta2, eps: 1e-8 });
@@ -62,13 +64,13 @@ export class GanTrainer {
     const dLoss = this.optD.minimize(() => {
       const scores = this.D.forward(tf.concat([real, fake]), blocks);
       return discriminatorHingeLoss(tf.slice(scores, [0, 0], [n, 1]), tf.slice(scores, [n, 0], [fake.shape[0], 1]));
-    }, this.D.store.trainable());
+    }, this.D.store.trainable(), this.lrScale);
     fake.dispose();
     let gLoss: number | null = null;
     if (this.iteration % this.cfg.nCritic === 0) {
       const z = this.noise('g', this.cfg.gBatch);
       this.D.powerIterate();
-      gLoss = this.optG.minimize(() => generatorHingeLoss(this.D.forward(this.G.forward(z, arch, true), blocks)), this.G.store.trainable());
+      gLoss = this.optG.minimize(() => generatorHingeLoss(this.D.forward(this.G.forward(z, arch, true), blocks)), this.G.store.trainable(), this.lrScale);
       z.dispose();
       this.ema.update();
     }

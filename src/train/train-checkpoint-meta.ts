@@ -5,51 +5,34 @@
  */
 import { resolveConfig, type RunConfig } from '../config/run-config.js';
 import { archTokens } from '../protocol/base.js';
-import { batchCursor, savedLoss as loss, seconds } from '../protocol/saved-state.js';
-import { FieldError, arr, checkedFromFile, intIn, json, literal, natural, nullable, obj, optional } from '../protocol/schema.js';
-import type { BatchCursor } from '../data/batches.js';
-import { ganStateMetaSchema, type GanStateMeta } from './gan-state.js';
+import { batchCursor, inceptionScore, savedLoss as loss, seconds } from '../protocol/saved-state.js';
+import { FieldError, arr, checkedFromFile, intIn, json, literal, natural, nullable, obj, optional, type Infer } from '../protocol/schema.js';
+import { ganStateMetaSchema } from './gan-state.js';
 
-export interface LossPoint {
-  readonly step: number;
-  readonly dLoss: number;
-  readonly gLoss: number;
-}
+export const lossPoint = obj({ step: intIn(1), dLoss: loss, gLoss: loss });
+export type LossPoint = Infer<typeof lossPoint>;
 
 /** A periodic evaluation (train.evalEvery): IS and FID of the EMA generator at a step. */
-export interface EvalPoint {
-  readonly step: number;
-  readonly is: { readonly mean: number; readonly std: number } | null;
-  readonly fid: number | null;
-}
-
-export interface TrainCheckpointMeta {
-  readonly kind: 'train';
-  readonly config: RunConfig;
-  readonly arch: number[];
-  readonly step: number;
-  readonly gan: GanStateMeta;
-  readonly cursor: BatchCursor;
-  readonly history: LossPoint[];
-  /** Loss sums of the steps since the last history point, so a resumed run's history matches. */
-  readonly pending: { dSum: number; gSum: number; n: number };
-  readonly wallSeconds: number;
-  readonly evals: EvalPoint[];
-}
+export const evalPoint = obj({ step: intIn(1), is: nullable(inceptionScore), fid: nullable(loss) });
+export type EvalPoint = Infer<typeof evalPoint>;
 
 const metaSchema = obj({
   kind: literal('train'),
+  /** Resolved as a config file would be, after the fields' check. */
   config: json,
   arch: archTokens,
   step: natural,
   gan: ganStateMetaSchema,
   cursor: batchCursor,
-  history: arr(obj({ step: intIn(1), dLoss: loss, gLoss: loss })),
+  history: arr(lossPoint),
+  /** Loss sums of the steps since the last history point, so a resumed run's history matches. */
   pending: obj({ dSum: loss, gSum: loss, n: natural }),
   wallSeconds: seconds,
   // Checkpoints written before periodic evaluation existed have none.
-  evals: optional(arr(obj({ step: intIn(1), is: nullable(obj({ mean: loss, std: loss })), fid: nullable(loss) }))),
+  evals: optional(arr(evalPoint)),
 });
+
+export type TrainCheckpointMeta = Omit<Infer<typeof metaSchema>, 'config' | 'evals'> & { readonly config: RunConfig; readonly evals: EvalPoint[] };
 
 /** Checks the metadata read from the train checkpoint `file`. */
 export function parseTrainCheckpointMeta(raw: unknown, file: string): TrainCheckpointMeta {

@@ -9,6 +9,7 @@
 import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { finite, natural, nullable, obj, str, type Infer } from '../../protocol/schema.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { tryLock } from '../../util/pid-lock.js';
 import { writeError } from '../../util/write-error.js';
@@ -20,17 +21,18 @@ export interface TbItem {
   readonly event: TbEvent;
 }
 
-interface Cursor {
-  readonly file: string;
-  readonly bytes: number;
+const cursorSchema = obj({
+  file: str,
+  bytes: natural,
   /** The last item written; null before the first. */
-  readonly key: number | null;
-}
+  key: nullable(finite),
+});
+type Cursor = Infer<typeof cursorSchema>;
 
 function readCursor(path: string): Cursor | null {
   try {
-    const c = JSON.parse(readFileSync(path, 'utf8')) as Cursor;
-    if (typeof c.file === 'string' && /^events\.out\.tfevents\.[^/\\]+$/.test(c.file) && Number.isInteger(c.bytes) && c.bytes >= 0 && (c.key === null || Number.isFinite(c.key))) return c;
+    const c = cursorSchema.parse(JSON.parse(readFileSync(path, 'utf8')), 'cursor');
+    if (/^events\.out\.tfevents\.[^/\\]+$/.test(c.file)) return c;
   } catch {
     // absent or damaged: start a new file
   }
