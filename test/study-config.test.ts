@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ARM_NAMES, armSearchConfig } from '../src/study/arms.js';
@@ -9,7 +9,7 @@ import { loadStudy } from '../src/study/study-config.js';
 
 /** `autogan study ARGS`, stopped after a minute: a config wrongly accepted would start a whole study. */
 const cli = (...args: string[]) => spawnSync(process.execPath, ['dist/main.js', ...args], { encoding: 'utf8', timeout: 60_000 });
-import { TINY_STUDY, writeTinyStudy } from './support/study.js';
+import { TINY_STUDY, isStudyConfig, writeTinyStudy } from './support/study.js';
 
 const root = mkdtempSync(join(tmpdir(), 'agts-study-config-'));
 
@@ -33,6 +33,14 @@ test('each arm spends the same budget its own way: the arithmetic of every arm o
     // 15 architectures, each trained alone for 3 minibatches and scored once.
     'random-independent': ['random-independent', 'multi', true, [1, 1, 13], 3, 1],
   });
+});
+
+test('every shipped study config is valid, every arm of it included', () => {
+  const studies = readdirSync('configs').filter(isStudyConfig);
+  assert.ok(studies.includes('mnist-study.json'));
+  for (const f of studies) loadStudy(join('configs', f));
+  const { study, base } = loadStudy('configs/mnist-study.json');
+  assert.equal([study.arms.length, study.seeds.length, base.data.dataset], [ARM_NAMES.length, 6, 'mnist']);
 });
 
 /** `study ARGS` on a config with `over` replacing keys of the tiny study: exit 2, one line, nothing written. */

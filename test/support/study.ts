@@ -4,6 +4,9 @@ import { dirname, resolve } from 'node:path';
 
 export const TINY_STUDY = 'test/fixtures/tiny-study.json';
 
+/** Study configs in configs/ are named *-study.json; the other files there are run configs. */
+export const isStudyConfig = (name: string): boolean => name.endsWith('-study.json');
+
 /** The tiny study (five arms, two seeds, seconds per run) with top-level keys replaced, written to `path`. */
 export function writeTinyStudy(path: string, over: Record<string, unknown> = {}): string {
   const study = JSON.parse(readFileSync(TINY_STUDY, 'utf8')) as Record<string, unknown>;
