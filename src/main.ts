@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { commands } from './cli/registry.js';
 import { parseCommandArgs } from './cli/command.js';
 import { isInputError, quote } from './errors.js';
@@ -6,14 +7,27 @@ import { isInputError, quote } from './errors.js';
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  return ['Usage: autogan <command> [options]', '', 'Commands:', ...lines, '', 'Run `autogan <command> --help` for a command\'s options.'].join('\n');
+  return ['Usage: autogan <command> [options]', '       autogan --version', '', 'Commands:', ...lines, '', 'Run `autogan <command> --help` for a command\'s options.'].join('\n');
+}
+
+/** The package's version: this file runs as dist/main.js, beside the package's package.json one folder up. */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    console.error(usage());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
-    return name === undefined ? 2 : 0;
+    return 0;
+  }
+  if (name === '--version') {
+    console.log(version());
+    return 0;
   }
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) {
@@ -37,6 +51,13 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
+
+// A reader that stops early (`autogan tail DIR | head`) closes the pipe: the output is no longer wanted, so end
+// quietly, as a command killed by SIGPIPE does, instead of dying on the write error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(0);
+});
 
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InputError, quote } from '../errors.js';
 import { loadBlasAddon } from './blas/addon.js';
 import { BLAS_TF_NAME, registerBlasBackend } from './blas/backend.js';
+import './cpu-backend.js';
 
 /** Backends a user may ask for with `--backend`. */
 export const BACKEND_NAMES = ['auto', 'node-gpu', 'node', 'blas', 'wasm', 'cpu', 'webgpu'] as const;

@@ -1,17 +1,7 @@
-import { basename, dirname } from 'node:path';
-import { existsSync, statSync } from 'node:fs';
-import { TRAINING_SPLIT } from '../data/load.js';
-import { flagError, quote } from '../errors.js';
-import { formatArch } from '../nn/arch.js';
-import { FEATURE_NETWORK_NAMES, openFeatureNetwork } from '../metrics/open-feature-network.js';
-import { referenceStats } from '../metrics/reference-stats.js';
-import { latentSampler, scoreImages } from '../metrics/score-generator.js';
-import { loadEmaGenerator } from '../train/ema-generator.js';
-import { ProgressBar } from '../util/progress-bar.js';
+import { evaluate, type MetricName } from '../jobs/evaluate.js';
+import { FEATURE_NETWORK_NAMES } from '../metrics/open-feature-network.js';
 import { choiceFlag, intFlag, requiredString, stringFlag, type Command, type ParsedValues } from './command.js';
-import { BACKEND_HELP, BACKEND_OPTION, seedFlag, startBackendFromFlags } from './runtime-flags.js';
-
-const METRICS = ['is', 'fid'] as const;
+import { BACKEND_HELP, BACKEND_OPTION, backendFlag, seedFlag, stderrLine } from './runtime-flags.js';
 
 const help = `Usage: autogan eval --checkpoint PATH [--metrics is,fid] [--n N] [--features digits|inception]
                     [--inception FILE] [--stats S.npz] [--root DIR] [--seed N] [--batch N] [--json] [--backend B]
@@ -35,18 +25,9 @@ Options:
   --json             print {"is": {"mean", "std"}, "fid", ...} on stdout
 ${BACKEND_HELP}`;
 
-function parseMetrics(values: ParsedValues): Set<(typeof METRICS)[number]> {
-  const text = stringFlag(values, 'metrics') ?? 'is,fid';
-  const names = text.split(',').map((s) => s.trim());
-  for (const n of names) if (!(METRICS as readonly string[]).includes(n)) throw flagError('metrics', `unknown metric ${quote(n)} (use is, fid or is,fid)`);
-  return new Set(names as (typeof METRICS)[number][]);
-}
-
-/** Computed reference statistics are kept with the run: next to checkpoints/, or beside the file. */
-function runDirOf(path: string): string {
-  if (existsSync(path) && statSync(path).isDirectory()) return path;
-  const dir = dirname(path);
-  return basename(dir) === 'checkpoints' ? dirname(dir) : dir;
+/** --metrics is,fid as names; the job checks each. */
+function metricsFlag(values: ParsedValues): MetricName[] | undefined {
+  return stringFlag(values, 'metrics')?.split(',').map((s) => s.trim()) as MetricName[] | undefined;
 }
 
 export const evalCommand: Command = {
@@ -59,57 +40,19 @@ export const evalCommand: Command = {
     batch: { type: 'string' }, json: { type: 'boolean' }, ...BACKEND_OPTION,
   },
   async run(values) {
-    const checkpoint = requiredString(values, 'checkpoint');
-    const metrics = parseMetrics(values);
-    const nFlag = intFlag(values, 'n', 1);
-    const featuresFlag = choiceFlag(values, 'features', FEATURE_NETWORK_NAMES);
-    const seedOverride = seedFlag(values);
-    const batchSize = intFlag(values, 'batch', 1, 100_000) ?? 100;
-    const statsFile = stringFlag(values, 'stats') ?? null;
-    const log = (line: string) => process.stderr.write(`${line}\n`);
-
-    const backend = await startBackendFromFlags(values);
-    const { G, meta, path } = loadEmaGenerator(checkpoint);
-    try {
-      const { config, arch } = meta;
-      const features = featuresFlag ?? config.eval.features;
-      if (features === 'digits' && config.data.dataset !== 'mnist') throw flagError('features', `the digit classifier scores MNIST only; this run trained on ${config.data.dataset} (use inception)`);
-      const inception = stringFlag(values, 'inception') ?? config.eval.inceptionGraph;
-      if (features === 'inception' && !inception) throw flagError('inception', 'is required with --features inception (`autogan metrics fetch-inception --dir DIR` downloads the graph)');
-      const n = nFlag ?? config.eval.samples;
-      if (metrics.has('is') && n < config.eval.splits) throw flagError('n', `${n} images cannot be cut into the Inception Score's ${config.eval.splits} splits`);
-      const network = await openFeatureNetwork(features, features === 'digits' ? null : inception);
-      try {
-        const { net } = network;
-        if (metrics.has('fid') && n <= net.featureDim) throw flagError('n', `FID on ${net.featureDim}-d ${features} features needs more than ${net.featureDim} images, got ${n}`);
-        const reference = metrics.has('fid')
-          ? await referenceStats({
-              dataset: config.data.dataset, split: TRAINING_SPLIT[config.data.dataset], root: stringFlag(values, 'root') ?? config.data.root,
-              network, statsFile, cacheDir: statsFile ? null : runDirOf(checkpoint), log, progress: process.stderr,
-            })
-          : null;
-        const seed = seedOverride ?? config.seed;
-        const bar = new ProgressBar(process.stderr, 'eval', n, 'img');
-        const scores = scoreImages(latentSampler(config.model.latent, seed, (z) => G.forward(z, arch, false)), net, {
-          n, batchSize, isSplits: metrics.has('is') ? config.eval.splits : null, reference, onProgress: (done) => bar.update(done),
-        });
-        bar.finish(n);
-        const result = {
-          checkpoint: path, step: meta.step, arch: formatArch(arch), dataset: config.data.dataset, features, n: scores.n,
-          seed, backend: backend.name, is: scores.is, fid: scores.fid,
-        };
-        if (values.json === true) {
-          console.log(JSON.stringify(result));
-        } else {
-          console.log(`${path} (step ${meta.step}, ${result.arch}): ${n} images, ${features} features`);
-          if (scores.is) console.log(`IS  = ${scores.is.mean.toFixed(4)} ± ${scores.is.std.toFixed(4)} (${config.eval.splits} splits)`);
-          if (scores.fid !== null) console.log(`FID = ${scores.fid.toFixed(4)}`);
-        }
-      } finally {
-        network.net.dispose();
-      }
-    } finally {
-      G.dispose();
+    const result = await evaluate({
+      checkpoint: requiredString(values, 'checkpoint'), metrics: metricsFlag(values), n: intFlag(values, 'n', 1),
+      features: choiceFlag(values, 'features', FEATURE_NETWORK_NAMES), inception: stringFlag(values, 'inception'),
+      stats: stringFlag(values, 'stats'), root: stringFlag(values, 'root'), seed: seedFlag(values),
+      batch: intFlag(values, 'batch', 1, 100_000), backend: backendFlag(values), log: stderrLine, progress: process.stderr,
+    });
+    const { isSplits, ...scores } = result;
+    if (values.json === true) {
+      console.log(JSON.stringify(scores));
+    } else {
+      console.log(`${result.checkpoint} (step ${result.step}, ${result.arch}): ${result.n} images, ${result.features} features`);
+      if (result.is) console.log(`IS  = ${result.is.mean.toFixed(4)} ± ${result.is.std.toFixed(4)} (${isSplits} splits)`);
+      if (result.fid !== null) console.log(`FID = ${result.fid.toFixed(4)}`);
     }
   },
 };

@@ -1,19 +1,27 @@
-import { BACKEND_NAMES, parseBackendName, startBackend, type BackendInfo } from '../backend/select.js';
+import { BACKEND_NAMES, parseBackendName, startBackend, type BackendInfo, type BackendName } from '../backend/select.js';
+import { SEED_MAX } from '../jobs/job-options.js';
 import { intFlag, stringFlag, type OptionSpec, type ParsedValues } from './command.js';
 
 /** Flags every compute command takes. */
 export const BACKEND_OPTION: OptionSpec = { backend: { type: 'string' } };
 export const BACKEND_HELP = `  --backend B      ${BACKEND_NAMES.join('|')} (default auto: tfjs-node(-gpu) if installed, else the fastest CPU backend)`;
 
-/** Starts the backend named by --backend (default auto) and logs the choice on stderr. */
-export async function startBackendFromFlags(values: ParsedValues, wantGpu = false): Promise<BackendInfo> {
-  const name = parseBackendName(stringFlag(values, 'backend') ?? 'auto');
-  return startBackend(name, { wantGpu, log: (line) => process.stderr.write(`${line}\n`) });
+/** The backend --backend names (default auto). */
+export function backendFlag(values: ParsedValues): BackendName {
+  return parseBackendName(stringFlag(values, 'backend') ?? 'auto');
 }
+
+/** Starts the backend named by --backend (default auto) and logs the choice on stderr. */
+export async function startBackendFromFlags(values: ParsedValues): Promise<BackendInfo> {
+  return startBackend(backendFlag(values), { log: stderrLine });
+}
+
+/** A line for people on stderr: jobs' logs, progress notes. */
+export const stderrLine = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** --seed N, when given. */
 export function seedFlag(values: ParsedValues): number | undefined {
-  return intFlag(values, 'seed', 0, 2 ** 31 - 1);
+  return intFlag(values, 'seed', 0, SEED_MAX);
 }
 
 /**

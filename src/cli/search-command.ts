@@ -1,22 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, resolveConfig, type RunConfig } from '../config/run-config.js';
-import { InputError, flagError, isInputError } from '../errors.js';
-import { TRAINING_SPLIT } from '../data/load.js';
-import { openFeatureNetwork } from '../metrics/open-feature-network.js';
-import { referenceStats, referenceStatsCachePath, type ReferenceStatsRequest } from '../metrics/reference-stats.js';
-import { formatArch } from '../nn/arch.js';
-import { runSearchJob, type SearchReport } from '../search/search-run.js';
-import { loadSearchCheckpoint } from '../search/search-checkpoint.js';
-import { deriverActorConfig, realActorConfig } from '../actors/logic/actor-config.js';
-import { startActorSystem } from '../supervisor/actor-system.js';
-import { parseEventLines } from '../supervisor/event-file.js';
+import { search } from '../jobs/search.js';
+import type { SearchReport } from '../search/search-run.js';
 import { parseFaultSpec } from '../supervisor/faults.js';
-import { deriverCount, parseGpuList } from '../supervisor/placement.js';
-import { assertNewRunDir, createRunDir, openRunDir, removeNewRunDir, type RunDir } from '../supervisor/run-dir.js';
-import { ProgressBar } from '../util/progress-bar.js';
-import { choiceFlag, stringFlag, type Command, type ParsedValues } from './command.js';
-import { BACKEND_HELP, BACKEND_OPTION, interruptSignal, seedFlag, startBackendFromFlags } from './runtime-flags.js';
+import { parseGpuList } from '../supervisor/placement.js';
+import { choiceFlag, stringFlag, type Command } from './command.js';
+import { BACKEND_HELP, BACKEND_OPTION, backendFlag, interruptSignal, seedFlag, stderrLine } from './runtime-flags.js';
 
 const help = `Usage: autogan search --config FILE [--out DIR] [--seed N] [--overlap on|off] [--reward is|fid]
                       [--gpus LIST] [--backend B] [--fault SPEC]...
@@ -54,33 +42,6 @@ function printResult(r: SearchReport): void {
   if (r.best) console.log(`best: ${r.best.arch}  (IS ${r.best.is?.mean.toFixed(3)}, FID ${r.best.fid?.toFixed(3)})`);
 }
 
-/**
- * The run's config and where it came from: --config and overrides, or the saved config of the run being
- * resumed, which must be complete and valid.
- */
-function configFromFlags(values: ParsedValues, resumeDir: string | undefined): { config: RunConfig; source: string; resumed: RunDir | null } {
-  if (resumeDir) {
-    for (const f of ['config', 'out', 'seed', 'overlap', 'reward']) if (values[f] !== undefined) throw flagError(f, 'cannot be combined with --resume (the run keeps its saved settings)');
-    const { dir, config } = openRunDir(resumeDir);
-    return { config: resolveConfig(config, dir.config, true), source: dir.config, resumed: dir };
-  }
-  const configPath = stringFlag(values, 'config');
-  if (!configPath) throw flagError('config', 'is required (or --resume DIR)');
-  const base = loadConfig(configPath);
-  const overlap = choiceFlag(values, 'overlap', ['on', 'off'] as const);
-  const reward = choiceFlag(values, 'reward', ['is', 'fid'] as const);
-  const config = {
-    ...base, seed: seedFlag(values) ?? base.seed,
-    search: { ...base.search, overlap: overlap === undefined ? base.search.overlap : overlap === 'on', reward: reward ?? base.search.reward },
-  };
-  return { config, source: configPath, resumed: null };
-}
-
-/** Events of a type in the run's log, over its whole life (resumes included). */
-function countEvents(path: string, type: string): number {
-  return parseEventLines(readFileSync(path, 'utf8')).events.filter((e) => e.type === type).length;
-}
-
 export const searchCommand: Command = {
   name: 'search',
   summary: 'run the architecture search, then train and score the discovered architectures',
@@ -91,65 +52,31 @@ export const searchCommand: Command = {
     ...BACKEND_OPTION,
   },
   async run(values) {
-    const resumeDir = stringFlag(values, 'resume');
-    const { config, source, resumed } = configFromFlags(values, resumeDir);
+    const overlap = choiceFlag(values, 'overlap', ['on', 'off'] as const);
     const gpusText = stringFlag(values, 'gpus');
-    const gpus = gpusText === undefined ? null : parseGpuList(gpusText);
-    const faults = ((values.fault as string[] | undefined) ?? []).map(parseFaultSpec);
-    if (config.eval.features === 'inception' && config.eval.inceptionGraph === null) {
-      throw new InputError(`${source}: eval.inceptionGraph: the search scores with the inception network and needs the path of classify_image_graph_def.pb (or eval.features "digits" for MNIST)`);
-    }
-    const out = resumed ? null : (stringFlag(values, 'out') ?? join('runs', `search-${new Date().toISOString().replace(/[:.]/g, '-')}`));
-    if (out !== null) assertNewRunDir(out);
-    // Input errors found while starting the backend and the feature network come before a new run
-    // directory exists; the saved config then comes first, so that a run killed later can be resumed.
-    const backend = await startBackendFromFlags(values, gpus !== null);
-    // Checked whole before the run directory changes (stats, events) or any actor starts.
-    const resume = resumed ? { from: await loadSearchCheckpoint(resumed.root, resumed.checkpoints, config) } : null;
-    const log = (line: string) => process.stderr.write(`${line}\n`);
-    const network = await openFeatureNetwork(config.eval.features, config.eval.inceptionGraph);
-    const runDir = resumed ?? createRunDir(out!, config);
-    const statsRequest: ReferenceStatsRequest = {
-      dataset: config.data.dataset, split: TRAINING_SPLIT[config.data.dataset], root: config.data.root, network,
-      statsFile: null, cacheDir: join(runDir.root, 'stats'), log,
+    const settings = {
+      config: stringFlag(values, 'config'), resume: stringFlag(values, 'resume'), out: stringFlag(values, 'out'), seed: seedFlag(values),
+      overlap: overlap === undefined ? undefined : overlap === 'on', reward: choiceFlag(values, 'reward', ['is', 'fid'] as const),
+      gpus: gpusText === undefined ? null : parseGpuList(gpusText),
+      faults: ((values.fault as string[] | undefined) ?? []).map(parseFaultSpec),
+      backend: backendFlag(values),
     };
-    // The data set is first read here. Bad data files found in a run made just now take that run away again, so
-    // the same command can be rerun once the files are fixed (the config saved in the run names the data folder).
-    await referenceStats(statsRequest).catch((e: unknown) => {
-      if (!resumed && isInputError(e)) removeNewRunDir(runDir);
-      throw e;
-    });
-    const statsFile = referenceStatsCachePath(statsRequest);
-    const { signal, release } = interruptSignal(log);
-    const system = await startActorSystem({
-      runDir, actorConfig: realActorConfig(config, config.search.reward === 'fid' ? statsFile : null),
-      seed: config.seed, gpus, backend: backend.requested, faults, interrupts: null,
-    });
-    const bar = new ProgressBar(process.stderr, 'search', config.search.iterations.reduce((a, b) => a + b, 0), 'iter');
+    const { signal, release } = interruptSignal(stderrLine);
     try {
-      const job = runSearchJob({
-        config, runDir: runDir.root, resume, ports: system.ports, backend: backend.name,
-        placement: system.placements, log, progress: process.stderr, signal,
-        restarts: () => countEvents(runDir.events, 'actor.restarting'),
-        resetSharedGan: (i: number) => system.resetSharedTrainer(i),
-        derivers: (jobs) => system.startDerivers(deriverCount(gpus, config.search.derive.parallel, jobs), deriverActorConfig(config, statsFile, backend.name)),
-        emit: (e) => {
-          system.events.emit('actor' in e ? e.actor : 'conductor', e.type, e);
-          if (e.type === 'search.rewards') bar.update(e.iteration + 1, `stage ${e.stage}  best reward ${Math.max(...e.rewards).toFixed(3)}: ${formatArch(e.archs[e.rewards.indexOf(Math.max(...e.rewards))]!)}`);
-          else if (e.type === 'search.reset') log(`dynamic reset #${e.resets} at iteration ${e.iteration}`);
-          else if (e.type === 'search.beam') log(`stage ${e.stage} beam: kept ${e.kept.map((a) => formatArch(a)).join(' | ')}`);
-        },
+      const run = search({ ...settings, signal, log: stderrLine, progress: process.stderr });
+      const report = await run.result.catch((e: unknown) => {
+        // Stopped before the search started: nothing to report.
+        if (signal.aborted && e === signal.reason) return null;
+        throw e;
       });
-      const report = await Promise.race([job, system.failure.then((e) => Promise.reject(e))]);
+      if (report === null) return 130;
       printResult(report);
-      console.log(`report: ${join(runDir.root, 'report.json')}; events: ${runDir.events}`);
+      console.log(`report: ${join(run.dir, 'report.json')}; events: ${join(run.dir, 'events.jsonl')}`);
       if (signal.aborted) return 130;
       if (report.interrupted) throw new Error('search ended without deriving an architecture');
       return 0;
     } finally {
       release();
-      await system.shutdown(signal.aborted ? 'interrupted' : 'done');
-      network.net.dispose();
     }
   },
 };

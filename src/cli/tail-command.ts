@@ -1,8 +1,7 @@
 import { filter, type Subscription } from 'rxjs';
 import { InputError } from '../errors.js';
-import { eventStream } from '../supervisor/event-stream.js';
+import { tailEvents } from '../jobs/tail-events.js';
 import type { LogEvent } from '../supervisor/events.js';
-import { runDirPaths } from '../supervisor/run-dir.js';
 import { stringFlag, type Command } from './command.js';
 
 const help = `Usage: autogan tail RUN_DIR [--follow] [--type T] [--actor A] [--json]
@@ -43,7 +42,6 @@ export const tailCommand: Command = {
     const type = stringFlag(values, 'type');
     const actor = stringFlag(values, 'actor');
     const json = values.json === true;
-    const path = runDirPaths(positionals[0]!).events;
     await new Promise<void>((resolve, reject) => {
       let sub: Subscription | null = null;
       const stop = () => {
@@ -54,7 +52,7 @@ export const tailCommand: Command = {
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
-      sub = eventStream(path, { follow: values.follow === true, onBadLine: (l) => process.stderr.write(`tail: skipped a line that is not an event: ${l.slice(0, 80)}\n`) })
+      sub = tailEvents(positionals[0]!, { follow: values.follow === true, onBadLine: (l) => process.stderr.write(`tail: skipped a line that is not an event: ${l.slice(0, 80)}\n`) })
         .pipe(filter((e) => matches(e, type, actor)))
         .subscribe({
           next: (e) => process.stdout.write(`${json ? JSON.stringify(e) : formatEvent(e)}\n`),

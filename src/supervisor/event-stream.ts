@@ -1,9 +1,10 @@
 /**
- * events.jsonl as an RxJS stream, for `tail`: every complete event in order, then (with `follow`) new
- * ones as the run appends them, read by polling the file's size. A torn last line waits until its newline
- * arrives; the stream ends when the subscriber unsubscribes (Ctrl-C in `tail --follow`).
+ * events.jsonl as an RxJS stream, for `tail` and a running search's events: every complete event in order,
+ * then (with `follow`) new ones as the run appends them, read by polling the file's size. A torn last line
+ * waits until its newline arrives; the stream ends when the subscriber unsubscribes (Ctrl-C in
+ * `tail --follow`), or once `until` settles and the events written by then are read.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { Observable } from 'rxjs';
 import { fileError } from '../errors.js';
 import { parseEventLines } from './event-file.js';
@@ -14,6 +15,15 @@ export interface EventStreamOptions {
   readonly pollMs?: number;
   /** Called for complete lines that are not events. */
   readonly onBadLine?: (line: string) => void;
+  /** Byte offset of the first line to read (a line's start, e.g. `completeLength` before a run appends). */
+  readonly startAt?: number;
+  /** With `follow`: the writer's end (a job's result, fulfilled or not), after which the stream completes. */
+  readonly until?: PromiseLike<unknown>;
+}
+
+/** The length of `path`'s complete lines: where the next event appended will start (0 when there is no file). */
+export function completeLength(path: string): number {
+  return existsSync(path) ? readFileSync(path).lastIndexOf(0x0a) + 1 : 0;
 }
 
 export function eventStream(path: string, opts: EventStreamOptions): Observable<LogEvent> {
@@ -22,7 +32,7 @@ export function eventStream(path: string, opts: EventStreamOptions): Observable<
       sub.error(fileError(path, 'no event log here (is this a run directory?)'));
       return;
     }
-    let offset = 0;
+    let offset = opts.startAt ?? 0;
     let timer: NodeJS.Timeout | null = null;
     let closed = false;
     const readNew = () => {
@@ -64,6 +74,17 @@ export function eventStream(path: string, opts: EventStreamOptions): Observable<
       if (!closed) timer = setTimeout(tick, opts.pollMs ?? 250);
     };
     timer = setTimeout(tick, opts.pollMs ?? 250);
+    const last = () => {
+      if (closed) return;
+      if (timer) clearTimeout(timer);
+      try {
+        readNew();
+      } catch (e) {
+        return sub.error(e);
+      }
+      sub.complete();
+    };
+    opts.until?.then(last, last);
     return () => {
       closed = true;
       if (timer) clearTimeout(timer);

@@ -1,24 +1,16 @@
 /**
  * The `cpu-blas` tfjs backend: the stock cpu backend (tensors in plain typed arrays, every kernel it has)
  * with convolution and matMul computed by OpenBLAS through the native addon, and broadcasting elementwise
- * ops, reductions, transposes and pools by channel-contiguous loops (elementwise.ts, pool.ts). The stock `cpu` backend is left as it is.
+ * ops, reductions, transposes and pools by channel-contiguous loops (elementwise.ts, pool.ts). The `cpu` backend's kernels are left as they are.
  */
 import * as tf from '@tensorflow/tfjs';
-import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { QuietCpuBackend } from '../cpu-backend.js';
 import { loadBlasAddon, type AddonLoad } from './addon.js';
 import { blasKernels } from './kernels.js';
 import { elementwiseKernels } from './elementwise.js';
 import { poolKernels } from './pool.js';
 
 export const BLAS_TF_NAME = 'cpu-blas';
-
-/** The cpu backend, minus its first-use advice to install tfjs-node, which does not apply to this one. */
-class BlasBackend extends MathBackendCPU {
-  constructor() {
-    super();
-    (this as unknown as { firstUse: boolean }).firstUse = false;
-  }
-}
 
 /**
  * Registers the backend once per process (and worker). Returns the addon load result: when it failed,
@@ -28,7 +20,7 @@ export function registerBlasBackend(): AddonLoad {
   const load = loadBlasAddon();
   if (!load.ok || tf.findBackendFactory(BLAS_TF_NAME)) return load;
   // Priority 0, below cpu's: this backend is only ever chosen explicitly.
-  tf.registerBackend(BLAS_TF_NAME, () => new BlasBackend(), 0);
+  tf.registerBackend(BLAS_TF_NAME, () => new QuietCpuBackend(), 0);
   const native = { ...elementwiseKernels(load.addon), ...poolKernels(), ...blasKernels(load.addon) };
   for (const config of tf.getKernelsForBackend('cpu')) {
     tf.registerKernel({ ...config, backendName: BLAS_TF_NAME, kernelFunc: native[config.kernelName] ?? config.kernelFunc });

@@ -1,0 +1,20 @@
+/**
+ * The library: `import { search, train, evaluate, fid, inceptionScore, readNpz, tailEvents } from 'autogan-ts'`.
+ * The same jobs the `autogan` CLI runs, with typed options and results; README "Library" has an example.
+ */
+export { search, type SearchHandle, type SearchOptions, type SearchReport } from './jobs/search.js';
+export { train, type TrainOptions, type TrainReport, type TrainResult } from './jobs/train.js';
+export { evaluate, type EvaluateOptions, type EvaluationResult, type MetricName } from './jobs/evaluate.js';
+export { tailEvents, type TailOptions } from './jobs/tail-events.js';
+export type { RunEvent, RunEventType } from './jobs/run-events.js';
+export type { ConfigSource, JobOutput, RunConfigInput } from './jobs/job-options.js';
+export type { DataConfig, EvalConfig, ModelConfig, RunConfig, SearchConfig, TrainConfig } from './config/run-config.js';
+export { formatArch, parseArch, type Arch } from './nn/arch.js';
+export type { BackendName } from './backend/select.js';
+export type { FaultSpec } from './supervisor/faults.js';
+export { frechetDistance as fid, type GaussianStats } from './metrics/fid.js';
+export { loadGaussianStats } from './metrics/gaussian-stats-file.js';
+export { inceptionScore, type InceptionScore } from './metrics/inception-score.js';
+export { readNpz } from './metrics/npz.js';
+export type { NpyArray, NpyDtype } from './metrics/npy.js';
+export { InputError } from './errors.js';

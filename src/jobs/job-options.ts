@@ -1,0 +1,40 @@
+/** What the jobs (search, train, evaluate) take in common: a config by path or value, output sinks, run folders. */
+import { join } from 'node:path';
+import { loadConfig, resolveConfig, type RunConfig } from '../config/run-config.js';
+import { flagError } from '../errors.js';
+
+/** A config as a file holds it: any slice and field may be left out, and takes the default. */
+export type RunConfigInput = DeepPartial<RunConfig>;
+type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { readonly [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+/** A config file's path, or the config's value; either is checked whole (an InputError names the field). */
+export type ConfigSource = string | RunConfigInput;
+
+export function resolveConfigSource(source: ConfigSource): { config: RunConfig; name: string } {
+  return typeof source === 'string' ? { config: loadConfig(source), name: source } : { config: resolveConfig(source, 'config'), name: 'config' };
+}
+
+/** Where a job's words for people go. */
+export interface JobOutput {
+  /** Lines for people (the backend chosen, a resume, a reset); default: none. */
+  readonly log?: (line: string) => void;
+  /** Where progress bars are drawn (a terminal or a log stream); default: none. */
+  readonly progress?: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+/** A new run's default folder: runs/<kind>-<start time>. */
+export function defaultRunDir(kind: 'search' | 'train'): string {
+  return join('runs', `${kind}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+}
+
+export const noLog = (): void => undefined;
+
+/** Seeds are 31-bit: the largest a run takes. */
+export const SEED_MAX = 2 ** 31 - 1;
+
+/** An integer option as a library caller gives it (the CLI checked the flag's text already); a bad one is an InputError naming it. */
+export function optionalInt(name: string, value: number | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < min || value > max) throw flagError(name, `must be an integer in [${min}, ${max}], got ${value}`);
+  return value;
+}
