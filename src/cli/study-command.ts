@@ -1,11 +1,12 @@
 import { join } from 'node:path';
+import { startBackend } from '../backend/select.js';
 import { flagError } from '../errors.js';
 import { parseGpuList } from '../supervisor/placement.js';
 import { newRunId } from '../supervisor/run-dir.js';
 import { loadStudy } from '../study/study-config.js';
 import { assertNewStudyDir, createStudyDir, openStudyDir, runStudy } from '../study/study-run.js';
 import { stringFlag, type Command } from './command.js';
-import { BACKEND_HELP, BACKEND_OPTION, interruptSignal, startBackendFromFlags } from './runtime-flags.js';
+import { BACKEND_HELP, BACKEND_OPTION, backendFlag, interruptSignal, stderrLine } from './runtime-flags.js';
 
 const help = `Usage: autogan study --config FILE [--out DIR] [--gpus LIST] [--backend B]
        autogan study --resume DIR [--gpus LIST] [--backend B]
@@ -43,12 +44,12 @@ export const studyCommand: Command = {
     const dir = resumeDir ?? stringFlag(values, 'out') ?? join('runs', newRunId('study'));
     const study = resumeDir !== undefined ? openStudyDir(resumeDir) : loadStudy(configPath!);
     if (resumeDir === undefined) assertNewStudyDir(dir);
-    const backend = await startBackendFromFlags(values, gpus !== null);
+    // Started here, so that a backend that cannot start is an error before the study directory is made.
+    const backend = (await startBackend(backendFlag(values), { wantGpu: gpus !== null, log: stderrLine })).requested;
     if (resumeDir === undefined) createStudyDir(dir, study);
-    const log = (line: string) => process.stderr.write(`${line}\n`);
-    const { signal, release } = interruptSignal(log);
+    const { signal, release } = interruptSignal(stderrLine);
     try {
-      const result = await runStudy({ dir, study, gpus, backend, signal, log });
+      const result = await runStudy({ dir, study, gpus, backend, signal, log: stderrLine, progress: process.stderr });
       console.log(`study ${result.complete ? 'finished' : 'interrupted'}: ${join(dir, 'study.md')}`);
       for (const c of result.claims) console.log(`  ${c.verdict}: ${c.claim}`);
       console.log(`  ${result.proxyCorrelation.verdict}: ${result.proxyCorrelation.claim}`);

@@ -10,9 +10,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { BackendInfo } from '../backend/select.js';
+import type { BackendName } from '../backend/select.js';
 import { resolveConfig } from '../config/run-config.js';
 import { InputError, fileError } from '../errors.js';
+import { noLog, type JobOutput } from '../jobs/job-options.js';
 import { assertNewRunDir, openRunDir, removeNewRunDir, runDirPaths } from '../supervisor/run-dir.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { armRunConfig, type ArmName } from './arms.js';
@@ -45,14 +46,13 @@ export function openStudyDir(dir: string): ResolvedStudy {
   return loadSavedStudy(join(dir, STUDY_CONFIG_FILE));
 }
 
-export interface StudyRunOptions {
+export interface StudyRunOptions extends JobOutput {
   readonly dir: string;
   readonly study: ResolvedStudy;
   readonly gpus: readonly number[] | null;
-  readonly backend: BackendInfo;
+  readonly backend: BackendName;
   /** Stops the run in progress after its current step, with a checkpoint, and the study after it. */
   readonly signal: AbortSignal;
-  readonly log: (line: string) => void;
 }
 
 function writeResult(dir: string, r: StudyResult): void {
@@ -63,6 +63,7 @@ function writeResult(dir: string, r: StudyResult): void {
 /** Runs what is left of the study; resolves to its table (incomplete when interrupted). */
 export async function runStudy(o: StudyRunOptions): Promise<StudyResult> {
   const { study, base } = o.study;
+  const log = o.log ?? noLog;
   const states: StudyRunState[] = study.seeds.flatMap((seed) => study.arms.map((arm) => {
     const dir = runName(arm, seed);
     return { arm, seed, dir, outcome: readRunOutcome(join(o.dir, dir)) };
@@ -79,8 +80,8 @@ export async function runStudy(o: StudyRunOptions): Promise<StudyResult> {
       const saved = resolveConfig(openRunDir(path.root).config, path.config, true);
       if (!isDeepStrictEqual(saved, config)) throw new InputError(`${path.config}: not the config the study gives ${state.arm} seed ${state.seed} (the study or its run was changed); move the run away to start it anew`);
     } else if (existsSync(path.root)) removeNewRunDir(path); // made by a run killed before it saved its config
-    o.log(`study: run ${i + 1} of ${states.length}: ${state.arm}, seed ${state.seed}, ${started ? 'resumed' : 'new'} in ${path.root}`);
-    await runStudySearch({ dir: path.root, config: started ? null : config, gpus: o.gpus, backend: o.backend, signal: o.signal, log: o.log });
+    log(`study: run ${i + 1} of ${states.length}: ${state.arm}, seed ${state.seed}, ${started ? 'resumed' : 'new'} in ${path.root}`);
+    await runStudySearch({ dir: path.root, config: started ? null : config, gpus: o.gpus, backend: o.backend, signal: o.signal, log, progress: o.progress });
     if (o.signal.aborted) break;
     const outcome = readRunOutcome(path.root);
     if (outcome === null) throw new Error(`${path.root}: the search ended without finishing its derivation`);
