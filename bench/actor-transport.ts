@@ -24,9 +24,9 @@ export async function benchActorTransport(): Promise<void> {
     const sys = await startFixtureSystem({ runDir: tempRunDir(), gpus, actorConfig: { controller: null, trainer: { floats }, evaluator: null, resetter: null } });
     const where = gpus ? 'process' : 'thread';
     try {
-      const snap = await sys.ports.trainer.snapshot(0, 0);
-      const snapMs = await timeIt(() => sys.ports.trainer.snapshot(0, 0).then(() => undefined), 5);
-      const scoreMs = await timeIt(() => sys.ports.evaluator.score(snap, [[0]], 1).then(() => undefined), 5);
+      const snap = await sys.ports.trainer.snapshot({ version: 0, stage: 0 });
+      const snapMs = await timeIt(() => sys.ports.trainer.snapshot({ version: 0, stage: 0 }).then(() => undefined), 5);
+      const scoreMs = await timeIt(() => sys.ports.evaluator.score({ snapshot: snap, archs: [[0, 0, 0, 0]], samples: 1 }).then(() => undefined), 5);
       rows.push({ bench: 'actor-transport', path: `snapshot actor → parent (${where})`, ms: ms(snapMs) });
       rows.push({ bench: 'actor-transport', path: `score(snapshot) parent → actor (${where})`, ms: ms(scoreMs) });
     } finally {

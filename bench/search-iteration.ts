@@ -19,7 +19,7 @@ async function measure(overlap: boolean): Promise<BenchRow> {
   const base = loadConfig('configs/mnist-tiny.json');
   const config: RunConfig = { ...base, search: { ...base.search, overlap, iterations: [ITERATIONS + 1, 1, 1] } };
   const runDir = createRunDir(join(mkdtempSync(join(tmpdir(), 'agts-bench-iter-')), 'run'), config);
-  const system = await startActorSystem({ runDir, actorConfig: realActorConfig(config, null), seed: config.seed, gpus: null, backend: 'auto', interrupts: null });
+  const system = await startActorSystem({ runDir, actorConfig: realActorConfig(config, null), seed: config.seed, gpus: null, backend: 'auto' });
   const ctrl = new AbortController();
   const rewardTimes: number[] = [];
   const state = initialConductorState();

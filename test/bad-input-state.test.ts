@@ -279,11 +279,11 @@ const search = suite('bad input: search checkpoints');
 search.before(async () => {
   await startBackend('auto');
   const { controller, trainer, resetter } = localStateful();
-  await controller.beginStage(0, []);
-  const archs = (await controller.sample(2)).map((s) => s.arch);
-  await controller.update(archs.map((arch) => ({ arch, reward: 1 })));
-  await trainer.train(0, archs, () => 'continue');
-  for (let i = 1; i <= 3; i++) await resetter.push({ step: i, dLoss: 1 / i, gLoss: -1 });
+  await controller.beginStage({ stage: 0, prefixes: [] });
+  const archs = (await controller.sample({ count: 2 })).map((s) => s.arch);
+  await controller.update({ samples: archs.map((arch) => ({ arch, reward: 1 })) });
+  await trainer.train({ stage: 0, archs }, () => 'continue');
+  for (let i = 1; i <= 3; i++) await resetter.push({ loss: { step: i, dLoss: 1 / i, gLoss: -1 } });
   const conductor: ConductorState = {
     ...initialConductorState(), iteration: 1,
     history: [{ iteration: 0, stage: 0, dLoss: 1, gLoss: -1, meanReward: 1, bestReward: 1, bestArch: archs[0]!, reset: false }],
@@ -558,11 +558,11 @@ messages('rewards: a NaN score is data in events but reward 0 for the policy; a 
   const ports = {
     controller: {
       beginStage: async () => undefined,
-      sample: async (n: number) => Array.from({ length: n }, (_, i) => ({ arch: [...ARCH.slice(0, 13), i % 4], logProb: 0, entropy: 0 })),
-      update: async (samples: { reward: number }[]) => (updates.push(samples.map((x) => x.reward)), { loss: 0, baseline: 0, meanReward: 0, meanEntropy: 0, meanAdvantage: 0 }),
+      sample: async ({ count: n }: { count: number }) => Array.from({ length: n }, (_, i) => ({ arch: [...ARCH.slice(0, 13), i % 4], logProb: 0, entropy: 0 })),
+      update: async ({ samples }: { samples: { reward: number }[] }) => (updates.push(samples.map((x) => x.reward)), { loss: 0, baseline: 0, meanReward: 0, meanEntropy: 0, meanAdvantage: 0 }),
     },
     trainer: { train: async () => ({ iterations: 1, meanDLoss: 0, meanGLoss: 0, stoppedEarly: false, seconds: 0 }), snapshot: async () => ({ version: 0, stage: 2, arrays: {} }) },
-    evaluator: { score: async (_s: unknown, archs: number[][]) => scores(archs.length) },
+    evaluator: { score: async ({ archs }: { archs: number[][] }) => scores(archs.length) },
     resetter: { push: async () => false, clear: async () => undefined },
   } as unknown as SearchPorts;
   const state = await runSearch(ports, cfg, initialConductorState(), { emit: () => {}, checkpoint: async () => {} });
@@ -628,23 +628,23 @@ messages('the supervisor: a wrong answer fails its request with an error event n
     return { type: 'actor.result', id: m.id, result };
   };
   const sys = await startActorSystem({
-    runDir: dir, actorConfig: { controller: null, trainer: null, evaluator: null, resetter: null }, seed: 1, gpus: null, backend: 'cpu', interrupts: null,
+    runDir: dir, actorConfig: { controller: null, trainer: null, evaluator: null, resetter: null }, seed: 1, gpus: null, backend: 'cpu',
     spawn: (p) => (spoken[p.id] = scriptedActor((m) => [wrong[m.type]?.shift()?.(m.id!) ?? right(m)])),
   });
   try {
     (spoken.controller!.messages$ as Subject<unknown>).next({ v, type: 'actor.heartbeat', time: Number.NaN, tensors: 0 });
     const snap = { version: 1, stage: 0, arrays: bundle() };
     const failed: [Promise<unknown>, RegExp][] = [
-      [sys.ports.evaluator.score(snap, [A4], 10), /^evaluator-0: evaluator\.score failed: MalformedMessage: rejected malformed message from evaluator-0: result\[0\]: expected a number, got string$/],
-      [sys.ports.trainer.snapshot(1, 0), /^trainer: trainer\.snapshot failed: MalformedMessage: .*result\.arrays\.w\.data: has 8 values, shape \[2,3\] needs 6$/],
-      [sys.ports.trainer.train(0, [A4], () => 'continue'), /^trainer: trainer\.train failed: MalformedMessage: .*loss\.step: expected an integer ≥ 0, got -1$/],
-      [sys.ports.controller.sample(1), /^controller: controller\.sample failed: MalformedMessage: .*v: expected protocol version 1, got 2$/],
+      [sys.ports.evaluator.score({ snapshot: snap, archs: [A4], samples: 10 }), /^evaluator-0: evaluator\.score failed: MalformedMessage: rejected malformed message from evaluator-0: result\[0\]: expected a number, got string$/],
+      [sys.ports.trainer.snapshot({ version: 1, stage: 0 }), /^trainer: trainer\.snapshot failed: MalformedMessage: .*result\.arrays\.w\.data: has 8 values, shape \[2,3\] needs 6$/],
+      [sys.ports.trainer.train({ stage: 0, archs: [A4] }, () => 'continue'), /^trainer: trainer\.train failed: MalformedMessage: .*loss\.step: expected an integer ≥ 0, got -1$/],
+      [sys.ports.controller.sample({ count: 1 }), /^controller: controller\.sample failed: MalformedMessage: .*v: expected protocol version 1, got 2$/],
     ];
     for (const [p, pattern] of failed) await failsWith(p, pattern);
     // Every actor still answers.
-    assert.equal(await sys.ports.evaluator.score(snap, [A4, A4], 10), [1, 1]);
-    assert.is((await sys.ports.trainer.snapshot(2, 0)).version, 1);
-    assert.is((await sys.ports.controller.sample(1)).length, 1);
+    assert.equal(await sys.ports.evaluator.score({ snapshot: snap, archs: [A4, A4], samples: 10 }), [1, 1]);
+    assert.is((await sys.ports.trainer.snapshot({ version: 2, stage: 0 })).version, 1);
+    assert.is((await sys.ports.controller.sample({ count: 1 })).length, 1);
   } finally {
     await sys.shutdown('done');
   }
@@ -664,12 +664,12 @@ messages('real actors: a NaN reward and stage 3 are rejected by the actors, whic
   writeFileSync(dir.events, damagedLog());
   const sys = await startFixtureSystem({ runDir: dir });
   try {
-    await failsWith(sys.ports.controller.update([{ arch: A4, reward: Number.NaN }]),
+    await failsWith(sys.ports.controller.update({ samples: [{ arch: A4, reward: Number.NaN }] }),
       /^controller: controller\.update failed: MalformedMessage: controller: rejected malformed controller\.update message: args\.samples\[0\]\.reward: expected a finite number, got NaN$/);
-    await failsWith(sys.ports.trainer.train(3, [A4], () => 'continue'),
+    await failsWith(sys.ports.trainer.train({ stage: 3, archs: [A4] }, () => 'continue'),
       /^trainer: trainer\.train failed: MalformedMessage: trainer: rejected malformed trainer\.train message: args\.stage: expected an integer in 0\.\.2, got 3$/);
-    assert.is((await sys.ports.controller.sample(2)).length, 2);
-    assert.is((await sys.ports.trainer.train(0, [A4], () => 'continue')).iterations, 1);
+    assert.is((await sys.ports.controller.sample({ count: 2 })).length, 2);
+    assert.is((await sys.ports.trainer.train({ stage: 0, archs: [A4] }, () => 'continue')).iterations, 1);
   } finally {
     await sys.shutdown('done');
   }

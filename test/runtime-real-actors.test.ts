@@ -14,20 +14,20 @@ test('the search\'s own actors on configs/smoke.json answer through worker threa
   const sys = await startActorSystem({
     runDir: dir, actorConfig: realActorConfig(run, null), seed: run.seed, gpus: null, backend: 'cpu',
     faults: [parseFaultSpec('crash:controller@3')], timing: { heartbeatMs: 200, hangTimeoutMs: 60_000, startTimeoutMs: 120_000 },
-    policy: { baseDelayMs: 10 }, interrupts: null,
+    policy: { baseDelayMs: 10 },
   });
   try {
     const { controller, trainer, evaluator } = sys.ports;
-    await controller.beginStage(0, []);
-    const sampled = await controller.sample(2);
+    await controller.beginStage({ stage: 0, prefixes: [] });
+    const sampled = await controller.sample({ count: 2 });
     const losses: number[] = [];
-    const summary = await trainer.train(0, sampled.map((s) => s.arch), (l) => (losses.push(l.dLoss), 'continue'));
+    const summary = await trainer.train({ stage: 0, archs: sampled.map((s) => s.arch) }, (l) => (losses.push(l.dLoss), 'continue'));
     assert.is(summary.iterations, 2);
     assert.ok(losses.length >= 2 && losses.every(Number.isFinite));
-    const snap = await trainer.snapshot(1, 0);
-    const scores = await evaluator.score(snap, sampled.map((s) => s.arch), 20);
+    const snap = await trainer.snapshot({ version: 1, stage: 0 });
+    const scores = await evaluator.score({ snapshot: snap, archs: sampled.map((s) => s.arch), samples: 20 });
     assert.is(scores.length, 2);
-    const stats = await controller.update(sampled.map((s, i) => ({ arch: s.arch, reward: scores[i]! })));
+    const stats = await controller.update({ samples: sampled.map((s, i) => ({ arch: s.arch, reward: scores[i]! })) });
     assert.ok(Number.isFinite(stats.loss));
   } finally {
     await sys.shutdown('done');

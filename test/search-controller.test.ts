@@ -44,8 +44,8 @@ function byHand(c: PolicyController, arch: number[]): { logProb: number; entropy
 
 test('log-probabilities and entropies match a hand computation on a tiny policy', async () => {
   const c = new PolicyController(CFG, 3);
-  await c.beginStage(0, []);
-  for (const s of await c.sample(5)) {
+  await c.beginStage({ stage: 0, prefixes: [] });
+  for (const s of await c.sample({ count: 5 })) {
     const hand = byHand(c, s.arch);
     assert.ok(Math.abs(hand.logProb - s.logProb) < 1e-4, `log-prob ${s.logProb} vs ${hand.logProb}`);
     assert.ok(Math.abs(hand.entropy - s.entropy) < 1e-4, `entropy ${s.entropy} vs ${hand.entropy}`);
@@ -57,12 +57,12 @@ test('REINFORCE moves the policy toward the rewarded architecture', async () => 
   const target = [1, 2, 0, 1];
   const reward = (a: number[]) => a.filter((v, i) => v === target[i]).length; // known function of the tokens
   const c = new PolicyController(CFG, 4);
-  await c.beginStage(0, []);
-  const meanReward = async () => (await c.sample(200)).reduce((s, x) => s + reward(x.arch), 0) / 200;
+  await c.beginStage({ stage: 0, prefixes: [] });
+  const meanReward = async () => (await c.sample({ count: 200 })).reduce((s, x) => s + reward(x.arch), 0) / 200;
   const before = await meanReward();
   for (let i = 0; i < 40; i++) {
-    const batch = await c.sample(5);
-    await c.update(batch.map((s) => ({ arch: s.arch, reward: reward(s.arch) })));
+    const batch = await c.sample({ count: 5 });
+    await c.update({ samples: batch.map((s) => ({ arch: s.arch, reward: reward(s.arch) })) });
   }
   const after = await meanReward();
   assert.ok(after > before + 1, `mean reward ${before.toFixed(2)} → ${after.toFixed(2)}`);
@@ -71,11 +71,11 @@ test('REINFORCE moves the policy toward the rewarded architecture', async () => 
 
 test('beam hand-over: every sample of the next stage starts with one of the kept prefixes', async () => {
   const c = new PolicyController(CFG, 5);
-  await c.beginStage(0, []);
-  const kept = await c.prefixStates([[1, 0, 1, 1], [0, 2, 2, 0]]);
+  await c.beginStage({ stage: 0, prefixes: [] });
+  const kept = await c.prefixStates({ archs: [[1, 0, 1, 1], [0, 2, 2, 0]] });
   assert.is(kept[0]!.h.length, CFG.hidden);
-  await c.beginStage(1, kept);
-  const samples = await c.sample(30);
+  await c.beginStage({ stage: 1, prefixes: kept });
+  const samples = await c.sample({ count: 30 });
   for (const s of samples) {
     assert.is(s.arch.length, 9);
     assert.ok(kept.some((p) => p.arch.every((v, i) => v === s.arch[i])), `[${s.arch}] starts with a kept prefix`);
@@ -87,23 +87,23 @@ test('beam hand-over: every sample of the next stage starts with one of the kept
 test('the same seed gives the same samples; the state round-trips', async () => {
   const a = new PolicyController(CFG, 9);
   const b = new PolicyController(CFG, 9);
-  await a.beginStage(0, []);
-  await b.beginStage(0, []);
-  assert.equal(await a.sample(6), await b.sample(6));
-  await a.update([{ arch: [1, 0, 1, 1], reward: 2 }]);
+  await a.beginStage({ stage: 0, prefixes: [] });
+  await b.beginStage({ stage: 0, prefixes: [] });
+  assert.equal(await a.sample({ count: 6 }), await b.sample({ count: 6 }));
+  await a.update({ samples: [{ arch: [1, 0, 1, 1], reward: 2 }] });
   const saved = await a.state();
   const c = new PolicyController(CFG, 1);
-  await c.restore(saved);
-  assert.equal(await a.sample(6), await c.sample(6));
+  await c.restore({ state: saved });
+  assert.equal(await a.sample({ count: 6 }), await c.sample({ count: 6 }));
   [a, b, c].forEach((x) => x.dispose());
 });
 
 test('sampling and updates leak no tensors', async () => {
   const c = new PolicyController(CFG, 11);
-  await c.beginStage(0, []);
-  await c.update((await c.sample(2)).map((s) => ({ arch: s.arch, reward: 1 }))); // Adam's moments appear
+  await c.beginStage({ stage: 0, prefixes: [] });
+  await c.update({ samples: (await c.sample({ count: 2 })).map((s) => ({ arch: s.arch, reward: 1 })) }); // Adam's moments appear
   const before = tf.memory().numTensors;
-  for (let i = 0; i < 5; i++) await c.update((await c.sample(3)).map((s) => ({ arch: s.arch, reward: i })));
+  for (let i = 0; i < 5; i++) await c.update({ samples: (await c.sample({ count: 3 })).map((s) => ({ arch: s.arch, reward: i })) });
   assert.is(tf.memory().numTensors, before);
   c.dispose();
 });

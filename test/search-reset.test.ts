@@ -36,7 +36,7 @@ test('clear empties both windows; state round-trips', async () => {
   r.observe({ step: 0, dLoss: 1, gLoss: 1 });
   const saved = await r.state();
   const s = new ResetDetector({ window: 2, threshold: 1e-3 });
-  await s.restore(saved);
+  await s.restore({ state: saved });
   assert.is(s.observe({ step: 1, dLoss: 1, gLoss: 1 }), true);
   await r.clear();
   assert.is(r.observe({ step: 1, dLoss: 1, gLoss: 1 }), false);

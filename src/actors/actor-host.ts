@@ -9,20 +9,14 @@
 import { threadId } from 'node:worker_threads';
 import { concatMap, from, Subject } from 'rxjs';
 import { idOf } from '../protocol/base.js';
-import type { ActorKind, ChannelOf } from '../protocol/channels.js';
+import type { ActorKind } from '../protocol/channels.js';
 import { malformedMessageError, toWireError } from '../protocol/errors.js';
-import { message, parseInitMessage, parseParentMessage, type ActorInit, type ActorMessage, type AnyRequest } from '../protocol/lifecycle.js';
+import { isStopMessage, message, parseInitMessage, parseParentMessage, type ActorInit, type ActorMessage, type AnyRequest } from '../protocol/lifecycle.js';
 import { FieldError } from '../protocol/schema.js';
-import type { ActorLogic, LogicModule } from './actor-logic.js';
-import type { Handlers, RequestContext } from './actor-shell.js';
-import { controllerShell } from './controller-actor.js';
-import { deriverShell } from './deriver-actor.js';
-import { evaluatorShell } from './evaluator-actor.js';
+import type { LogicModule } from './actor-logic.js';
+import { shellOf, type RequestContext } from './actor-shell.js';
 import { hostEndpoint } from './endpoint.js';
 import { INJECTED_CRASH_EXIT } from './exit-codes.js';
-import { resetterShell } from './resetter-actor.js';
-import { sharedTrainerShell } from './shared-trainer-actor.js';
-
 
 const endpoint = hostEndpoint();
 const send = (msg: ActorMessage) => endpoint.send(msg);
@@ -57,35 +51,22 @@ async function tensorCounter(): Promise<() => number> {
   return () => tf.memory().numTensors;
 }
 
-/** A request handler seen from the host, which only routes: the shells hold the typed versions. */
-type AnyHandler = (args: unknown, ctx: RequestContext) => Promise<unknown>;
-
 interface Served {
-  handlers: Record<string, AnyHandler>;
+  answer: (req: AnyRequest, ctx: RequestContext) => Promise<unknown>;
   backend: { name: string; tfName: string };
   dispose(): void;
 }
 
-async function handlersFor(init: ActorInit): Promise<Served> {
-  const built = async <K extends ActorKind>(shell: (l: ActorLogic<K>) => Handlers<ChannelOf<K>>): Promise<Served> => {
-    const mod = await importLogic<K>(init);
-    const backend = await startTensors(init, mod.tensors !== false);
-    const logic = await mod.createLogic(init, { log: (line) => send(message('actor.log', { level: 'info', line })) });
-    // The parsed request's args match its handler's (parseParentMessage checked them against the same table).
-    return { handlers: shell(logic) as unknown as Record<string, AnyHandler>, backend, dispose: () => logic.dispose?.() };
+async function logicFor(init: ActorInit): Promise<Served> {
+  const mod = await importLogic(init);
+  const backend = await startTensors(init, mod.tensors !== false);
+  const frees: (() => void)[] = [];
+  const logic = await mod.createLogic(init, { log: (line) => send(message('actor.log', { level: 'info', line })), onDispose: (free) => frees.push(free) });
+  const dispose = () => {
+    logic.dispose?.();
+    for (const free of frees) free();
   };
-  switch (init.kind) {
-    case 'controller':
-      return built(controllerShell);
-    case 'trainer':
-      return built(sharedTrainerShell);
-    case 'evaluator':
-      return built(evaluatorShell);
-    case 'resetter':
-      return built(resetterShell);
-    case 'deriver':
-      return built(deriverShell);
-  }
+  return { answer: shellOf(init.kind, logic), backend, dispose };
 }
 
 function actOutFault(fault: 'crash' | 'hang'): void {
@@ -118,7 +99,7 @@ const firstMessage = new Promise<unknown>((resolve) => {
 });
 
 async function serve(init: ActorInit): Promise<void> {
-  const { handlers, backend, dispose } = await handlersFor(init);
+  const { answer, backend, dispose } = await logicFor(init);
   const stops = new Set<number>();
   const requests$ = new Subject<AnyRequest>();
   const tensors = backend.tfName === 'none' ? () => -1 : await tensorCounter();
@@ -131,11 +112,11 @@ async function serve(init: ActorInit): Promise<void> {
   };
   parentGone$.subscribe(stop);
 
+  const ctx: RequestContext = { send, stopRequested: (id) => stops.has(id) };
   const run = async (req: AnyRequest): Promise<void> => {
     if (req.fault === 'crash' || req.fault === 'hang') actOutFault(req.fault);
-    const ctx: RequestContext = { id: req.id, fault: req.fault ?? null, send, stopRequested: () => stops.has(req.id) };
     try {
-      const result = await handlers[req.type]!(req.args, ctx);
+      const result = await answer(req, ctx);
       send(message('actor.result', { id: req.id, result }));
     } catch (e) {
       send(message('actor.error', { id: req.id, error: toWireError(e) }));
@@ -156,15 +137,12 @@ async function serve(init: ActorInit): Promise<void> {
     switch (msg.type) {
       case 'supervisor.init':
         return reject(init.actorId, raw, new FieldError('type', 'already initialised'));
-      case 'trainer.stop':
-      case 'deriver.stop':
-        stops.add(msg.id); // read by the running request's stream callback between its steps
-        return;
       case 'supervisor.shutdown':
         return stop();
-      default:
-        requests$.next(msg);
     }
+    // Read by the running request's stream callback between its items.
+    if (isStopMessage(msg)) stops.add(msg.id);
+    else requests$.next(msg);
   };
   send(message('actor.ready', {
     placement: {

@@ -1,26 +1,19 @@
 /**
- * What an actor wraps: the port interface its logic implements, per kind, and how a logic module is shaped.
- * A logic module exports `createLogic(init)`; the real ones live beside each actor shell, tests pass tiny
- * fixtures (test/fixtures/) through `ActorInit.logicModule`.
+ * What an actor wraps: the port its logic implements, per kind (derived from the kind's method table), and how
+ * a logic module is shaped. A logic module exports `createLogic(init)`; the real ones live in ./logic/, tests
+ * pass tiny fixtures (test/fixtures/) through `ActorInit.logicModule`.
  */
-import type { ControllerPort, DeriverPort, EvaluatorPort, ResetterPort, SharedTrainerPort } from '../search/ports.js';
-import type { ActorKind } from '../protocol/channels.js';
+import type { ActorKind, PortOfKind } from '../protocol/channels.js';
 import type { ActorInit } from '../protocol/lifecycle.js';
 
-export interface LogicByKind {
-  controller: ControllerPort;
-  trainer: SharedTrainerPort;
-  evaluator: EvaluatorPort;
-  resetter: ResetterPort;
-  deriver: DeriverPort;
-}
-
 /** Logic may hold tensors; `dispose` (when present) frees them at shutdown. */
-export type ActorLogic<K extends ActorKind> = LogicByKind[K] & { dispose?(): void };
+export type ActorLogic<K extends ActorKind> = PortOfKind<K> & { dispose?(): void };
 
 /** What the host lends a logic: its log lines become `actor.log` events in the run's log. */
 export interface LogicHost {
   log(line: string): void;
+  /** Frees, at shutdown after the logic's own `dispose`, what `createLogic` made for the logic (a feature network). */
+  onDispose(free: () => void): void;
 }
 
 export interface LogicModule<K extends ActorKind> {

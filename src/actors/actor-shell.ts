@@ -1,24 +1,36 @@
 /**
- * An actor shell maps each request of its channel to its logic: one handler per method, typed from the
- * channel's method table, so a missing or misspelt method is a compile error.
+ * The one actor shell: serves a channel's requests from its logic. Request `kind.name` calls `logic.name(args)`
+ * (a request answered with nothing answers `null`); a streaming one also gets a callback that sends each item to
+ * the parent as a `${kind}.${key}` message and says 'stop' once the parent asked this request to stop.
  */
-import type { ArgsOf, MethodTable, RequestFault, ResultOf } from '../protocol/base.js';
-import type { ActorKind, ChannelOf } from '../protocol/channels.js';
-import type { ActorMessage } from '../protocol/lifecycle.js';
+import { methodName, type RequestFault, type StreamSpec, type StreamVerdict } from '../protocol/base.js';
+import { channels, type ActorKind } from '../protocol/channels.js';
+import { message, type ActorMessage, type AnyRequest } from '../protocol/lifecycle.js';
 import type { ActorLogic } from './actor-logic.js';
 
-/** What a handler may do besides returning its result. */
+/** What serving a request needs besides its logic. */
 export interface RequestContext {
-  readonly id: number;
-  /** The fault the supervisor attached to this request ('nan' is the trainer's to act out). */
-  readonly fault: RequestFault | null;
   send(msg: ActorMessage): void;
-  /** True once the parent asked this request to stop (trainer.stop, deriver.stop). */
-  stopRequested(): boolean;
+  /** True once the parent asked request `id` to stop (`trainer.stop`). */
+  stopRequested(id: number): boolean;
 }
 
-export type Handlers<M extends MethodTable> = {
-  [K in keyof M & string]: (args: ArgsOf<M, K>, ctx: RequestContext) => Promise<ResultOf<M, K>>;
-};
+type AnyMethod = (args: unknown, onItem?: (item: unknown) => StreamVerdict) => Promise<unknown>;
 
-export type ShellOf<K extends ActorKind> = (logic: ActorLogic<K>) => Handlers<ChannelOf<K>>;
+export function shellOf<K extends ActorKind>(kind: K, logic: ActorLogic<K>): (req: AnyRequest, ctx: RequestContext) => Promise<unknown> {
+  const table = channels[kind] as Record<string, { stream: StreamSpec<string, unknown> | undefined }>;
+  return async (req, ctx) => {
+    const fn = (logic as unknown as Record<string, AnyMethod>)[methodName(req.type)]!;
+    const stream = table[req.type]!.stream;
+    const onItem = stream && ((item: unknown): StreamVerdict => {
+      ctx.send(message(`${kind}.${stream.key}`, { id: req.id, [stream.key]: reported(stream, item, req.fault) }) as ActorMessage);
+      return ctx.stopRequested(req.id) ? 'stop' : 'continue';
+    });
+    return (await fn.call(logic, req.args, onItem)) ?? null;
+  };
+}
+
+/** Fault injection (`nan:trainer@N`): the request reports its items as a diverged model's. */
+function reported(stream: StreamSpec<string, unknown>, item: unknown, fault: RequestFault | undefined): unknown {
+  return fault === 'nan' && stream.poisoned ? stream.poisoned(item) : item;
+}

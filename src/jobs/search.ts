@@ -9,7 +9,6 @@
  * run.events.pipe(filter((e) => e.type === 'search.rewards')).subscribe((e) => console.log(e.payload.rewards));
  * const report = await run.result;
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EMPTY, from, switchMap, type Observable } from 'rxjs';
 import { deriverActorConfig, realActorConfig } from '../actors/logic/actor-config.js';
@@ -23,7 +22,6 @@ import { formatArch } from '../nn/arch.js';
 import { loadSearchCheckpoint } from '../search/search-checkpoint.js';
 import { runSearchJob, type SearchReport } from '../search/search-run.js';
 import { startActorSystem } from '../supervisor/actor-system.js';
-import { parseEventLines } from '../supervisor/event-file.js';
 import { completeLength, eventStream } from '../supervisor/event-stream.js';
 import type { FaultSpec } from '../supervisor/faults.js';
 import { deriverCount } from '../supervisor/placement.js';
@@ -100,11 +98,6 @@ function searchConfig(opts: SearchOptions): { config: RunConfig; source: string;
   return { config, source: name, resumed: null };
 }
 
-/** Events of a type in the run's log, over its whole life (resumes included). */
-function countEvents(path: string, type: string): number {
-  return parseEventLines(readFileSync(path, 'utf8')).events.filter((e) => e.type === type).length;
-}
-
 async function runSearch(opts: SearchOptions, dir: string, onLogOpen: (path: string) => void): Promise<SearchReport> {
   const log = opts.log ?? noLog;
   const { config, source, resumed } = searchConfig(opts);
@@ -145,7 +138,7 @@ async function runSearch(opts: SearchOptions, dir: string, onLogOpen: (path: str
       const job = runSearchJob({
         config, runDir: runDir.root, resume, ports: system.ports, backend: backend.name,
         placement: system.placements, log, progress: opts.progress, signal: opts.signal,
-        restarts: () => countEvents(runDir.events, 'actor.restarting'),
+        restarts: () => system.restarts(),
         resetSharedGan: (i: number) => system.resetSharedTrainer(i),
         derivers: (jobs) => system.startDerivers(deriverCount(gpus, config.search.derive.parallel, jobs), deriverActorConfig(config, statsFile, backend.name)),
         emit: (e) => {

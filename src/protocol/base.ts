@@ -1,8 +1,9 @@
 /**
  * What every message shares: the protocol version, a literal namespaced `type` (`'controller.sample'`,
  * `'actor.ready'`), and for requests and their answers a correlation id. Each actor channel declares its
- * requests as a method table (`method(args, result)`); the request union, the parent's typed `call` and the
- * actor's handler table are all derived from that one table.
+ * requests as a method table (`method(args, result)`, `streaming(args, result, stream)`); the request union, the
+ * port type its logic implements and the supervisor's proxy provides (`PortOf`), the parent's typed `call` and
+ * the actor's shell are all derived from that one table.
  */
 import { isInputError } from '../errors.js';
 import { NUM_STAGES, validateArch } from '../nn/arch.js';
@@ -43,21 +44,75 @@ export const tensorBundle = record({
   },
 });
 
+/** An actor's whole state, for checkpoints and for restoring a replacement: arrays plus JSON metadata. */
 export const actorState = obj({ meta: json, arrays: tensorBundle });
+export type ActorState = Infer<typeof actorState>;
 
-export interface MethodSpec<A, R> {
-  readonly args: Schema<A>;
-  readonly result: Schema<R>;
+/**
+ * What a request streams to the parent while it runs: each item as a `${kind}.${key}` message under the
+ * request's id (`trainer.loss` with its `loss`), and the parent may answer `${kind}.stop` to end the request
+ * early. `poisoned` is what the fault `nan:KIND@N` makes of an item: the report of a diverged model.
+ */
+export interface StreamSpec<Key extends string, I> {
+  readonly key: Key;
+  readonly item: Schema<I>;
+  // Method syntax: checked bivariantly, so that every concrete stream fits `MethodTable`.
+  poisoned?(item: I): I;
 }
 
-export function method<A, R>(args: Schema<A>, result: Schema<R>): MethodSpec<A, R> {
-  return { args, result };
+type AnyStream = StreamSpec<string, unknown>;
+
+/**
+ * One request of a channel: its arguments, its result, and what the supervisor must know of it besides.
+ * `captureState`: the request changes a state cheap enough to copy, which the supervisor takes after each
+ * one (a `${kind}.state` request of its own) to restore a replacement from, should the actor die.
+ */
+export interface MethodSpec<A, R, S extends AnyStream | undefined = AnyStream | undefined> {
+  readonly args: Schema<A>;
+  readonly result: Schema<R>;
+  readonly stream: S;
+  readonly captureState: boolean;
+}
+
+export function method<A, R>(args: Schema<A>, result: Schema<R>, opts: { captureState?: boolean } = {}): MethodSpec<A, R, undefined> {
+  return { args, result, stream: undefined, captureState: opts.captureState ?? false };
+}
+
+export function streaming<A, R, Key extends string, I>(args: Schema<A>, result: Schema<R>, stream: StreamSpec<Key, I>): MethodSpec<A, R, StreamSpec<Key, I>> {
+  return { args, result, stream, captureState: false };
 }
 
 /** Schemas are covariant in their type, so every concrete table fits this constraint. */
 export type MethodTable = Record<string, MethodSpec<unknown, unknown>>;
 export type ArgsOf<M extends MethodTable, K extends keyof M> = Infer<M[K]['args']>;
 export type ResultOf<M extends MethodTable, K extends keyof M> = Infer<M[K]['result']>;
+/** What request `K` streams while it runs; `never` when it streams nothing. */
+export type StreamItemOf<M extends MethodTable, K extends keyof M> = M[K]['stream'] extends StreamSpec<string, infer I> ? I : never;
+
+/** A streamed item's answer: go on, or end the request after this item. */
+export type StreamVerdict = 'continue' | 'stop';
+
+/** The name a request has on a port: `controller.sample` → `sample`. */
+type MethodName<T> = T extends `${string}.${infer M}` ? M : never;
+export function methodName(type: string): string {
+  return type.slice(type.indexOf('.') + 1);
+}
+
+type PortResult<R> = R extends null ? void : R;
+type PortMethod<S extends MethodSpec<unknown, unknown>> =
+  S['stream'] extends StreamSpec<string, infer I>
+    ? (args: Infer<S['args']>, onItem: (item: I) => StreamVerdict) => Promise<PortResult<Infer<S['result']>>>
+    : {} extends Infer<S['args']>
+      ? (args?: Infer<S['args']>) => Promise<PortResult<Infer<S['result']>>>
+      : (args: Infer<S['args']>) => Promise<PortResult<Infer<S['result']>>>;
+
+/**
+ * A channel seen as an object of async methods, one per request: `sample({ count })` for `controller.sample`.
+ * Both the actor's logic and the supervisor's proxy of it have this type, so the conductor cannot tell them apart.
+ * A request without arguments takes none; one answered with `null` returns nothing; a streaming one takes the
+ * callback that sees each item.
+ */
+export type PortOf<M extends MethodTable> = { [K in keyof M & string as MethodName<K>]: PortMethod<M[K]> };
 
 /** Faults the supervisor may attach to a request (see src/supervisor/faults.ts); the actor acts them out. */
 export const REQUEST_FAULTS = ['crash', 'hang', 'nan'] as const;

@@ -1,12 +1,13 @@
 /**
- * The Deriver's channel (DeriverPort): derivation (paper §4) as actor work. `deriver.advance` trains one derived
- * architecture in its folder of the run directory for one checkpoint interval, or to its end and scores it. While
- * a request runs the actor streams one `deriver.step` per G step under the request's id, and the parent may answer
+ * The Deriver's channel: derivation (paper §4) as actor work. `deriver.advance` trains one derived architecture in
+ * its folder of the run directory for one checkpoint interval, or to its end and scores it. While a request runs
+ * the actor streams one `deriver.step` per G step under the request's id, and the parent may answer
  * `deriver.stop` (the run is interrupted): the interval then ends after the current step, with a checkpoint.
+ * A derivation's state is its checkpoints on disk: a restarted deriver resumes from them.
  */
 import { NUM_STAGES, STAGE_PREFIX_LENGTH } from '../nn/arch.js';
-import { archTokens, method, type MessageBase } from './base.js';
-import { FieldError, bool, int, intIn, natural, nullable, num, obj, str, type Infer, type Schema } from './schema.js';
+import { archTokens, streaming } from './base.js';
+import { FieldError, bool, intIn, natural, nullable, num, obj, str, type Infer, type Schema } from './schema.js';
 
 /** A whole architecture: derivation trains all 14 tokens. */
 const wholeArch: Schema<number[]> = {
@@ -18,23 +19,26 @@ const wholeArch: Schema<number[]> = {
   },
 };
 
-/** `dir`: the derivation's folder (derive/topK of the run), where it keeps its checkpoints and report. */
+/** One derivation: a whole architecture and its folder in the run directory (derive/topK). */
 const deriveJob = obj({ arch: wholeArch, dir: str });
-/** Losses are data even when NaN (a diverged GAN). */
+export type DeriveJob = Infer<typeof deriveJob>;
+/** One G step of a derivation. Losses are data even when NaN (a diverged GAN). */
 const deriveStep = obj({ step: intIn(1), steps: intIn(1), dLoss: num, gLoss: num });
-/** IS and FID may be NaN: what a generator with non-finite images measures. */
+export type DeriveStep = Infer<typeof deriveStep>;
+/** IS and FID of the final EMA generator; either may be NaN: what a generator with non-finite images measures. */
 const finalScores = obj({ is: nullable(obj({ mean: num, std: num })), fid: nullable(num) });
-/** Where the derivation stands after the request; `scores` once it is done, null before (or when interrupted). */
+/**
+ * Where a derivation stands after an `advance`: `interrupted` when the callback stopped it early (a checkpoint
+ * holds the step reached); `scores` once it is done, null before.
+ */
 const deriveChunk = obj({ step: natural, steps: intIn(1), interrupted: bool, scores: nullable(finalScores) });
+export type DeriveChunk = Infer<typeof deriveChunk>;
 
 export const deriverMethods = {
-  'deriver.advance': method(deriveJob, deriveChunk),
+  /**
+   * Trains the derivation one checkpoint interval on (resuming it from its folder's newest checkpoint unless this
+   * deriver already holds it), or to its end, then scores it. The callback sees every G step; 'stop' ends the
+   * interval after that step, with a checkpoint.
+   */
+  'deriver.advance': streaming(deriveJob, deriveChunk, { key: 'step', item: deriveStep }),
 };
-
-/** Actor → parent, during `deriver.advance` request `id`. */
-export const deriverStepMessage = obj({ id: int, step: deriveStep });
-export type DeriverStepMessage = MessageBase<'deriver.step'> & Infer<typeof deriverStepMessage>;
-
-/** Parent → actor: end the `deriver.advance` request `id` after its current step. */
-export const deriverStopMessage = obj({ id: int });
-export type DeriverStopMessage = MessageBase<'deriver.stop'> & Infer<typeof deriverStopMessage>;

@@ -5,10 +5,8 @@
  * through a worker port or a child-process channel goes through one of them before anyone reads it.
  */
 import { PROTOCOL_VERSION, parseEnvelope, parseRequest, type MessageBase, type RequestOf } from './base.js';
-import { channels, ACTOR_KINDS, type ActorKind, type ChannelOf } from './channels.js';
+import { channels, ACTOR_KINDS, STREAMING_KINDS, STREAMS, type ActorKind, type ChannelOf, type StopMessage, type StreamMessage } from './channels.js';
 import { FieldError, finite, int, intIn, json, natural, nullable, obj, oneOf, str, type Infer } from './schema.js';
-import { deriverStepMessage, deriverStopMessage, type DeriverStepMessage, type DeriverStopMessage } from './deriver.js';
-import { trainerLossMessage, trainerStopMessage, type TrainerLossMessage, type TrainerStopMessage } from './shared-trainer.js';
 
 /** An error as it crosses a boundary: never a throw, always this. `field` names the message field at fault. */
 export const wireError = obj({ name: str, message: str, field: nullable(str) });
@@ -45,7 +43,7 @@ export type ShutdownMessage = MessageBase<'supervisor.shutdown'>;
 /** Any actor's request. */
 export type AnyRequest = { [K in ActorKind]: RequestOf<ChannelOf<K>> }[ActorKind];
 /** Everything a parent sends an actor. */
-export type ParentMessage = InitMessage | ShutdownMessage | TrainerStopMessage | DeriverStopMessage | AnyRequest;
+export type ParentMessage = InitMessage | ShutdownMessage | StopMessage | AnyRequest;
 
 const ready = obj({ placement });
 /** `tensors`: the actor's live tfjs tensors (−1 when it runs without tfjs), for memory watching. */
@@ -53,6 +51,7 @@ const heartbeat = obj({ time: finite, tensors: intIn(-1) });
 const result = obj({ id: int, result: { parse: (v: unknown) => v } });
 const failure = obj({ id: nullable(int), error: wireError });
 const log = obj({ level: oneOf(['info', 'warn'] as const), line: str });
+const stop = obj({ id: int });
 
 export type ReadyMessage = MessageBase<'actor.ready'> & Infer<typeof ready>;
 export type HeartbeatMessage = MessageBase<'actor.heartbeat'> & Infer<typeof heartbeat>;
@@ -62,7 +61,7 @@ export type ErrorMessage = MessageBase<'actor.error'> & Infer<typeof failure>;
 export type LogMessage = MessageBase<'actor.log'> & Infer<typeof log>;
 
 /** Everything an actor sends its parent. */
-export type ActorMessage = ReadyMessage | HeartbeatMessage | ResultMessage | ErrorMessage | LogMessage | TrainerLossMessage | DeriverStepMessage;
+export type ActorMessage = ReadyMessage | HeartbeatMessage | ResultMessage | ErrorMessage | LogMessage | StreamMessage;
 
 function withBase<T extends string, B>(type: T, body: B): MessageBase<T> & B {
   return { v: PROTOCOL_VERSION, type, ...body };
@@ -80,21 +79,30 @@ export function parseInitMessage(raw: unknown): InitMessage {
   return withBase('supervisor.init', init.parse(bodyOf(m), ''));
 }
 
+/** The kind whose request a message of this type stops (`trainer.stop`: the trainer), or null for other types. */
+function stoppedKind(type: string): ActorKind | null {
+  const kind = type.endsWith('.stop') ? type.slice(0, -'.stop'.length) : '';
+  return STREAMING_KINDS.has(kind as ActorKind) ? (kind as ActorKind) : null;
+}
+
+export function isStopMessage(msg: ParentMessage): msg is StopMessage {
+  return stoppedKind(msg.type) !== null;
+}
+
 /** Checks a message arriving at an actor of kind `kind`; throws FieldError naming the field at fault. */
 export function parseParentMessage(kind: ActorKind, raw: unknown): ParentMessage {
   const m = parseEnvelope(raw);
+  const stopOf = stoppedKind(m.type);
+  if (stopOf !== null) {
+    if (stopOf !== kind) throw new FieldError('type', `${kind} does not take ${m.type}`);
+    return withBase(m.type, stop.parse(bodyOf(m), '')) as StopMessage;
+  }
   switch (m.type) {
     case 'supervisor.init':
       return withBase('supervisor.init', init.parse(bodyOf(m), ''));
     case 'supervisor.shutdown':
       obj({}).parse(bodyOf(m), '');
       return withBase('supervisor.shutdown', {});
-    case 'trainer.stop':
-      if (kind !== 'trainer') throw new FieldError('type', `${kind} does not take trainer.stop`);
-      return withBase('trainer.stop', trainerStopMessage.parse(bodyOf(m), ''));
-    case 'deriver.stop':
-      if (kind !== 'deriver') throw new FieldError('type', `${kind} does not take deriver.stop`);
-      return withBase('deriver.stop', deriverStopMessage.parse(bodyOf(m), ''));
     default:
       return parseRequest<ChannelOf<ActorKind>>(channels[kind], m);
   }
@@ -115,13 +123,15 @@ export function parseActorMessage(raw: unknown): ActorMessage {
       return withBase('actor.error', failure.parse(body, ''));
     case 'actor.log':
       return withBase('actor.log', log.parse(body, ''));
-    case 'trainer.loss':
-      return withBase('trainer.loss', trainerLossMessage.parse(body, ''));
-    case 'deriver.step':
-      return withBase('deriver.step', deriverStepMessage.parse(body, ''));
-    default:
-      throw new FieldError('type', `unknown message type ${JSON.stringify(m.type)}`);
   }
+  const stream = STREAMS.get(m.type);
+  if (!stream) throw new FieldError('type', `unknown message type ${JSON.stringify(m.type)}`);
+  return withBase(m.type, obj({ id: int, [stream.key]: stream.item }).parse(body, '')) as StreamMessage;
+}
+
+/** What a stream message carries (`loss` of a `trainer.loss`). */
+export function streamItemOf(msg: StreamMessage): unknown {
+  return (msg as unknown as Record<string, unknown>)[STREAMS.get(msg.type)!.key];
 }
 
 /** Builds a message of this protocol version (so senders never spell the version themselves). */

@@ -1,30 +1,42 @@
 /**
- * The SharedTrainer's channel (SharedTrainerPort). Besides request/response it carries a stream: while a
- * `trainer.train` request runs, the actor sends one `trainer.loss` per iteration under the request's id, and
- * the parent may answer with `trainer.stop` (the conductor's onLoss said 'stop'), honoured between iterations.
+ * The SharedTrainer's channel. Besides request/response it carries a stream: while a `trainer.train` request
+ * runs, the actor sends one `trainer.loss` per iteration under the request's id, and the parent may answer with
+ * `trainer.stop` (the conductor's onLoss said 'stop'), honoured between iterations.
  */
-import { actorState, archTokens, method, stage, tensorBundle, type MessageBase, type RequestOf } from './base.js';
-import { arr, bool, finite, int, natural, none, nullable, num, obj, type Infer } from './schema.js';
+import { actorState, archTokens, method, stage, streaming, tensorBundle } from './base.js';
+import { arr, bool, finite, natural, none, nullable, num, obj, type Infer } from './schema.js';
 
-/** Losses may be NaN or infinite: a diverged GAN's losses are data, which the Resetter answers with a reset. */
+/**
+ * One iteration's losses; `gLoss` is null on D-only iterations. Losses may be NaN or infinite: a diverged GAN's
+ * losses are data, which the Resetter answers with a reset.
+ */
 export const trainLoss = obj({ step: natural, dLoss: num, gLoss: nullable(num) });
+export type TrainLoss = Infer<typeof trainLoss>;
+
+/** `stoppedEarly`: training stopped because a collapse was reported. */
 const trainSummary = obj({ iterations: natural, meanDLoss: num, meanGLoss: num, stoppedEarly: bool, seconds: finite });
+export type TrainSummary = Infer<typeof trainSummary>;
+
+/** A versioned copy of the shared generator's weights and buffers, for scoring children. */
 export const weightSnapshot = obj({ version: natural, stage, arrays: tensorBundle });
+export type WeightSnapshot = Infer<typeof weightSnapshot>;
 
 export const trainerMethods = {
-  'trainer.train': method(obj({ stage, archs: arr(archTokens) }), trainSummary),
+  /**
+   * Trains the shared GAN for the given minibatches, one architecture each (paper §3.2). The callback sees every
+   * iteration's losses; returning 'stop' ends training early (dynamic reset, §3.4).
+   */
+  'trainer.train': streaming(obj({ stage, archs: arr(archTokens) }), trainSummary, {
+    key: 'loss',
+    item: trainLoss,
+    poisoned: (loss) => ({ step: loss.step, dLoss: NaN, gLoss: loss.gLoss === null ? null : NaN }),
+  }),
   'trainer.snapshot': method(obj({ version: natural, stage }), weightSnapshot),
-  'trainer.reset': method(obj({ resetIndex: natural }), none),
+  /**
+   * Re-creates G, D and both optimizers from fresh initialisation (dynamic reset). The trainer's weights are
+   * large: the supervisor holds them from checkpoints (state/restore) and after a reset only.
+   */
+  'trainer.reset': method(obj({ resetIndex: natural }), none, { captureState: true }),
   'trainer.state': method(obj({}), actorState),
   'trainer.restore': method(obj({ state: actorState }), none),
 };
-
-export type TrainerRequest = RequestOf<typeof trainerMethods>;
-
-/** Actor → parent, during `trainer.train` request `id`. */
-export const trainerLossMessage = obj({ id: int, loss: trainLoss });
-export type TrainerLossMessage = MessageBase<'trainer.loss'> & Infer<typeof trainerLossMessage>;
-
-/** Parent → actor: stop the `trainer.train` request `id` after its current iteration. */
-export const trainerStopMessage = obj({ id: int });
-export type TrainerStopMessage = MessageBase<'trainer.stop'> & Infer<typeof trainerStopMessage>;

@@ -113,7 +113,7 @@ const seconds = (t0: number) => (Date.now() - t0) / 1000;
  * child gets 0, under any real score whether the reward is IS (≥ 1) or 1/FID (> 0).
  */
 async function rewardsOf(evaluator: EvaluatorPort, snapshot: WeightSnapshot, archs: number[][], samples: number): Promise<number[]> {
-  const scores = await evaluator.score(snapshot, archs, samples);
+  const scores = await evaluator.score({ snapshot, archs, samples });
   if (scores.length !== archs.length) throw new Error(`evaluator: ${scores.length} scores for ${archs.length} architectures`);
   return scores.map((s) => (Number.isFinite(s) ? s : 0));
 }
@@ -131,20 +131,20 @@ export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: Co
   /** Scores children on the trained snapshot, takes the REINFORCE steps, then resets if the GAN collapsed. */
   const finish = async (u: UnscoredIteration) => {
     const t0 = Date.now();
-    const snapshot = await trainer.snapshot(u.iteration, u.stage);
+    const snapshot = await trainer.snapshot({ version: u.iteration, stage: u.stage });
     if (u.reset) {
       // §3.4: the controller still learns from the collapsed model (this snapshot); then G and D start afresh.
       state.resets += 1;
-      await (hooks.resetSharedGan ?? ((i) => trainer.reset(i)))(state.resets);
+      await (hooks.resetSharedGan ?? ((resetIndex) => trainer.reset({ resetIndex })))(state.resets);
       await resetter.clear();
       hooks.emit({ type: 'search.reset', iteration: u.iteration, stage: u.stage, resets: state.resets });
     }
-    const children = await controller.sample(cfg.controllerSteps);
+    const children = await controller.sample({ count: cfg.controllerSteps });
     const archs = children.map((c) => c.arch);
     const rewards = await rewardsOf(evaluator, snapshot, archs, cfg.childSamples);
     state.phases.scoring += seconds(t0);
     const t1 = Date.now();
-    const stats = await controller.update(archs.map((arch, i) => ({ arch, reward: rewards[i]! })));
+    const stats = await controller.update({ samples: archs.map((arch, i) => ({ arch, reward: rewards[i]! })) });
     state.phases.controller += seconds(t1);
     const best = rewards.indexOf(Math.max(...rewards));
     hooks.emit({
@@ -158,7 +158,7 @@ export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: Co
   };
 
   const beginStage = async (stage: number) => {
-    await controller.beginStage(stage, state.prefixes);
+    await controller.beginStage({ stage, prefixes: state.prefixes });
     hooks.emit({ type: 'search.stage', stage, prefixes: state.prefixes.map((p) => p.arch) });
   };
 
@@ -184,13 +184,13 @@ export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: Co
     const iteration = state.iteration;
     const stage = schedule[iteration]!;
     // §3.2: one architecture per minibatch, θ fixed (with overlap, θ lags the scoring that runs beside).
-    const archs = (await controller.sample(cfg.minibatches)).map((s) => s.arch);
+    const archs = (await controller.sample({ count: cfg.minibatches })).map((s) => s.arch);
     let collapsed = false;
     const pushes: Promise<void>[] = [];
-    const summary = await trainer.train(stage, archs, (loss: TrainLoss) => {
+    const summary = await trainer.train({ stage, archs }, (loss: TrainLoss) => {
       if (hooks.signal?.aborted) return 'stop';
       if (!cfg.reset.enabled) return 'continue';
-      pushes.push(resetter.push(loss).then((c) => void (collapsed ||= c)));
+      pushes.push(resetter.push({ loss }).then((c) => void (collapsed ||= c)));
       return collapsed ? 'stop' : 'continue';
     });
     await Promise.all(pushes);
@@ -218,8 +218,8 @@ export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: Co
   if (state.iteration >= total && state.finalCandidates === null) {
     const stage = schedule[total - 1]!;
     const t0 = Date.now();
-    const snapshot = await trainer.snapshot(total, stage);
-    const cands = await controller.sample(cfg.derive.candidates);
+    const snapshot = await trainer.snapshot({ version: total, stage });
+    const cands = await controller.sample({ count: cfg.derive.candidates });
     const rewards = await rewardsOf(evaluator, snapshot, cands.map((c) => c.arch), cfg.childSamples);
     state.phases.scoring += seconds(t0);
     state.finalCandidates = cands.map((c, i) => ({ arch: c.arch, reward: rewards[i]! }));
@@ -232,11 +232,11 @@ export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: Co
 /** §3.3 beam hand-over: sample M prefixes, score them, keep the top K with their LSTM states. */
 async function handOver(ports: SearchPorts, cfg: SearchConfig, state: ConductorState, stage: number, hooks: ConductorHooks): Promise<void> {
   const t0 = Date.now();
-  const snapshot = await ports.trainer.snapshot(state.iteration, stage);
-  const candidates = (await ports.controller.sample(cfg.beamCandidates)).map((c) => c.arch);
+  const snapshot = await ports.trainer.snapshot({ version: state.iteration, stage });
+  const candidates = (await ports.controller.sample({ count: cfg.beamCandidates })).map((c) => c.arch);
   const scores = await rewardsOf(ports.evaluator, snapshot, candidates, cfg.childSamples);
   const kept = topDistinct(candidates, scores, cfg.beamKeep).map((i) => candidates[i]!);
-  state.prefixes = await ports.controller.prefixStates(kept);
+  state.prefixes = await ports.controller.prefixStates({ archs: kept });
   state.phases.scoring += seconds(t0);
   state.beams.push({ stage, candidates, scores, kept });
   hooks.emit({ type: 'search.beam', stage, candidates, scores, kept });
@@ -251,17 +251,17 @@ async function runIndependentSearch(ports: SearchPorts, cfg: SearchConfig, state
   const { controller, trainer, evaluator } = ports;
   const total = cfg.iterations.reduce((a, b) => a + b, 0);
   const stage = NUM_STAGES - 1;
-  if (state.iteration === 0) await controller.beginStage(stage, []);
+  if (state.iteration === 0) await controller.beginStage({ stage, prefixes: [] });
   while (state.iteration < total && !hooks.signal?.aborted) {
     const iteration = state.iteration;
-    const [child] = await controller.sample(1);
+    const [child] = await controller.sample({ count: 1 });
     const arch = child!.arch;
-    await trainer.reset(iteration + 1); // a fresh GAN for each architecture: no weight sharing
-    const summary = await trainer.train(stage, new Array<number[]>(cfg.minibatches).fill(arch), () => 'continue');
+    await trainer.reset({ resetIndex: iteration + 1 }); // a fresh GAN for each architecture: no weight sharing
+    const summary = await trainer.train({ stage, archs: new Array<number[]>(cfg.minibatches).fill(arch) }, () => 'continue');
     state.phases.training += summary.seconds;
     hooks.emit({ type: 'search.trained', iteration, stage, dLoss: summary.meanDLoss, gLoss: summary.meanGLoss, minibatches: summary.iterations, stoppedEarly: false, seconds: summary.seconds });
     const t0 = Date.now();
-    const snapshot = await trainer.snapshot(iteration, stage);
+    const snapshot = await trainer.snapshot({ version: iteration, stage });
     const [reward] = await rewardsOf(evaluator, snapshot, [arch], cfg.childSamples);
     state.phases.scoring += seconds(t0);
     hooks.emit({ type: 'search.rewards', iteration, stage, archs: [arch], rewards: [reward!], baseline: 0, entropy: child!.entropy, advantage: 0, policyLoss: 0, seconds: seconds(t0) });

@@ -51,7 +51,7 @@ export class PolicyController implements ControllerPort {
     return this.policy;
   }
 
-  async beginStage(stage: number, prefixes: BeamPrefix[]): Promise<void> {
+  async beginStage({ stage, prefixes }: { stage: number; prefixes: BeamPrefix[] }): Promise<void> {
     this.policy?.dispose();
     this.adam.dispose();
     this.adam = this.newAdam();
@@ -87,7 +87,7 @@ export class PolicyController implements ControllerPort {
     return i;
   }
 
-  async sample(count: number): Promise<SampledArch[]> {
+  async sample({ count }: { count: number }): Promise<SampledArch[]> {
     const p = this.current();
     const prefixIdx = Array.from({ length: count }, () => (p.first === 0 ? -1 : this.rng.int(this.prefixes.length)));
     return tf.tidy(() => {
@@ -128,7 +128,7 @@ export class PolicyController implements ControllerPort {
     return { logProb: tf.addN(picked) as tf.Tensor1D, entropy: tf.addN(steps.map(rowEntropy)) as tf.Tensor1D, state };
   }
 
-  async prefixStates(archs: number[][]): Promise<BeamPrefix[]> {
+  async prefixStates({ archs }: { archs: number[][] }): Promise<BeamPrefix[]> {
     return tf.tidy(() => {
       const { state } = this.forced(archs);
       const h = state.h.arraySync() as number[][];
@@ -137,7 +137,7 @@ export class PolicyController implements ControllerPort {
     });
   }
 
-  async update(samples: { arch: number[]; reward: number }[]): Promise<ControllerUpdateStats> {
+  async update({ samples }: { samples: { arch: number[]; reward: number }[] }): Promise<ControllerUpdateStats> {
     const { entropyCoeff, baselineDecay } = this.cfg;
     let lossSum = 0;
     let rewardSum = 0;
@@ -164,10 +164,10 @@ export class PolicyController implements ControllerPort {
   }
 
   /** A bad state is a FieldError naming its field or array (`meta.stage`, `policy/c.embed`). */
-  async restore(state: ActorState): Promise<void> {
+  async restore({ state }: { state: ActorState }): Promise<void> {
     const meta = controllerMeta.parse(state.meta, 'meta');
     try {
-      await this.beginStage(meta.stage, meta.prefixes);
+      await this.beginStage({ stage: meta.stage, prefixes: meta.prefixes });
     } catch (e) {
       throw e instanceof FieldError ? new FieldError(`meta.${e.field}`, e.problem) : e;
     }

@@ -11,7 +11,7 @@ import type { RunConfig } from '../config/run-config.js';
 import type { FeatureNetwork } from '../metrics/feature-network.js';
 import type { GaussianStats } from '../metrics/fid.js';
 import { openTraining, type TrainingSession } from '../train/train-run.js';
-import type { DeriveChunk, DeriveJob, DeriverPort, DeriveStep } from './ports.js';
+import type { DeriveChunk, DeriveJob, DeriverPort, DeriveStep, StreamVerdict } from './ports.js';
 
 /** A derivation's training config: the run's, for `search.derive.steps` G steps. */
 export function derivationConfig(config: RunConfig): RunConfig {
@@ -31,7 +31,7 @@ export class Deriver implements DeriverPort {
     private readonly log: (line: string) => void,
   ) {}
 
-  async advance(job: DeriveJob, onStep: (step: DeriveStep) => 'continue' | 'stop'): Promise<DeriveChunk> {
+  async advance(job: DeriveJob, onStep: (step: DeriveStep) => StreamVerdict): Promise<DeriveChunk> {
     try {
       const run = await this.open(job);
       const next = Math.min(run.steps, (Math.floor(run.step() / run.checkpointEvery) + 1) * run.checkpointEvery);

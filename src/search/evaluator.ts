@@ -33,7 +33,7 @@ export class ChildEvaluator implements EvaluatorPort {
     this.G = new Generator(cfg.generator, { kind: 'shared' }, seed);
   }
 
-  async score(snapshot: WeightSnapshot, archs: number[][], samples: number): Promise<number[]> {
+  async score({ snapshot, archs, samples }: { snapshot: WeightSnapshot; archs: number[][]; samples: number }): Promise<number[]> {
     checkBundle(snapshot.arrays, layoutOf('G', this.G.store.trainable()), layoutOf('G.buffer', this.G.store.bufferEntries()));
     restoreEntries(snapshot.arrays, 'G', this.G.store.trainable());
     restoreEntries(snapshot.arrays, 'G.buffer', this.G.store.bufferEntries());

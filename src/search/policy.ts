@@ -18,11 +18,6 @@ export function stageTokens(stage: number): { first: number; end: number } {
   return { first: stage === 0 ? 0 : STAGE_PREFIX_LENGTH[stage - 1]!, end: STAGE_PREFIX_LENGTH[stage]! };
 }
 
-export interface TokenStep {
-  /** Log-probabilities [B, choices] of the token. */
-  readonly logProbs: tf.Tensor2D;
-}
-
 export class Policy {
   readonly store: ParamStore;
   readonly first: number;

@@ -25,13 +25,13 @@ export class RandomController implements ControllerPort {
     this.rng = new Rng(nameSeed(seed, 'random-controller'));
   }
 
-  async beginStage(stage: number, prefixes: BeamPrefix[]): Promise<void> {
+  async beginStage({ stage, prefixes }: { stage: number; prefixes: BeamPrefix[] }): Promise<void> {
     this.stage = stage;
     this.first = this.levels === 'single' ? 0 : stageTokens(stage).first;
     this.prefixes = prefixes;
   }
 
-  async sample(count: number): Promise<SampledArch[]> {
+  async sample({ count }: { count: number }): Promise<SampledArch[]> {
     const { end } = stageTokens(this.stage);
     return Array.from({ length: count }, () => {
       const prefix = this.first === 0 ? [] : this.prefixes[this.rng.int(this.prefixes.length)]!.arch;
@@ -42,11 +42,11 @@ export class RandomController implements ControllerPort {
   }
 
   /** No policy, no state: the kept prefixes carry zero vectors. */
-  async prefixStates(archs: number[][]): Promise<BeamPrefix[]> {
+  async prefixStates({ archs }: { archs: number[][] }): Promise<BeamPrefix[]> {
     return archs.map((arch) => ({ arch: [...arch], h: [], c: [] }));
   }
 
-  async update(samples: { arch: number[]; reward: number }[]): Promise<ControllerUpdateStats> {
+  async update({ samples }: { samples: { arch: number[]; reward: number }[] }): Promise<ControllerUpdateStats> {
     const mean = samples.reduce((s, x) => s + x.reward, 0) / Math.max(1, samples.length);
     return { loss: 0, baseline: 0, meanReward: mean, meanEntropy: 0, meanAdvantage: 0 };
   }
@@ -56,10 +56,10 @@ export class RandomController implements ControllerPort {
   }
 
   /** A bad state is a FieldError naming its field; this controller has no arrays. */
-  async restore(state: ActorState): Promise<void> {
+  async restore({ state }: { state: ActorState }): Promise<void> {
     const meta = randomControllerMeta.parse(state.meta, 'meta');
     checkBundle(state.arrays);
-    await this.beginStage(meta.stage, meta.prefixes);
+    await this.beginStage({ stage: meta.stage, prefixes: meta.prefixes });
     this.rng = Rng.fromState(meta.rng);
   }
 }

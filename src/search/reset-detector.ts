@@ -75,7 +75,7 @@ export class ResetDetector implements ResetterPort {
     return this.g.variance() < this.cfg.threshold || (this.d.full && this.d.variance() < this.cfg.threshold);
   }
 
-  async push(loss: TrainLoss): Promise<boolean> {
+  async push({ loss }: { loss: TrainLoss }): Promise<boolean> {
     return this.observe(loss);
   }
 
@@ -89,7 +89,7 @@ export class ResetDetector implements ResetterPort {
   }
 
   /** A bad state is a FieldError naming its field; the windows have no arrays. */
-  async restore(state: ActorState): Promise<void> {
+  async restore({ state }: { state: ActorState }): Promise<void> {
     const meta = resetterMeta.parse(state.meta, 'meta');
     checkBundle(state.arrays);
     for (const key of ['g', 'd'] as const) {

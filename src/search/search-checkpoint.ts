@@ -104,14 +104,14 @@ async function checkActorState(actor: StatefulActor, state: ActorState, config: 
     case 'controller': {
       const controller = makeController(config);
       try {
-        await controller.restore(state);
+        await controller.restore({ state });
       } finally {
         if ('dispose' in controller) controller.dispose();
       }
       return;
     }
     case 'resetter':
-      return makeResetter(config).restore(state);
+      return makeResetter(config).restore({ state });
     case 'trainer': {
       sharedTrainerMeta.parse(state.meta, 'meta');
       const dims = searchGeneratorDims(config);
@@ -147,7 +147,7 @@ function stateError(path: string, actor: StatefulActor, field: string, problem: 
 export async function restoreSearch(loaded: LoadedSearchCheckpoint, ports: SearchPorts): Promise<ConductorState> {
   for (const actor of ACTORS) {
     try {
-      await ports[actor].restore(actorState(loaded, actor));
+      await ports[actor].restore({ state: actorState(loaded, actor) });
     } catch (e) {
       if (e instanceof FieldError) throw stateError(loaded.path, actor, e.field, e.problem);
       const wire = e instanceof ActorRequestError ? e.wire : null;

@@ -12,7 +12,7 @@ import { Generator, type GeneratorDims } from '../nn/generator.js';
 import { nameSeed } from '../nn/params.js';
 import { GanTrainer, type GanTrainConfig } from '../train/gan-trainer.js';
 import { ganStateArrays, ganStateMeta, ganStateMetaSchema, restoreGanState } from '../train/gan-state.js';
-import type { ActorState, SharedTrainerPort, TensorBundle, TrainLoss, TrainSummary, WeightSnapshot } from './ports.js';
+import type { ActorState, SharedTrainerPort, StreamVerdict, TensorBundle, TrainLoss, TrainSummary, WeightSnapshot } from './ports.js';
 import { bundleFromEntries } from '../nn/tensor-bundle.js';
 import { isInputError } from '../errors.js';
 import { batchCursor } from '../protocol/saved-state.js';
@@ -57,7 +57,7 @@ export class SharedTrainer implements SharedTrainerPort {
     this.trainer.D.dispose();
   }
 
-  async train(stage: number, archs: number[][], onLoss: (loss: TrainLoss) => 'continue' | 'stop'): Promise<TrainSummary> {
+  async train({ stage, archs }: { stage: number; archs: number[][] }, onLoss: (loss: TrainLoss) => StreamVerdict): Promise<TrainSummary> {
     const t0 = Date.now();
     const side = this.cfg.generator.bottom * 2 ** (stage + 1);
     let dSum = 0;
@@ -86,13 +86,13 @@ export class SharedTrainer implements SharedTrainerPort {
     return { iterations: done, meanDLoss: dSum / Math.max(1, done), meanGLoss: gSum / Math.max(1, gCount), stoppedEarly, seconds: (Date.now() - t0) / 1000 };
   }
 
-  async snapshot(version: number, stage: number): Promise<WeightSnapshot> {
+  async snapshot({ version, stage }: { version: number; stage: number }): Promise<WeightSnapshot> {
     const store = this.trainer.G.store;
     const arrays: TensorBundle = { ...bundleFromEntries('G', store.trainable()), ...bundleFromEntries('G.buffer', store.bufferEntries()) };
     return { version, stage, arrays };
   }
 
-  async reset(resetIndex: number): Promise<void> {
+  async reset({ resetIndex }: { resetIndex: number }): Promise<void> {
     this.disposeTrainer();
     this.resets = resetIndex;
     this.trainer = this.build(resetIndex);
@@ -105,10 +105,10 @@ export class SharedTrainer implements SharedTrainerPort {
   }
 
   /** A bad state is a FieldError naming its field or array (`meta.cursor.position`, `G/cell1.conv.weight`). */
-  async restore(state: ActorState): Promise<void> {
+  async restore({ state }: { state: ActorState }): Promise<void> {
     const meta = sharedTrainerMeta.parse(state.meta, 'meta');
     const stream = this.resumedStream(meta.cursor);
-    await this.reset(meta.resets);
+    await this.reset({ resetIndex: meta.resets });
     restoreGanState(this.trainer, meta.gan, new Map(Object.entries(state.arrays)));
     await this.stream.return();
     this.stream = stream;

@@ -1,72 +1,53 @@
 /**
  * One supervised actor: spawns incarnations of it (thread or process), answers its messages, watches its
- * heartbeats, and replaces it by the rules of restart-policy.ts. Callers see `call(type, args)`, typed from
- * the actor's channel, that settles once with the result or an error, whatever happened to the worker.
+ * heartbeats, and replaces it as its lifecycle (actor-lifecycle.ts) and the restart policy say. Callers see
+ * `call(type, args)`, typed from the actor's method table, that settles once with the result or an error,
+ * whatever happened to the worker. Nothing here knows one kind from another: what differs is in the table.
  *
  * State held for restarts: the argument of the last `restore`, the result of the last `state`, and, after
- * each request that changes a cheap actor's state (CAPTURE below), a fresh `state` taken right after it; the
- * request's caller is answered once that capture is in, so a death in between retries the request.
+ * each request the table marks `captureState`, a fresh `state` taken right after it; the request's caller is
+ * answered once that capture is in, so a death in between retries the request.
  */
-import type { ActorState } from '../search/ports.js';
-import { PROTOCOL_VERSION, idOf, type ArgsOf, type RequestFault, type ResultOf } from '../protocol/base.js';
-import { channels, type ActorKind, type ChannelOf, type StreamItemOf } from '../protocol/channels.js';
-import { ActorGaveUpError, ActorInputError, ActorRequestError, RunStoppedError, type ActorFailure } from '../protocol/errors.js';
-import { message, parseActorMessage, type ActorInit, type ActorMessage, type Placement } from '../protocol/lifecycle.js';
+import { EventEmitter } from 'eventemitter3';
+import { PROTOCOL_VERSION, idOf, type ActorState, type ArgsOf, type MethodSpec, type RequestFault, type ResultOf, type StreamItemOf, type StreamVerdict } from '../protocol/base.js';
+import { channels, type ActorKind, type ChannelOf } from '../protocol/channels.js';
+import { ActorRequestError, RunStoppedError, type ActorFailure } from '../protocol/errors.js';
+import { message, parseActorMessage, streamItemOf, type ActorInit, type ActorMessage, type Placement } from '../protocol/lifecycle.js';
 import { FieldError } from '../protocol/schema.js';
-import { INJECTED_CRASH_EXIT } from '../actors/exit-codes.js';
 import type { ActorChannel, ExitInfo } from './actor-channel.js';
+import { NEW_ACTOR, exitCause, isFinal, isServing, transition, type ActorStatus, type Lifecycle, type LifecycleEvent, type RuntimeTiming } from './actor-lifecycle.js';
 import { BusyTracker } from './busy-spans.js';
 import type { Clock } from './clock.js';
-import { emitEvent, type EventSink } from './events.js';
+import { emitEvent, type EventSink, type RuntimeEvents, type RuntimeEventType } from './events.js';
 import type { FaultPlan } from './faults.js';
 import type { ActorPlacement } from './placement.js';
-import { decideRestart, type RestartPolicy } from './restart-policy.js';
+import type { RestartPolicy } from './restart-policy.js';
 
 /** How often an actor's tensor count goes into the event log. */
 const MEMORY_EVENT_MS = 60_000;
-
-export type ActorStatus =
-  | { readonly status: 'starting'; readonly incarnation: number }
-  | { readonly status: 'active'; readonly incarnation: number; readonly placement: Placement }
-  | { readonly status: 'restarting'; readonly attempt: number; readonly delayMs: number }
-  | { readonly status: 'done' }
-  | { readonly status: 'error'; readonly error: Error }
-  | { readonly status: 'stopped'; readonly why: string; readonly cause: Error | null };
-
-export interface RuntimeTiming {
-  /** Actors send a heartbeat this often. */
-  readonly heartbeatMs: number;
-  /** An active actor silent this long is hung: killed and restarted. */
-  readonly hangTimeoutMs: number;
-  /** An actor not ready this long after spawning failed to start. */
-  readonly startTimeoutMs: number;
-}
-
-/** Requests after which the supervisor takes the actor's state (those that change it and are cheap to copy). */
-const CAPTURE: Record<ActorKind, readonly string[]> = {
-  controller: ['controller.beginStage', 'controller.sample', 'controller.update'],
-  resetter: ['resetter.push', 'resetter.clear'],
-  // The trainer's weights are large: held from checkpoints (state/restore) and after a reset only.
-  trainer: ['trainer.reset'],
-  evaluator: [],
-  // A derivation's state is its checkpoints on disk: a restarted deriver resumes from them.
-  deriver: [],
-};
 
 interface Pending {
   readonly id: number;
   readonly type: string;
   readonly args: object;
+  /** The supervisor's own request (a state capture or a restore), not a caller's. */
   readonly internal: boolean;
-  fault: RequestFault | undefined;
+  readonly fault: RequestFault | undefined;
+  /** Fault injection: send a malformed copy of the request under id −n before its first send. */
+  readonly malformed: number | null;
   /** Times sent so far (a death of the actor while in flight costs one). */
   sends: number;
   /** The result, kept while the state capture that follows it is in flight. */
   held: { value: unknown } | null;
+  readonly onItem: ((item: unknown) => StreamVerdict) | undefined;
   resolve(v: unknown): void;
   reject(e: Error): void;
-  /** Sees what the actor streams while this request runs; `stop` asks it to end the request early. */
-  onStream?: (item: unknown, stop: () => void) => void;
+}
+
+/** One incarnation's transport and its watchdog. */
+interface Incarnation {
+  readonly channel: ActorChannel;
+  cancelWatch(): void;
 }
 
 export interface ActorHandleDeps {
@@ -78,32 +59,32 @@ export interface ActorHandleDeps {
   readonly events: EventSink;
   readonly faults: FaultPlan;
   readonly spawn: (p: ActorPlacement) => ActorChannel;
-  /** Called once when the policy gives up on this actor. */
-  readonly onGiveUp: (e: ActorFailure) => void;
 }
 
-export class ActorHandle<K extends ActorKind> {
-  private state_: ActorStatus = { status: 'starting', incarnation: 0 };
-  private channel: ActorChannel | null = null;
+export interface ActorHandleEvents {
+  /** The actor's status changed. */
+  status: [status: ActorStatus, before: ActorStatus];
+}
+
+type AnySpec = MethodSpec<unknown, unknown>;
+
+export class ActorHandle<K extends ActorKind> extends EventEmitter<ActorHandleEvents> {
+  private life: Lifecycle = NEW_ACTOR;
+  /** Lifecycle events not yet applied; the first is being applied. */
+  private readonly lifeEvents: LifecycleEvent[] = [];
+  private current: Incarnation | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private heldState: ActorState | null = null;
-  private readonly restarts: number[] = [];
-  private incarnation = 0;
-  private wasReady = false;
-  private hung = false;
-  private lastSeen = 0;
   private lastMemoryEvent = Number.NEGATIVE_INFINITY;
-  private spawnedAt = 0;
-  private cancelWatch: (() => void) | null = null;
-  private firstReady: { resolve(): void; reject(e: Error): void } | null = null;
-  /** The message of an input error the actor reported while starting: it exits next, and is not restarted. */
-  private startupInputError: string | null = null;
   private readonly busy: BusyTracker;
+  private readonly table: Record<string, AnySpec>;
 
   constructor(readonly kind: K, private readonly deps: ActorHandleDeps) {
+    super();
+    this.table = channels[kind] as unknown as Record<string, AnySpec>;
     this.busy = new BusyTracker(deps.clock, (s) =>
-      emitEvent(deps.events, this.id, 'actor.busy', { from: new Date(s.from).toISOString(), seconds: (s.to - s.from) / 1000, busySeconds: s.busySeconds, requests: s.requests }),
+      this.record('actor.busy', { from: new Date(s.from).toISOString(), seconds: (s.to - s.from) / 1000, busySeconds: s.busySeconds, requests: s.requests }),
     );
   }
 
@@ -112,114 +93,184 @@ export class ActorHandle<K extends ActorKind> {
   }
 
   get status(): ActorStatus {
-    return this.state_;
+    return this.life.status;
   }
 
-  /** Spawns the first incarnation; resolves when it is ready. */
+  /** Spawns the first incarnation; resolves when it is ready, rejects if it never gets there. */
   start(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.firstReady = { resolve, reject };
-      this.spawn();
+    const started = new Promise<void>((resolve, reject) => {
+      const watch = (s: ActorStatus) => {
+        if (isServing(s)) resolve();
+        else if (isFinal(s)) reject(s.status === 'error' ? s.error : (s.cause ?? new RunStoppedError(s.why)));
+        else return;
+        this.off('status', watch);
+      };
+      this.on('status', watch);
     });
+    this.spawn();
+    return started;
   }
 
-  /** Sends a request of this actor's channel; settles with its checked result or an error. */
+  /** Sends a request of this actor's table; settles with its checked result or an error. */
   call<T extends keyof ChannelOf<K> & string>(
     type: T,
     args: ArgsOf<ChannelOf<K>, T>,
-    opts: { onStream?: (item: StreamItemOf<K>, stop: () => void) => void } = {},
+    onItem?: (item: StreamItemOf<ChannelOf<K>, T>) => StreamVerdict,
   ): Promise<ResultOf<ChannelOf<K>, T>> {
-    return this.request(type, args as object, false, opts.onStream as Pending['onStream']) as Promise<ResultOf<ChannelOf<K>, T>>;
+    return this.request(type, args as object, false, onItem as Pending['onItem']) as Promise<ResultOf<ChannelOf<K>, T>>;
   }
 
-  private request(type: string, args: object, internal: boolean, onStream?: Pending['onStream']): Promise<unknown> {
-    const st = this.state_;
-    switch (st.status) {
-      case 'error':
-        return Promise.reject(st.error);
-      case 'done':
-        return Promise.reject(new RunStoppedError(`${this.id} has shut down`));
-      case 'stopped':
-        return Promise.reject(st.cause ?? new RunStoppedError(st.why));
-      case 'starting':
-      case 'active':
-      case 'restarting':
-        break;
-    }
-    return new Promise((resolve, reject) => {
-      const p: Pending = { id: this.nextId++, type, args, internal, fault: undefined, sends: 0, held: null, resolve, reject, ...(onStream ? { onStream } : {}) };
-      if (!internal) this.applyFaults(p);
-      if (type === `${this.kind}.restore`) this.heldState = (args as { state: ActorState }).state;
-      this.pending.set(p.id, p);
-      this.busy.begin(type);
-      if (st.status === 'active') this.send(p);
+  /** Ends this actor now, because `cause` ended the run: pending calls fail with it. */
+  halt(cause: ActorFailure): void {
+    if (isFinal(this.life.status)) return;
+    this.apply({ type: 'halted', why: cause.message, cause });
+    this.failAll(cause);
+    this.current?.channel.kill();
+  }
+
+  /** Asks the actor to finish and exit; kills it when it does not within `graceMs`. */
+  async shutdown(graceMs = 5000): Promise<void> {
+    if (isFinal(this.life.status)) return;
+    const ch = this.current?.channel;
+    this.apply({ type: 'halted', why: `${this.id} has shut down`, cause: null });
+    this.failAll(new RunStoppedError(`${this.id} is shutting down`));
+    if (!ch) return;
+    await new Promise<void>((resolve) => {
+      const cancel = this.deps.clock.setTimeout(() => (ch.kill(), resolve()), graceMs);
+      ch.exit$.subscribe(() => (cancel(), resolve()));
+      ch.send(message('supervisor.shutdown', {}));
     });
   }
 
-  private applyFaults(p: Pending): void {
-    const { n, faults } = this.deps.faults.next(this.kind);
-    for (const fault of faults) {
-      emitEvent(this.deps.events, this.id, 'fault.injected', { fault, request: p.type, n });
-      if (fault === 'malformed') {
-        // A copy of the request with a field the schema does not know, under an id no caller waits for.
-        const bad = { v: PROTOCOL_VERSION, type: p.type, id: -n, args: { ...p.args, injected: 'malformed' } };
-        this.afterReady(() => this.channel?.send(bad));
-      } else p.fault ??= fault;
+  /** Writes one of this actor's runtime events to the run's log. */
+  private record<T extends RuntimeEventType>(type: T, payload: RuntimeEvents[T]): void {
+    emitEvent(this.deps.events, this.id, type, payload);
+  }
+
+  private get stateRequest(): string {
+    return `${this.kind}.state`;
+  }
+
+  private get restoreRequest(): string | null {
+    return `${this.kind}.restore` in this.table ? `${this.kind}.restore` : null;
+  }
+
+  /**
+   * Feeds the lifecycle an event. Events that its consequences raise (a request settled while resuming) wait
+   * until this one's are done, so that listeners see the statuses in the order they were entered.
+   */
+  private apply(e: LifecycleEvent): void {
+    this.lifeEvents.push(e);
+    if (this.lifeEvents.length > 1) return;
+    try {
+      for (let next = e; next !== undefined; next = this.lifeEvents[0]) {
+        const before = this.life.status;
+        this.life = transition(this.life, next, { id: this.id, timing: this.deps.timing, policy: this.deps.policy });
+        if (this.life.status.status !== before.status) {
+          this.enter(this.life.status, before);
+          this.emit('status', this.life.status, before);
+        }
+        this.lifeEvents.shift();
+      }
+    } finally {
+      this.lifeEvents.length = 0; // a listener that threw leaves no event behind to block the next ones
     }
   }
 
-  private readyCallbacks: (() => void)[] = [];
-  private afterReady(fn: () => void): void {
-    if (this.state_.status === 'active') fn();
-    else this.readyCallbacks.push(fn);
+  /** What the handle does on entering a status. */
+  private enter(s: ActorStatus, before: ActorStatus): void {
+    switch (s.status) {
+      case 'ready':
+      case 'busy':
+        if (before.status === 'starting') this.onReady(s.placement);
+        return;
+      case 'hung':
+        this.record('actor.hung', { incarnation: this.life.incarnation, silentMs: s.silentMs });
+        return this.current?.channel.kill();
+      case 'restarting':
+        this.record('actor.restarting', { attempt: s.attempt, delayMs: s.delayMs, cause: s.cause });
+        this.deps.clock.setTimeout(() => this.life.status.status === 'restarting' && this.spawn(), s.delayMs);
+        return;
+      case 'error':
+        // The supervisor (actor-system.ts) stops the run on this status; the checkpoints are left as they are.
+        this.record('actor.gave-up', { reason: s.error.reason });
+        this.failAll(s.error);
+        return this.current?.channel.kill();
+    }
+  }
+
+  private request(type: string, args: object, internal: boolean, onItem?: Pending['onItem']): Promise<unknown> {
+    const s = this.life.status;
+    if (s.status === 'error') return Promise.reject(s.error);
+    if (s.status === 'stopped') return Promise.reject(s.cause ?? new RunStoppedError(s.why));
+    return new Promise((resolve, reject) => {
+      const injected = internal ? { fault: undefined, malformed: null } : this.injectedFaults(type);
+      const p: Pending = { id: this.nextId++, type, args, internal, ...injected, sends: 0, held: null, onItem, resolve, reject };
+      if (type === this.restoreRequest) this.heldState = (args as { state: ActorState }).state;
+      this.pending.set(p.id, p);
+      this.busy.begin(type);
+      this.apply({ type: 'work', busy: true });
+      if (isServing(s)) this.send(p);
+    });
+  }
+
+  /** The faults (--fault) that the conductor's next request to this kind carries. */
+  private injectedFaults(type: string): { fault: RequestFault | undefined; malformed: number | null } {
+    const { n, faults } = this.deps.faults.next(this.kind);
+    for (const fault of faults) this.record('fault.injected', { fault, request: type, n });
+    return { fault: faults.find((f): f is RequestFault => f !== 'malformed'), malformed: faults.includes('malformed') ? n : null };
   }
 
   private send(p: Pending): void {
     p.sends += 1;
     p.held = null;
-    const fault = p.sends === 1 ? p.fault : undefined; // a retry never repeats the injected fault
-    this.channel?.send({ v: PROTOCOL_VERSION, type: p.type, id: p.id, args: p.args, ...(fault ? { fault } : {}) });
+    const first = p.sends === 1; // a retry never repeats an injected fault
+    const ch = this.current?.channel;
+    // A copy with a field the schema does not know, under an id no caller waits for.
+    if (first && p.malformed !== null) ch?.send({ v: PROTOCOL_VERSION, type: p.type, id: -p.malformed, args: { ...p.args, injected: 'malformed' } });
+    ch?.send({ v: PROTOCOL_VERSION, type: p.type, id: p.id, args: p.args, ...(first && p.fault ? { fault: p.fault } : {}) });
+  }
+
+  private settle(p: Pending, error: Error | null, value?: unknown): void {
+    if (this.pending.delete(p.id)) {
+      this.busy.end();
+      this.apply({ type: 'work', busy: this.pending.size > 0 });
+    }
+    if (error) p.reject(error);
+    else p.resolve(value);
+  }
+
+  private failAll(error: Error): void {
+    for (const p of [...this.pending.values()]) this.settle(p, error);
+    this.busy.flush();
+    this.current?.cancelWatch();
   }
 
   private spawn(): void {
-    this.incarnation += 1;
-    const inc = this.incarnation;
-    this.wasReady = false;
-    this.hung = false;
-    this.state_ = { status: 'starting', incarnation: inc };
     const ch = this.deps.spawn(this.deps.placement);
-    this.channel = ch;
-    this.spawnedAt = this.lastSeen = this.deps.clock.now();
-    ch.messages$.subscribe((raw) => inc === this.incarnation && this.onRaw(raw));
-    ch.exit$.subscribe((info) => inc === this.incarnation && this.onExit(info));
-    ch.send(message('supervisor.init', {
-      actorId: this.id, kind: this.kind, heartbeatMs: this.deps.timing.heartbeatMs, ...this.deps.init,
-    }));
-    this.watch();
+    this.apply({ type: 'spawned', now: this.deps.clock.now() });
+    const inc = this.life.incarnation;
+    this.current = { channel: ch, cancelWatch: this.watch(inc) };
+    ch.messages$.subscribe((raw) => inc === this.life.incarnation && this.onRaw(raw));
+    ch.exit$.subscribe((info) => inc === this.life.incarnation && this.onExit(info));
+    ch.send(message('supervisor.init', { actorId: this.id, kind: this.kind, heartbeatMs: this.deps.timing.heartbeatMs, ...this.deps.init }));
   }
 
-  /** The watchdog: a starting actor must be ready in time, an active one must keep talking. */
-  private watch(): void {
-    const { heartbeatMs, hangTimeoutMs, startTimeoutMs } = this.deps.timing;
-    this.cancelWatch = this.deps.clock.setTimeout(() => {
-      const now = this.deps.clock.now();
-      const st = this.state_;
-      if (st.status === 'starting' && now - this.spawnedAt > startTimeoutMs) {
-        this.hung = true;
-        emitEvent(this.deps.events, this.id, 'actor.hung', { incarnation: this.incarnation, silentMs: now - this.spawnedAt });
-        return this.channel?.kill();
-      }
-      if (st.status === 'active' && now - this.lastSeen > hangTimeoutMs) {
-        this.hung = true;
-        emitEvent(this.deps.events, this.id, 'actor.hung', { incarnation: this.incarnation, silentMs: now - this.lastSeen });
-        return this.channel?.kill();
-      }
-      if (st.status === 'starting' || st.status === 'active') this.watch();
-    }, heartbeatMs);
+  /** The watchdog of incarnation `inc`: a look once per heartbeat interval while it starts or serves. */
+  private watch(inc: number): () => void {
+    let cancel = () => {};
+    const look = () => {
+      if (inc !== this.life.incarnation) return;
+      this.apply({ type: 'tick', now: this.deps.clock.now() });
+      const s = this.life.status.status;
+      if (s === 'starting' || s === 'ready' || s === 'busy') cancel = this.deps.clock.setTimeout(look, this.deps.timing.heartbeatMs);
+    };
+    cancel = this.deps.clock.setTimeout(look, this.deps.timing.heartbeatMs);
+    return () => cancel();
   }
 
   private onRaw(raw: unknown): void {
-    this.lastSeen = this.deps.clock.now();
+    this.apply({ type: 'heard', now: this.deps.clock.now() });
     let msg: ActorMessage;
     try {
       msg = parseActorMessage(raw);
@@ -228,40 +279,34 @@ export class ActorHandle<K extends ActorKind> {
     }
     switch (msg.type) {
       case 'actor.ready':
-        return this.onReady(msg.placement);
+        return this.apply({ type: 'ready', placement: msg.placement, now: this.deps.clock.now(), busy: this.pending.size > 0 });
       case 'actor.heartbeat': {
         const now = this.deps.clock.now();
         if (msg.tensors < 0 || now - this.lastMemoryEvent < MEMORY_EVENT_MS) return;
         this.lastMemoryEvent = now;
-        return emitEvent(this.deps.events, this.id, 'actor.memory', { incarnation: this.incarnation, tensors: msg.tensors });
+        return this.record('actor.memory', { incarnation: this.life.incarnation, tensors: msg.tensors });
       }
       case 'actor.log':
-        return emitEvent(this.deps.events, this.id, 'actor.log', { line: msg.line });
+        return this.record('actor.log', { line: msg.line });
       case 'actor.result':
         return this.onResult(msg.id, msg.result);
       case 'actor.error': {
         const p = msg.id === null ? undefined : this.pending.get(msg.id);
-        emitEvent(this.deps.events, this.id, 'actor.error', { request: p?.type ?? null, ...msg.error });
-        if (msg.id === null && msg.error.name === 'InputError' && !this.wasReady) this.startupInputError = msg.error.message;
+        this.record('actor.error', { request: p?.type ?? null, ...msg.error });
+        if (msg.id === null && msg.error.name === 'InputError') this.apply({ type: 'refused-input', message: msg.error.message });
         if (p) this.settle(p, new ActorRequestError(this.id, p.type, msg.error));
         return;
       }
-      case 'trainer.loss':
-        return this.streamed(msg.id, msg.loss, 'trainer.stop');
-      case 'deriver.step':
-        return this.streamed(msg.id, msg.step, 'deriver.stop');
+      default:
+        // An item streamed during request `msg.id`, for its caller, who may answer that the request stop.
+        if (this.pending.get(msg.id)?.onItem?.(streamItemOf(msg)) === 'stop') this.current?.channel.send(message(`${this.kind}.stop`, { id: msg.id }));
     }
-  }
-
-  /** An item streamed during request `id`, for its caller; `stop` is the message that ends such a request early. */
-  private streamed(id: number, item: unknown, stop: 'trainer.stop' | 'deriver.stop'): void {
-    this.pending.get(id)?.onStream?.(item, () => this.channel?.send(message(stop, { id })));
   }
 
   private malformed(raw: unknown, e: unknown): void {
     const field = e instanceof FieldError ? e.field : null;
     const text = `rejected malformed message from ${this.id}: ${(e as Error).message}`;
-    emitEvent(this.deps.events, this.id, 'actor.error', { request: null, name: 'MalformedMessage', message: text, field });
+    this.record('actor.error', { request: null, name: 'MalformedMessage', message: text, field });
     const id = idOf(raw);
     const p = id === null ? undefined : this.pending.get(id);
     if (p) this.settle(p, new ActorRequestError(this.id, p.type, { name: 'MalformedMessage', message: text, field }));
@@ -269,128 +314,55 @@ export class ActorHandle<K extends ActorKind> {
 
   private onResult(id: number, value: unknown): void {
     const p = this.pending.get(id);
-    if (!p) return emitEvent(this.deps.events, this.id, 'actor.error', { request: null, name: 'UnexpectedResult', message: `no request ${id} is waiting`, field: 'id' });
-    const spec = (channels[this.kind] as Record<string, { result: { parse(v: unknown, path: string): unknown } }>)[p.type]!;
+    if (!p) return this.record('actor.error', { request: null, name: 'UnexpectedResult', message: `no request ${id} is waiting`, field: 'id' });
+    const spec = this.table[p.type]!;
     let result: unknown;
     try {
       result = spec.result.parse(value, 'result');
     } catch (e) {
       return this.malformed({ id }, e);
     }
-    if (p.type === `${this.kind}.state`) this.heldState = result as ActorState;
-    if (!p.internal && CAPTURE[this.kind].includes(p.type)) {
-      p.held = { value: result };
-      const capture = this.request(`${this.kind}.state`, {}, true);
-      capture.then(
-        () => p.held && this.settle(p, null, p.held.value),
-        () => undefined, // the actor died during the capture: `p` is retried after the restart
-      );
-      return;
-    }
-    this.settle(p, null, result);
-  }
-
-  private settle(p: Pending, error: Error | null, value?: unknown): void {
-    if (this.pending.delete(p.id)) this.busy.end();
-    if (error) p.reject(error);
-    else p.resolve(value);
+    if (p.type === this.stateRequest) this.heldState = result as ActorState;
+    if (p.internal || !spec.captureState) return this.settle(p, null, result);
+    p.held = { value: result };
+    this.request(this.stateRequest, {}, true).then(
+      () => p.held && this.settle(p, null, p.held.value),
+      () => undefined, // the actor died during the capture: `p` is retried after the restart
+    );
   }
 
   private onReady(placement: Placement): void {
-    this.wasReady = true;
-    this.state_ = { status: 'active', incarnation: this.incarnation, placement };
-    emitEvent(this.deps.events, this.id, 'actor.placed', { incarnation: this.incarnation, kind: this.kind, ...placement });
-    if (this.incarnation > 1) this.resume();
+    this.record('actor.placed', { incarnation: this.life.incarnation, kind: this.kind, ...placement });
+    if (this.life.incarnation > 1) this.resume();
     else for (const p of this.pending.values()) this.send(p);
-    for (const fn of this.readyCallbacks.splice(0)) fn();
-    this.firstReady?.resolve();
-    this.firstReady = null;
   }
 
   /** After a restart: restore the held state, then resend what the dead incarnation left unanswered. */
   private resume(): void {
     // The dead incarnation's state captures are void: their requests are retried and captured again.
     for (const p of [...this.pending.values()]) if (p.internal) this.settle(p, new Error(`${this.id} restarted`));
-    const restored = `${this.kind}.restore` in channels[this.kind] && this.heldState !== null;
     const retry = [...this.pending.values()];
-    if (restored) {
-      const p: Pending = {
-        id: this.nextId++, type: `${this.kind}.restore`, args: { state: this.heldState }, internal: true,
-        fault: undefined, sends: 0, held: null, resolve: () => undefined, reject: () => undefined,
-      };
-      this.pending.set(p.id, p);
-      this.busy.begin(p.type);
-      this.send(p);
-    }
-    emitEvent(this.deps.events, this.id, 'actor.restored', { incarnation: this.incarnation, from: restored ? 'held state' : 'fresh start' });
+    const restore = this.restoreRequest;
+    const restored = restore !== null && this.heldState !== null;
+    if (restored) this.request(restore, { state: this.heldState }, true).catch(() => undefined);
+    this.record('actor.restored', { incarnation: this.life.incarnation, from: restored ? 'held state' : 'fresh start' });
     for (const p of retry) {
       if (p.sends > this.deps.policy.retriesPerRequest) {
         this.settle(p, new Error(`${this.id}: ${p.type} was in flight through ${p.sends} deaths of the actor; not retried again`));
         continue;
       }
-      if (p.sends > 0) emitEvent(this.deps.events, this.id, 'actor.retry', { request: p.type, id: p.id });
+      if (p.sends > 0) this.record('actor.retry', { request: p.type, id: p.id });
       this.send(p);
     }
   }
 
   private onExit(info: ExitInfo): void {
-    this.cancelWatch?.();
-    this.channel = null;
-    const st = this.state_;
-    if (st.status === 'done' || st.status === 'stopped' || st.status === 'error') return;
-    const cause = this.hung
-      ? 'hung (no heartbeat)'
-      : info.code === INJECTED_CRASH_EXIT
-        ? `injected crash (exit ${info.code})`
-        : `exited with code ${info.code}${info.error ? `: ${info.error.split('\n')[0]}` : ''}`;
-    emitEvent(this.deps.events, this.id, 'actor.exited', { incarnation: this.incarnation, code: info.code, cause });
-    if (this.startupInputError !== null) return this.giveUp(new ActorInputError(this.id, this.startupInputError));
-    const now = this.deps.clock.now();
-    const decision = decideRestart(this.deps.policy, this.restarts, now, this.wasReady, cause);
-    switch (decision.action) {
-      case 'give-up':
-        return this.giveUp(new ActorGaveUpError(this.id, decision.reason));
-      case 'restart':
-        this.restarts.push(now);
-        this.state_ = { status: 'restarting', attempt: decision.attempt, delayMs: decision.delayMs };
-        emitEvent(this.deps.events, this.id, 'actor.restarting', { attempt: decision.attempt, delayMs: decision.delayMs, cause });
-        this.deps.clock.setTimeout(() => this.state_.status === 'restarting' && this.spawn(), decision.delayMs);
-    }
-  }
-
-  private giveUp(error: ActorFailure): void {
-    emitEvent(this.deps.events, this.id, 'actor.gave-up', { reason: error.reason });
-    this.halt({ status: 'error', error }, error);
-    this.firstReady?.reject(error);
-    this.firstReady = null;
-    this.deps.onGiveUp(error);
-  }
-
-  /** Ends this actor now (another actor failed, or the run stops): pending calls fail with `error`. */
-  halt(status: ActorStatus & { status: 'error' | 'stopped' }, error: Error): void {
-    this.state_ = status;
-    this.cancelWatch?.();
-    for (const p of [...this.pending.values()]) this.settle(p, error);
-    this.busy.flush();
-    this.channel?.kill();
-    this.channel = null;
-  }
-
-  /** Asks the actor to finish and exit; kills it when it does not within `graceMs`. */
-  async shutdown(graceMs = 5000): Promise<void> {
-    const ch = this.channel;
-    const st = this.state_;
-    if (st.status === 'done' || st.status === 'stopped' || st.status === 'error') return;
-    this.state_ = { status: 'done' };
-    this.cancelWatch?.();
-    for (const p of [...this.pending.values()]) this.settle(p, new RunStoppedError(`${this.id} is shutting down`));
-    this.busy.flush();
-    if (!ch) return;
-    await new Promise<void>((resolve) => {
-      const cancel = this.deps.clock.setTimeout(() => (ch.kill(), resolve()), graceMs);
-      ch.exit$.subscribe(() => (cancel(), resolve()));
-      ch.send(message('supervisor.shutdown', {}));
-    });
-    this.channel = null;
+    this.current?.cancelWatch();
+    this.current = null;
+    const s = this.life.status;
+    if (isFinal(s)) return;
+    const cause = exitCause(s, info);
+    this.record('actor.exited', { incarnation: this.life.incarnation, code: info.code, cause });
+    this.apply({ type: 'exited', cause, now: this.deps.clock.now() });
   }
 }

@@ -1,14 +1,15 @@
 /**
  * `startActorSystem`: the runtime the search conductor runs on. It plans the placement, opens the run's
- * event log, starts one supervised actor per placement, and returns the four ports, the event sink and
- * the run's controls (reset on collapse, derivation's actors, interrupt, shutdown).
+ * event log, starts one supervised actor per placement, and returns the four ports, the event sink, the
+ * supervisor's lifecycle events and the run's controls (reset on collapse, derivation's actors, shutdown).
  *
  * @example
  * const sys = await startActorSystem({ runDir, actorConfig, seed: 0, gpus: null, backend: 'blas' });
- * const archs = await sys.ports.controller.sample(8);
+ * const archs = await sys.ports.controller.sample({ count: 8 });
  * sys.events.emit('conductor', 'search.sampled', { archs });
  * await sys.shutdown('done');
  */
+import { EventEmitter } from 'eventemitter3';
 import { chooseOpenBlasCore } from '../backend/blas/openblas-core.js';
 import type { BackendName } from '../backend/select.js';
 import { nameSeed } from '../nn/params.js';
@@ -16,13 +17,14 @@ import type { ActorKind } from '../protocol/channels.js';
 import type { ActorFailure } from '../protocol/errors.js';
 import type { ControllerPort, DeriveWorker, EvaluatorPort, ResetterPort, SharedTrainerPort } from '../search/ports.js';
 import { spawnActor, type ActorChannel } from './actor-channel.js';
-import { ActorHandle, type ActorStatus, type RuntimeTiming } from './actor-handle.js';
+import { ActorHandle } from './actor-handle.js';
+import type { ActorStatus, RuntimeTiming } from './actor-lifecycle.js';
 import { realClock, type Clock } from './clock.js';
 import { EventLog } from './event-log.js';
 import { emitEvent, type EventSink } from './events.js';
 import { FaultPlan, type FaultSpec } from './faults.js';
 import { checkGpus, planDerivers, planPlacement, type ActorPlacement } from './placement.js';
-import { controllerProxy, deriverProxy, evaluatorProxy, resetterProxy, trainerProxy } from './port-proxies.js';
+import { portOf, splitAcross, withInputErrors } from './port-proxies.js';
 import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy.js';
 import type { RunDir } from './run-dir.js';
 import { defaultLogicModules } from '../actors/logic-modules.js';
@@ -51,29 +53,35 @@ export interface ActorSystemOptions {
   readonly timing?: Partial<RuntimeTiming>;
   readonly policy?: Partial<RestartPolicy>;
   readonly clock?: Clock;
-  /** SIGINT/SIGTERM handling; null leaves signals alone (tests, or a caller with its own). */
-  readonly interrupts?: InterruptOptions | null;
   /** Spawns one actor incarnation (default: a worker thread or a forked process per placement). */
   readonly spawn?: (p: ActorPlacement) => ActorChannel;
 }
 
-export interface InterruptOptions {
-  /** Writes the conductor's checkpoint; called once on the first signal, while the actors still answer. */
-  readonly checkpoint: () => Promise<void>;
-  readonly signals?: NodeJS.EventEmitter;
-  readonly exit?: (code: number) => void;
+/** The supervisor's lifecycle events, as `system.lifecycle` emits them. */
+export interface SupervisorEvents {
+  /** An actor's status changed (src/supervisor/actor-lifecycle.ts): `restarting`, `hung`, `error`, … */
+  status: [actorId: string, status: ActorStatus, before: ActorStatus];
+  /** The supervisor gave up on an actor; the run cannot go on. */
+  failed: [error: ActorFailure];
+  /** Every actor is stopped and the log closed. */
+  stopped: [reason: string];
 }
 
 export interface ActorSystem {
   readonly ports: { controller: ControllerPort; trainer: SharedTrainerPort; evaluator: EvaluatorPort; resetter: ResetterPort };
   readonly events: EventSink;
+  /**
+   * @example
+   * sys.lifecycle.on('status', (id, s) => s.status === 'restarting' && console.log(`${id}: ${s.cause}`));
+   */
+  readonly lifecycle: EventEmitter<SupervisorEvents>;
   /** Every actor's placement, the derivers' once they are started. */
   readonly placements: readonly ActorPlacement[];
-  /** Raised by SIGINT/SIGTERM: the conductor stops taking work at its next step. */
-  readonly interrupted: AbortSignal;
   /** Resolves with the error when the supervisor gives up on an actor (the run must stop). */
   readonly failure: Promise<ActorFailure>;
   statuses(): Record<string, ActorStatus>;
+  /** Actor restarts the supervisor made over the run's life: this process's and those its event log records from earlier ones. */
+  restarts(): number;
   /** Restart-on-collapse (paper §3.4): fresh shared weights and optimizers; the controller is kept. */
   resetSharedTrainer(resetIndex: number): Promise<void>;
   /**
@@ -98,9 +106,9 @@ export async function startActorSystem(opts: ActorSystemOptions): Promise<ActorS
   const timing = { ...DEFAULT_TIMING, ...opts.timing };
   const policy = { ...DEFAULT_RESTART_POLICY, ...opts.policy };
   const modules = { ...defaultLogicModules(), ...opts.logicModules };
-  const interruptCtl = new AbortController();
-  let failed: (e: ActorFailure) => void = () => undefined;
-  const failure = new Promise<ActorFailure>((resolve) => (failed = resolve));
+  const lifecycle = new EventEmitter<SupervisorEvents>();
+  let restarts = log.openedCount('actor.restarting');
+  const failure = new Promise<ActorFailure>((resolve) => lifecycle.once('failed', resolve));
   emitEvent(log, 'supervisor', 'run.started', {
     runDir: opts.runDir.root, command: process.argv.slice(2), resumed, backend: opts.backend, gpus: opts.gpus ? [...opts.gpus] : null,
     faults: (opts.faults ?? []).map((f) => `${f.fault}:${f.actor}@${f.at}`),
@@ -108,19 +116,23 @@ export async function startActorSystem(opts: ActorSystemOptions): Promise<ActorS
   if (log.damagedLines.length > 0) emitEvent(log, 'supervisor', 'log.damaged', { path: log.path, lines: log.damagedLines });
 
   const handles: ActorHandle<ActorKind>[] = [];
-  const onGiveUp = (e: ActorFailure) => {
+  const onStatus = (id: string, s: ActorStatus, before: ActorStatus) => {
+    if (s.status === 'restarting') restarts += 1;
+    lifecycle.emit('status', id, s, before);
+    if (s.status !== 'error') return;
     // One actor lost means the run cannot go on: stop the others so every waiting call fails at once.
-    for (const h of handles) if (h.id !== e.actorId) h.halt({ status: 'stopped', why: e.message, cause: e }, e);
-    emitEvent(log, 'supervisor', 'run.failed', { actor: e.actorId, message: e.message });
-    failed(e);
+    for (const h of handles) if (h.id !== id) h.halt(s.error);
+    emitEvent(log, 'supervisor', 'run.failed', { actor: id, message: s.error.message });
+    lifecycle.emit('failed', s.error);
   };
   const make = <K extends ActorKind>(kind: K, p: ActorPlacement, config: unknown): ActorHandle<K> => {
     const h = new ActorHandle(kind, {
       placement: p,
       init: { logicModule: modules[kind], config, seed: nameSeed(opts.seed, p.id), backend: opts.backend },
-      timing, policy, clock, events: log, faults, onGiveUp,
+      timing, policy, clock, events: log, faults,
       spawn: opts.spawn ?? ((pl) => spawnActor(pl.transport, pl.cudaVisibleDevices)),
     });
+    h.on('status', (s, before) => onStatus(h.id, s, before));
     handles.push(h);
     return h;
   };
@@ -137,9 +149,8 @@ export async function startActorSystem(opts: ActorSystemOptions): Promise<ActorS
     await Promise.all(handles.map((h) => h.shutdown()));
     emitEvent(log, 'supervisor', 'run.stopped', { reason });
     log.close();
-    detachSignals();
+    lifecycle.emit('stopped', reason);
   };
-  const detachSignals = opts.interrupts ? onInterrupt(opts.interrupts, log, interruptCtl, shutdown) : () => undefined;
 
   try {
     await Promise.all(handles.map((h) => h.start()));
@@ -147,17 +158,18 @@ export async function startActorSystem(opts: ActorSystemOptions): Promise<ActorS
     await shutdown(`start failed: ${(e as Error).message}`);
     throw e;
   }
-  const trainerPort = trainerProxy(trainer, interruptCtl.signal);
+  const trainerPort = portOf(trainer);
   return {
-    ports: { controller: controllerProxy(controller), trainer: trainerPort, evaluator: evaluatorProxy(evaluators), resetter: resetterProxy(resetter) },
+    ports: { controller: portOf(controller), trainer: trainerPort, evaluator: splitAcross(evaluators.map(portOf)), resetter: portOf(resetter) },
     events: log,
+    lifecycle,
     placements,
-    interrupted: interruptCtl.signal,
     failure,
     statuses: () => Object.fromEntries(handles.map((h) => [h.id, h.status])),
+    restarts: () => restarts,
     async resetSharedTrainer(resetIndex) {
       emitEvent(log, 'supervisor', 'trainer.reset', { resetIndex });
-      await trainerPort.reset(resetIndex);
+      await trainerPort.reset({ resetIndex });
     },
     async startDerivers(count, config) {
       await Promise.all([trainer, ...evaluators].map((h) => h.shutdown()));
@@ -165,34 +177,8 @@ export async function startActorSystem(opts: ActorSystemOptions): Promise<ActorS
       placements.push(...planned);
       const derivers = planned.map((p) => make('deriver', p, config));
       await Promise.all(derivers.map((h) => h.start()));
-      return derivers.map((h) => ({ id: h.id, port: deriverProxy(h) }));
+      return derivers.map((h) => ({ id: h.id, port: withInputErrors(portOf(h)) }));
     },
     shutdown,
-  };
-}
-
-/**
- * SIGINT/SIGTERM: stop taking work (raise `interrupted`), have the conductor write its checkpoint, stop
- * the actors, flush the log, exit 130. A second signal exits at once.
- */
-function onInterrupt(o: InterruptOptions, log: EventLog, ctl: AbortController, shutdown: (why: string) => Promise<void>): () => void {
-  const signals = o.signals ?? process;
-  const exit = o.exit ?? ((code: number) => process.exit(code));
-  const handler = (signal: string) => {
-    if (ctl.signal.aborted) return exit(130);
-    ctl.abort();
-    emitEvent(log, 'supervisor', 'run.interrupted', { signal });
-    o.checkpoint()
-      .catch((e: unknown) => emitEvent(log, 'supervisor', 'actor.error', { request: 'checkpoint', name: 'CheckpointError', message: String((e as Error)?.message ?? e), field: null }))
-      .then(() => shutdown(`interrupted by ${signal}`))
-      .finally(() => exit(130));
-  };
-  const onInt = () => handler('SIGINT');
-  const onTerm = () => handler('SIGTERM');
-  signals.on('SIGINT', onInt);
-  signals.on('SIGTERM', onTerm);
-  return () => {
-    signals.off('SIGINT', onInt);
-    signals.off('SIGTERM', onTerm);
   };
 }

@@ -23,6 +23,8 @@ export class EventLog implements EventSink {
     private size: number,
     /** Lines of the file as opened that are not events, numbered from 1. */
     readonly damagedLines: number[],
+    /** Events of each type the file held as opened: what earlier processes of a resumed run wrote. */
+    private readonly openedTypes: ReadonlyMap<string, number>,
     private readonly clock: Clock,
   ) {
     this.fd = fd;
@@ -34,6 +36,7 @@ export class EventLog implements EventSink {
     let lastSeq = 0;
     let size = 0;
     let damagedLines: number[] = [];
+    const openedTypes = new Map<string, number>();
     if (existsSync(path)) {
       const bytes = readFileSync(path);
       // Cut in bytes, not characters: a damaged line may hold invalid UTF-8, whose decoding changes its length.
@@ -43,8 +46,14 @@ export class EventLog implements EventSink {
       lastSeq = events.length > 0 ? events[events.length - 1]!.seq : 0;
       damagedLines = badLines;
       size = end;
+      for (const e of events) openedTypes.set(e.type, (openedTypes.get(e.type) ?? 0) + 1);
     }
-    return new EventLog(path, openSync(path, 'a'), lastSeq, size, damagedLines, clock);
+    return new EventLog(path, openSync(path, 'a'), lastSeq, size, damagedLines, openedTypes, clock);
+  }
+
+  /** How many events of `type` the file held when it was opened. */
+  openedCount(type: string): number {
+    return this.openedTypes.get(type) ?? 0;
   }
 
   get lastSeq(): number {

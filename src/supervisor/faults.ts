@@ -15,7 +15,10 @@
  * Example: `--fault crash:trainer@5 --fault hang:evaluator@2`.
  */
 import { InputError, quote } from '../errors.js';
-import { ACTOR_KINDS, type ActorKind } from '../protocol/channels.js';
+import { ACTOR_KINDS, STREAMS, type ActorKind } from '../protocol/channels.js';
+
+/** The kinds whose streamed items a `nan` fault can poison (their tables say how): the trainer's losses. */
+const NAN_KINDS: readonly ActorKind[] = [...STREAMS.values()].filter((s) => s.poisoned).map((s) => s.kind);
 
 export const FAULT_KINDS = ['crash', 'hang', 'nan', 'malformed'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -33,7 +36,7 @@ export function parseFaultSpec(spec: string): FaultSpec {
   const [, fault, actor, n] = m as unknown as [string, string, string, string];
   if (!(FAULT_KINDS as readonly string[]).includes(fault)) throw bad(`unknown fault "${fault}"; one of ${FAULT_KINDS.join('|')}`);
   if (!(ACTOR_KINDS as readonly string[]).includes(actor)) throw bad(`unknown actor "${actor}"; one of ${ACTOR_KINDS.join('|')}`);
-  if (fault === 'nan' && actor !== 'trainer') throw bad('only the trainer reports losses');
+  if (fault === 'nan' && !NAN_KINDS.includes(actor as ActorKind)) throw bad(`only the ${NAN_KINDS.join(' and the ')} reports losses`);
   const at = Number(n);
   if (at < 1) throw bad('N counts from 1');
   if (!Number.isSafeInteger(at)) throw bad(`N is beyond ${Number.MAX_SAFE_INTEGER}`);

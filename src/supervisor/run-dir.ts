@@ -3,7 +3,7 @@
  *   config.json      the effective configuration (written once, atomically)
  *   events.jsonl     the event log (src/supervisor/event-log.ts)
  *   checkpoints/     search checkpoints (written atomically by the conductor)
- *   samples/         sample grids (PNG)
+ *   samples/         sample grids (PNG), made by the search with its first grid
  *   report.json      the final report
  *   report.html, tb/ the report for people and TensorBoard's event file, kept up to date by src/report
  */
@@ -18,7 +18,6 @@ export interface RunDir {
   readonly config: string;
   readonly events: string;
   readonly checkpoints: string;
-  readonly samples: string;
   readonly report: string;
 }
 
@@ -29,15 +28,8 @@ export function runDirPaths(root: string): RunDir {
     config: join(r, 'config.json'),
     events: join(r, 'events.jsonl'),
     checkpoints: join(r, 'checkpoints'),
-    samples: join(r, 'samples'),
     report: join(r, 'report.json'),
   };
-}
-
-/** A run id from the start time, sortable: `search-20250101-120000`. */
-export function newRunId(prefix: string, now: Date = new Date()): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${prefix}-${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
 }
 
 /**
@@ -58,7 +50,6 @@ export function createRunDir(root: string, config: unknown): RunDir {
   assertNewRunDir(root);
   const dir = runDirPaths(root);
   mkdirSync(dir.checkpoints, { recursive: true });
-  mkdirSync(dir.samples, { recursive: true });
   writeFileAtomic(dir.config, [Buffer.from(JSON.stringify(config, null, 2) + '\n')]);
   return dir;
 }

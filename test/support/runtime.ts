@@ -33,7 +33,6 @@ export function startFixtureSystem(over: Partial<ActorSystemOptions> = {}): Prom
     logicModules: FIXTURE_LOGIC,
     timing: { heartbeatMs: 50, hangTimeoutMs: 1500, startTimeoutMs: 20_000 },
     policy: { baseDelayMs: 10, maxDelayMs: 100 },
-    interrupts: null,
     ...over,
   });
 }
@@ -43,12 +42,12 @@ export async function miniSearch(sys: ActorSystem, dir: RunDir, iterations: numb
   const { controller, trainer, evaluator, resetter } = sys.ports;
   const rewards: number[] = [];
   for (let it = 0; it < iterations; it++) {
-    const sampled = await controller.sample(3);
-    await trainer.train(0, sampled.map((s) => s.arch), () => 'continue');
-    await resetter.push({ step: it, dLoss: 1, gLoss: -1 });
-    const snap = await trainer.snapshot(it, 0);
-    const scores = await evaluator.score(snap, sampled.map((s) => s.arch), 10);
-    await controller.update(sampled.map((s, i) => ({ arch: s.arch, reward: scores[i]! })));
+    const sampled = await controller.sample({ count: 3 });
+    await trainer.train({ stage: 0, archs: sampled.map((s) => s.arch) }, () => 'continue');
+    await resetter.push({ loss: { step: it, dLoss: 1, gLoss: -1 } });
+    const snap = await trainer.snapshot({ version: it, stage: 0 });
+    const scores = await evaluator.score({ snapshot: snap, archs: sampled.map((s) => s.arch), samples: 10 });
+    await controller.update({ samples: sampled.map((s, i) => ({ arch: s.arch, reward: scores[i]! })) });
     rewards.push(...scores);
     const states = { controller: await controller.state(), trainer: await trainer.state(), it };
     writeFileAtomic(join(dir.checkpoints, `it-${it}.json`), [Buffer.from(JSON.stringify(states, (_k, v) => (v instanceof Float32Array ? Array.from(v.slice(0, 4)) : v)))]);

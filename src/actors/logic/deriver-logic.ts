@@ -13,11 +13,8 @@ export async function createLogic(init: ActorInit, host: LogicHost): Promise<Act
   const { run, referenceStats, blasThreads, backend } = deriverConfigOf(init.config);
   shareBlasCores(blasThreads);
   const { net } = await openFeatureNetwork(run.eval.features, run.eval.inceptionGraph);
-  const deriver = new Deriver(run, net, referenceStats === null ? null : loadGaussianStats(referenceStats), backend, host.log);
-  return {
-    advance: (job, onStep) => deriver.advance(job, onStep),
-    dispose: () => (deriver.dispose(), net.dispose()),
-  };
+  host.onDispose(() => net.dispose());
+  return new Deriver(run, net, referenceStats === null ? null : loadGaussianStats(referenceStats), backend, host.log);
 }
 
 /**

@@ -3,15 +3,12 @@ import { loadGaussianStats } from '../../metrics/gaussian-stats-file.js';
 import { openFeatureNetwork } from '../../metrics/open-feature-network.js';
 import type { ActorInit } from '../../protocol/lifecycle.js';
 import { makeEvaluator } from '../../search/local-ports.js';
-import type { ActorLogic } from '../actor-logic.js';
+import type { ActorLogic, LogicHost } from '../actor-logic.js';
 import { actorConfigOf } from './actor-config.js';
 
-export async function createLogic(init: ActorInit): Promise<ActorLogic<'evaluator'>> {
+export async function createLogic(init: ActorInit, host: LogicHost): Promise<ActorLogic<'evaluator'>> {
   const { run, referenceStats } = actorConfigOf(init.config);
   const { net } = await openFeatureNetwork(run.eval.features, run.eval.inceptionGraph);
-  const evaluator = makeEvaluator(run, net, referenceStats === null ? null : loadGaussianStats(referenceStats));
-  return {
-    score: (snapshot, archs, samples) => evaluator.score(snapshot, archs, samples),
-    dispose: () => (evaluator.dispose(), net.dispose()),
-  };
+  host.onDispose(() => net.dispose());
+  return makeEvaluator(run, net, referenceStats === null ? null : loadGaussianStats(referenceStats));
 }
