@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { startBackend } from '../backend/select.js';
 import { flagError } from '../errors.js';
+import { defaultRunDir } from '../jobs/job-options.js';
 import { parseGpuList } from '../supervisor/placement.js';
-import { newRunId } from '../supervisor/run-dir.js';
 import { loadStudy } from '../study/study-config.js';
 import { assertNewStudyDir, createStudyDir, openStudyDir, runStudy } from '../study/study-run.js';
 import { stringFlag, type Command } from './command.js';
@@ -41,7 +41,7 @@ export const studyCommand: Command = {
     } else if (configPath === undefined) throw flagError('config', 'is required (or --resume DIR)');
     const gpusText = stringFlag(values, 'gpus');
     const gpus = gpusText === undefined ? null : parseGpuList(gpusText);
-    const dir = resumeDir ?? stringFlag(values, 'out') ?? join('runs', newRunId('study'));
+    const dir = resumeDir ?? stringFlag(values, 'out') ?? defaultRunDir('study');
     const study = resumeDir !== undefined ? openStudyDir(resumeDir) : loadStudy(configPath!);
     if (resumeDir === undefined) assertNewStudyDir(dir);
     // Started here, so that a backend that cannot start is an error before the study directory is made.
