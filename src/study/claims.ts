@@ -101,7 +101,7 @@ export interface StudyRun {
 }
 
 /** Which side of zero the interval lies on, if it does, from MIN_SEEDS seeds on. */
-export function sideOf(d: Interval | null, seeds: number): 'above' | 'below' | 'neither' | 'too few seeds' {
+function sideOf(d: Interval | null, seeds: number): 'above' | 'below' | 'neither' | 'too few seeds' {
   if (d === null) return 'too few seeds';
   const side = d.low > 0 ? 'above' : d.high < 0 ? 'below' : 'neither';
   return side !== 'neither' && seeds < MIN_SEEDS ? 'too few seeds' : side;

@@ -67,7 +67,7 @@ export interface StudyRunState {
   readonly outcome: StudyRun['outcome'] | null;
 }
 
-export function plannedBudget(study: StudyConfig): BudgetCount {
+function plannedBudget(study: StudyConfig): BudgetCount {
   const { budget } = study;
   return { minibatches: budget.minibatches, childEvaluations: budget.childEvaluations, derived: budget.derive.topK, deriveSteps: budget.derive.topK * budget.derive.steps };
 }

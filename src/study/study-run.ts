@@ -23,7 +23,7 @@ import { loadSavedStudy, savedStudy, type ResolvedStudy } from './study-config.j
 import { studyMarkdown } from './study-markdown.js';
 import { studyResult, type StudyResult, type StudyRunState } from './study-result.js';
 
-export const STUDY_CONFIG_FILE = 'study-config.json';
+const STUDY_CONFIG_FILE = 'study-config.json';
 
 const runName = (arm: ArmName, seed: number) => join('runs', `${arm}-seed${seed}`);
 
