@@ -6,7 +6,7 @@
  *
  * @example
  * { "base": "mnist-tiny.json", "arms": ["full", "random-shared"], "seeds": [1, 2, 3],
- *   "budget": { "minibatches": 400, "childEvaluations": 130, "derive": { "candidates": 10, "topK": 1, "steps": 700 } } }
+ *   "budget": { "minibatches": 400, "childEvaluations": 122, "derive": { "candidates": 10, "topK": 1, "steps": 700 } } }
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { RUN_CONFIG_SCHEMA, loadConfig, resolveConfig, type RunConfig } from '../config/run-config.js';
