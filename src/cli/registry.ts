@@ -8,6 +8,7 @@ import { archCommand } from './arch-command.js';
 import { sampleCommand } from './sample-command.js';
 import { tailCommand } from './tail-command.js';
 import { reportCommand } from './report-command.js';
+import { studyCommand } from './study-command.js';
 
 /** Every top-level command of `autogan`, in the order `--help` lists them. */
-export const commands: readonly Command[] = [searchCommand, trainCommand, evalCommand, sampleCommand, archCommand, dataCommand, metricsCommand, tailCommand, reportCommand];
+export const commands: readonly Command[] = [searchCommand, studyCommand, trainCommand, evalCommand, sampleCommand, archCommand, dataCommand, metricsCommand, tailCommand, reportCommand];
