@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Runs a search unattended: restarts it with --resume after a crash (any exit but 0, 2 and 130), stops after a
-# wall-clock limit, a number of search iterations or too many restarts, and leaves OUT/long-run.json with the
-# restarts and the progress.
+# Runs a search, or with `study` first a study, unattended: restarts it with --resume after a crash (any exit but
+# 0, 2 and 130), stops after a wall-clock limit, a number of search iterations or too many restarts, and leaves
+# OUT/long-run.json with the restarts and the progress.
 #
-#   scripts/long-run.sh CONFIG OUT [--hours H] [--iterations N] [--max-restarts N] [-- extra search flags]
+#   scripts/long-run.sh [study] CONFIG OUT [--hours H] [--iterations N] [--max-restarts N] [-- extra flags]
 set -uo pipefail
-usage="usage: scripts/long-run.sh CONFIG OUT [--hours H] [--iterations N] [--max-restarts N] [-- search flags]"
+usage="usage: scripts/long-run.sh [study] CONFIG OUT [--hours H] [--iterations N] [--max-restarts N] [-- search or study flags]"
+command=search; saved=config.json
+# A study keeps its settings in study-config.json, and its search runs under OUT/runs/.
+[ "${1:-}" = study ] && { command=study; saved=study-config.json; shift; }
 [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
 config=$1; out=$2; shift 2
 hours=24; max_iterations=0; max_restarts=20; extra=()
@@ -24,18 +27,24 @@ done
 here=$(cd "$(dirname "$0")/.." && pwd)
 deadline=$(( $(date +%s) + $(awk "BEGIN { printf \"%d\", $hours * 3600 }") ))
 
-# Distinct search iterations trained over the run's whole life: an iteration repeated after a resume counts once.
+# Distinct search iterations trained over the run's whole life (a study's: over all its runs): an iteration
+# repeated after a resume counts once.
 trained() {
-  [ -f "$out/events.jsonl" ] || { echo 0; return; }
-  grep '"type":"search.trained"' "$out/events.jsonl" | grep -o '"iteration":[0-9]*' | cut -d: -f2 \
-    | awk 'BEGIN { n = 0 } $1 + 1 > n { n = $1 + 1 } END { print n }'
+  local total=0 log n
+  for log in "$out/events.jsonl" "$out"/runs/*/events.jsonl; do
+    [ -f "$log" ] || continue
+    n=$(grep '"type":"search.trained"' "$log" | grep -o '"iteration":[0-9]*' | cut -d: -f2 \
+      | awk 'BEGIN { n = 0 } $1 + 1 > n { n = $1 + 1 } END { print n }')
+    total=$((total + n))
+  done
+  echo "$total"
 }
 
 restarts=0; exits=(); status=running
 while :; do
   left=$(( deadline - $(date +%s) ))
   if [ "$left" -le 0 ]; then status=time-limit; break; fi
-  if [ -f "$out/config.json" ]; then args=(search --resume "$out"); else args=(search --config "$config" --out "$out"); fi
+  if [ -f "$out/$saved" ]; then args=("$command" --resume "$out"); else args=("$command" --config "$config" --out "$out"); fi
   # timeout passes a SIGINT on to the search, which stops at once and keeps its last checkpoint as the resume point.
   timeout --signal=INT --kill-after=120 "$left" node "$here/dist/main.js" "${args[@]}" "${extra[@]}" &
   child=$!
@@ -57,7 +66,7 @@ while :; do
   esac
   restarts=$((restarts + 1))
   if [ "$restarts" -gt "$max_restarts" ]; then status=too-many-restarts; break; fi
-  echo "long-run: search exited $code; resuming (restart $restarts of at most $max_restarts)" >&2
+  echo "long-run: $command exited $code; resuming (restart $restarts of at most $max_restarts)" >&2
   sleep 5
 done
 mkdir -p "$out"

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomDelay, writeTinySearchConfig } from './support/kill.js';
+import { readStudyJson, writeTinyStudy } from './support/study.js';
 
 const root = mkdtempSync(join(tmpdir(), 'agts-long-run-'));
 const config = writeTinySearchConfig(join(root, 'search.json'), 6);
@@ -22,17 +23,18 @@ const childrenOf = (pid: number): number[] =>
   spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
 
 /**
- * Runs scripts/long-run.sh; once the search's run directory exists, waits `killDelayMs` and SIGKILLs the search
- * process itself (the script's grandchild, under `timeout`), as a crash of the machine's node would.
+ * Runs scripts/long-run.sh on `target` (a search config, or `study` and a study config); once the run directory
+ * exists, waits `killDelayMs` and SIGKILLs the search or study process itself (the script's grandchild, under
+ * `timeout`), as a crash of the machine's node would.
  */
-function longRun(out: string, flags: string[], killDelayMs: number | null, searchConfig = config): Promise<{ code: number | null; stderr: string }> {
+function longRun(out: string, flags: string[], killDelayMs: number | null, target = [config]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const script = spawn('bash', ['scripts/long-run.sh', searchConfig, out, ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const script = spawn('bash', ['scripts/long-run.sh', ...target, out, ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     script.stderr.on('data', (d) => (stderr += d));
     let killed = killDelayMs === null;
     const poll = setInterval(() => {
-      if (killed || !existsSync(join(out, 'config.json'))) return;
+      if (killed || !(existsSync(join(out, 'config.json')) || existsSync(join(out, 'study-config.json')))) return;
       killed = true;
       setTimeout(() => {
         for (const t of childrenOf(script.pid!)) for (const node of childrenOf(t)) process.kill(node, 'SIGKILL');
@@ -60,16 +62,27 @@ test('long-run.sh: the search crashes (SIGKILL), is resumed, finishes, and the s
 
 test('long-run.sh: --iterations stops the search once that many iterations are trained, and a later call goes on', async () => {
   const out = join(root, 'limited');
-  const first = await longRun(out, ['--iterations', '1'], null, longerConfig);
+  const first = await longRun(out, ['--iterations', '1'], null, [longerConfig]);
   assert.is(first.code, 0, first.stderr);
   const s = summaryOf(out);
   assert.is(s.status, 'iteration-limit');
   assert.equal(s.exitCodes, [130]);
   assert.ok(s.iterationsTrained >= 1 && s.iterationsTrained < 9, `trained ${s.iterationsTrained}`);
   assert.not.ok(existsSync(join(out, 'report.json')) && JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).derived?.length > 0);
-  const rest = await longRun(out, [], null, longerConfig);
+  const rest = await longRun(out, [], null, [longerConfig]);
   assert.is(rest.code, 0, rest.stderr);
   assert.equal([summaryOf(out).status, summaryOf(out).iterationsTrained], ['finished', 9]);
+});
+
+test('long-run.sh study: the study crashes (SIGKILL), is resumed, finishes, and the summary counts the iterations of all its runs', async () => {
+  const out = join(root, 'study');
+  const study = writeTinyStudy(join(root, 'study.json'), { arms: ['full'] });
+  const r = await longRun(out, ['--hours', '1'], randomDelay(8000, 'long-run study kill'), ['study', study]);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /long-run: study exited 137; resuming \(restart 1 of at most 20\)/);
+  const s = summaryOf(out);
+  assert.equal([s.status, s.restarts, s.exitCodes, s.iterationsTrained], ['finished', 1, [137, 0], 6], 'two runs of three iterations');
+  assert.ok(readStudyJson(out).complete);
 });
 
 test('long-run.sh: bad options are exit 2 naming the option', () => {

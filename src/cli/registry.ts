@@ -8,8 +8,9 @@ import { archCommand } from './arch-command.js';
 import { sampleCommand } from './sample-command.js';
 import { tailCommand } from './tail-command.js';
 import { reportCommand } from './report-command.js';
+import { studyCommand } from './study-command.js';
 import { workerCommand } from './worker-command.js';
 import { queueCommand } from './queue-command.js';
 
 /** Every top-level command of `autogan`, in the order `--help` lists them. */
-export const commands: readonly Command[] = [searchCommand, trainCommand, evalCommand, sampleCommand, archCommand, dataCommand, metricsCommand, tailCommand, reportCommand, workerCommand, queueCommand];
+export const commands: readonly Command[] = [searchCommand, studyCommand, trainCommand, evalCommand, sampleCommand, archCommand, dataCommand, metricsCommand, tailCommand, reportCommand, workerCommand, queueCommand];

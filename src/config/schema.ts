@@ -58,6 +58,17 @@ export function tuple<const S extends readonly Schema<unknown>[]>(items: S): Sch
   };
 }
 
+/** A list of at least `minItems` items, each checked by `item` (a study's arms, its seeds). */
+export function list<T>(item: Schema<T>, minItems: number): Schema<readonly T[]> {
+  return {
+    parse(v, path) {
+      if (!Array.isArray(v) || v.length < minItems) throw new FieldError(path, `expected a list of at least ${minItems}, got ${showValue(v)}`);
+      return v.map((x, i) => item.parse(x, `${path}[${i}]`));
+    },
+    jsonSchema: { type: 'array', items: item.jsonSchema, minItems },
+  };
+}
+
 export interface Setting<T> extends Schema<T> {
   readonly default: T;
   /**

@@ -23,7 +23,7 @@ export interface JobOutput {
 }
 
 /** A new run's default folder: runs/<kind>-<start time>. */
-export function defaultRunDir(kind: 'search' | 'train'): string {
+export function defaultRunDir(kind: 'search' | 'train' | 'study'): string {
   return join('runs', `${kind}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 }
 

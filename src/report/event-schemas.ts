@@ -27,6 +27,7 @@ const table = {
   }),
   'search.reset': obj({ type: tag('search.reset'), iteration: natural, stage, resets: natural }),
   'search.beam': obj({ type: tag('search.beam'), stage, candidates: arr(archTokens), scores: arr(measured), kept: arr(archTokens) }),
+  'search.candidates': obj({ type: tag('search.candidates'), archs: arr(archTokens), rewards: arr(measured) }),
   'search.samples': obj({ type: tag('search.samples'), iteration: natural, stage, arch: archTokens, file: str }),
   'search.derived': obj({
     type: tag('search.derived'),

@@ -93,6 +93,8 @@ export interface SearchRunData {
   readonly iterations: IterationRow[];
   readonly resets: { iteration: number; stage: number; time: number; count: number }[];
   readonly beams: PayloadOf<'search.beam'>[];
+  /** The final candidates as scored on the final shared weights (not logged by random-independent, which scores none anew). */
+  readonly finalCandidates: PayloadOf<'search.candidates'> | null;
   readonly busy: BusyRow[];
   readonly incidents: Incident[];
   readonly grids: GridRow[];
@@ -144,6 +146,7 @@ export function readSearchRun(dir: string, problems: Problems): SearchRunData {
   const rewards = new Map<number, { p: PayloadOf<'search.rewards'>; time: number }>();
   const resets: SearchRunData['resets'] = [];
   const beams = new Map<number, PayloadOf<'search.beam'>>();
+  let finalCandidates: PayloadOf<'search.candidates'> | null = null;
   const busy: BusyRow[] = [];
   const incidents: Incident[] = [];
   const grids = new Map<number, PayloadOf<'search.samples'>>();
@@ -212,6 +215,9 @@ export function readSearchRun(dir: string, problems: Problems): SearchRunData {
         if (p) beams.set(p.stage, p);
         break;
       }
+      case 'search.candidates':
+        finalCandidates = checked(e, 'search.candidates') ?? finalCandidates;
+        break;
       case 'search.samples': {
         const p = checked(e, 'search.samples');
         if (p) grids.set(p.iteration, p);
@@ -264,7 +270,7 @@ export function readSearchRun(dir: string, problems: Problems): SearchRunData {
 
   return {
     kind: 'search', dir, config, status, segments, placements: [...placements.values()], iterations, resets,
-    beams: [...beams.values()].sort((a, b) => a.stage - b.stage), busy, incidents, grids: gridRows, derived, final,
+    beams: [...beams.values()].sort((a, b) => a.stage - b.stage), finalCandidates, busy, incidents, grids: gridRows, derived, final,
     events: events.length, searchEvents, timeRange: Number.isFinite(start) ? { start, end: Math.max(end, ...busy.map((b) => b.to)) } : null,
   };
 }

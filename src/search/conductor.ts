@@ -23,7 +23,9 @@ export type SearchEvent =
   | { type: 'search.trained'; iteration: number; stage: number; dLoss: number; gLoss: number; minibatches: number; stoppedEarly: boolean; seconds: number }
   | { type: 'search.rewards'; iteration: number; stage: number; archs: number[][]; rewards: number[]; baseline: number; entropy: number; advantage: number; policyLoss: number; seconds: number }
   | { type: 'search.reset'; iteration: number; stage: number; resets: number }
-  | { type: 'search.beam'; stage: number; candidates: number[][]; scores: number[]; kept: number[][] };
+  | { type: 'search.beam'; stage: number; candidates: number[][]; scores: number[]; kept: number[][] }
+  /** The final candidates, sampled from the final policy and scored on the final shared weights. */
+  | { type: 'search.candidates'; archs: number[][]; rewards: number[] };
 
 /** One search iteration's record in the report. */
 export interface IterationRecord {
@@ -221,6 +223,7 @@ export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: Co
     const rewards = await rewardsOf(evaluator, snapshot, cands.map((c) => c.arch), cfg.childSamples);
     state.phases.scoring += seconds(t0);
     state.finalCandidates = cands.map((c, i) => ({ arch: c.arch, reward: rewards[i]! }));
+    hooks.emit({ type: 'search.candidates', archs: cands.map((c) => c.arch), rewards });
     await hooks.checkpoint(state);
   }
   return state;

@@ -110,7 +110,7 @@ export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport
     emit: opts.emit, log, progress: opts.progress, signal: opts.signal,
   });
   const derivationSeconds = (Date.now() - t1) / 1000;
-  const best = derived.length === 0 ? null : derived.reduce((a, b) => (better(b, a) ? b : a));
+  const best = derived.length === 0 ? null : derived.reduce((a, b) => (betterDerived(b, a) ? b : a));
   const { training, scoring, controller } = state.phases;
   // Phases accumulate over resumed parts; this process's wall time covers at least its own share.
   const total = Math.max((Date.now() - t0) / 1000, training + scoring + controller + derivationSeconds);
@@ -129,8 +129,8 @@ export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport
   return report;
 }
 
-/** Lower FID wins when both have one; else higher IS. */
-function better(a: DerivedResult, b: DerivedResult): boolean {
+/** Lower FID wins when both have one; else higher IS. The best of a run's derived architectures is its result. */
+export function betterDerived(a: Pick<DerivedResult, 'is' | 'fid'>, b: Pick<DerivedResult, 'is' | 'fid'>): boolean {
   if (a.fid !== null && b.fid !== null) return a.fid < b.fid;
   return (a.is?.mean ?? -Infinity) > (b.is?.mean ?? -Infinity);
 }

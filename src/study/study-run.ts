@@ -1,0 +1,94 @@
+/**
+ * A study in its directory:
+ *   study-config.json        the study's settings and effective base config (a resume reads only this)
+ *   runs/<arm>-seed<N>/      one ordinary search run per arm and seed
+ *   study.json, study.md     the table, rewritten after every run that finishes
+ * Runs go seed by seed, every arm of a seed before the next seed, so that a study cut short still compares
+ * the arms on the seeds it finished. A run that finished is read, never repeated; one that started is resumed
+ * from its newest checkpoint; the rest start anew.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { BackendName } from '../backend/select.js';
+import { resolveConfig } from '../config/run-config.js';
+import { InputError, fileError } from '../errors.js';
+import { noLog, type JobOutput } from '../jobs/job-options.js';
+import { assertNewRunDir, openRunDir, removeNewRunDir, runDirPaths } from '../supervisor/run-dir.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { armRunConfig, type ArmName } from './arms.js';
+import { readRunOutcome } from './run-outcome.js';
+import { runStudySearch } from './run-search.js';
+import { loadSavedStudy, savedStudy, type ResolvedStudy } from './study-config.js';
+import { studyMarkdown } from './study-markdown.js';
+import { studyResult, type StudyResult, type StudyRunState } from './study-result.js';
+
+const STUDY_CONFIG_FILE = 'study-config.json';
+
+const runName = (arm: ArmName, seed: number) => join('runs', `${arm}-seed${seed}`);
+
+/** Throws unless `dir` can become a new study: it does not exist yet or is empty. */
+export function assertNewStudyDir(dir: string): void {
+  if (existsSync(join(dir, STUDY_CONFIG_FILE))) throw fileError(dir, 'already holds a study (use --resume to continue it, or choose another --out)');
+  assertNewRunDir(dir);
+}
+
+/** Makes a new study directory holding the study's config. */
+export function createStudyDir(dir: string, s: ResolvedStudy): void {
+  assertNewStudyDir(dir);
+  mkdirSync(join(dir, 'runs'), { recursive: true });
+  writeFileAtomic(join(dir, STUDY_CONFIG_FILE), [Buffer.from(`${JSON.stringify(savedStudy(s), null, 2)}\n`)]);
+}
+
+/** The study saved in `dir`, checked whole. */
+export function openStudyDir(dir: string): ResolvedStudy {
+  if (!existsSync(join(dir, STUDY_CONFIG_FILE))) throw fileError(dir, `is not a study directory (no ${STUDY_CONFIG_FILE})`);
+  return loadSavedStudy(join(dir, STUDY_CONFIG_FILE));
+}
+
+export interface StudyRunOptions extends JobOutput {
+  readonly dir: string;
+  readonly study: ResolvedStudy;
+  readonly gpus: readonly number[] | null;
+  readonly backend: BackendName;
+  /** Stops the run in progress after its current step, with a checkpoint, and the study after it. */
+  readonly signal: AbortSignal;
+}
+
+function writeResult(dir: string, r: StudyResult): void {
+  writeFileAtomic(join(dir, 'study.json'), [Buffer.from(`${JSON.stringify(r, null, 2)}\n`)]);
+  writeFileAtomic(join(dir, 'study.md'), [Buffer.from(studyMarkdown(r))]);
+}
+
+/** Runs what is left of the study; resolves to its table (incomplete when interrupted). */
+export async function runStudy(o: StudyRunOptions): Promise<StudyResult> {
+  const { study, base } = o.study;
+  const log = o.log ?? noLog;
+  const states: StudyRunState[] = study.seeds.flatMap((seed) => study.arms.map((arm) => {
+    const dir = runName(arm, seed);
+    return { arm, seed, dir, outcome: readRunOutcome(join(o.dir, dir)) };
+  }));
+  const table = () => studyResult(study, base, states);
+  writeResult(o.dir, table());
+  for (const [i, state] of states.entries()) {
+    if (state.outcome !== null) continue;
+    if (o.signal.aborted) break;
+    const path = runDirPaths(join(o.dir, state.dir));
+    const config = armRunConfig(base, state.arm, study.budget, state.seed, 'study');
+    const started = existsSync(path.config);
+    if (started) {
+      const saved = resolveConfig(openRunDir(path.root).config, path.config, true);
+      if (!isDeepStrictEqual(saved, config)) throw new InputError(`${path.config}: not the config the study gives ${state.arm} seed ${state.seed} (the study or its run was changed); move the run away to start it anew`);
+    } else if (existsSync(path.root)) removeNewRunDir(path); // made by a run killed before it saved its config
+    log(`study: run ${i + 1} of ${states.length}: ${state.arm}, seed ${state.seed}, ${started ? 'resumed' : 'new'} in ${path.root}`);
+    await runStudySearch({ dir: path.root, config: started ? null : config, gpus: o.gpus, backend: o.backend, signal: o.signal, log, progress: o.progress });
+    if (o.signal.aborted) break;
+    const outcome = readRunOutcome(path.root);
+    if (outcome === null) throw new Error(`${path.root}: the search ended without finishing its derivation`);
+    states[i] = { ...state, outcome };
+    writeResult(o.dir, table());
+  }
+  const result = table();
+  writeResult(o.dir, result);
+  return result;
+}

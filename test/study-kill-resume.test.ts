@@ -1,0 +1,53 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, killAfter, randomDelay } from './support/kill.js';
+import { readStudyJson, withoutTimings, writeTinyStudy } from './support/study.js';
+
+const root = mkdtempSync(join(tmpdir(), 'agts-study-kill-'));
+// Two arms that spend the budget in different ways, two seeds: four runs.
+const config = writeTinyStudy(join(root, 'study.json'), { arms: ['full', 'random-independent'] });
+
+/** Each finished run's event log, by run: a finished run that is run again writes to it. */
+function finishedLogs(dir: string): Map<string, string> {
+  const runs = existsSync(join(dir, 'runs')) ? readdirSync(join(dir, 'runs')) : [];
+  return new Map(runs.filter((r) => existsSync(join(dir, 'runs', r, 'report.json'))).map((r) => [r, readFileSync(join(dir, 'runs', r, 'events.jsonl'), 'utf8')]));
+}
+
+test('SIGKILL anywhere, again during the resume, then --resume: the same study.json (timings aside), and no finished run is repeated', async () => {
+  const whole = join(root, 'whole');
+  const t0 = Date.now();
+  const r = cli('study', '--config', config, '--out', whole);
+  assert.is(r.status, 0, r.stderr);
+  const span = Date.now() - t0;
+  const expected = withoutTimings(readStudyJson(whole));
+
+  const dir = join(root, 'cut');
+  const killed = await killAfter(['study', '--config', config, '--out', dir], join(dir, 'study-config.json'), randomDelay(0.8 * span, 'study kill 1'));
+  assert.ok(killed, 'the study was killed');
+  // Killed again while it resumes: its runs resume in turn, or are skipped once finished.
+  let before = finishedLogs(dir);
+  await killAfter(['study', '--resume', dir], join(dir, 'study-config.json'), randomDelay(0.5 * span, 'study kill 2'));
+  for (const [run, log] of before) assert.is(readFileSync(join(dir, 'runs', run, 'events.jsonl'), 'utf8'), log, `${run} finished before and was not run again`);
+  before = finishedLogs(dir);
+  const resumed = cli('study', '--resume', dir);
+  assert.is(resumed.status, 0, resumed.stderr);
+  for (const [run, log] of before) assert.is(readFileSync(join(dir, 'runs', run, 'events.jsonl'), 'utf8'), log, `${run} finished before and was not run again`);
+  assert.equal(withoutTimings(readStudyJson(dir)), expected);
+  assert.equal(readFileSync(join(dir, 'study.md'), 'utf8').split('\n').filter((l) => l.startsWith('- **')), readFileSync(join(whole, 'study.md'), 'utf8').split('\n').filter((l) => l.startsWith('- **')));
+});
+
+test('--resume of a finished study runs nothing and writes the same table', () => {
+  const whole = join(root, 'whole');
+  const logs = finishedLogs(whole);
+  const table = withoutTimings(readStudyJson(whole));
+  const r = cli('study', '--resume', whole);
+  assert.is(r.status, 0, r.stderr);
+  assert.not.match(r.stderr, /study: run \d+ of/);
+  assert.equal(finishedLogs(whole), logs);
+  assert.equal(withoutTimings(readStudyJson(whole)), table);
+});
+
+test.run();
