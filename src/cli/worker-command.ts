@@ -9,7 +9,8 @@ import { BACKEND_HELP, BACKEND_OPTION, backendFlag, interruptSignal, stderrLine 
 
 const help = `Usage: autogan worker --redis URL [--gpus LIST] [--backend B] [--concurrency N] [--dir DIR] [--stall-seconds S]
 
-A worker of the pool: takes jobs (derivations of \`search --redis\`) from the queue at URL and runs them with the
+A worker of the pool: takes jobs (derivations of \`search --redis\`, runs of \`study --redis\`) from the queue
+at URL and runs them with the
 actors, placement and supervision of a local run, until SIGINT or SIGTERM (then each job in hand stops after its
 current step, sends its checkpoint and goes back to the queue). Start any number, on any machines that reach
 Redis; they need the data set the jobs train on, and no shared filesystem: a job's checkpoints and results travel
@@ -27,7 +28,7 @@ ${BACKEND_HELP}`;
 
 export const workerCommand: Command = {
   name: 'worker',
-  summary: 'take jobs from a Redis queue (search --redis) and run them',
+  summary: 'take jobs from a Redis queue (search --redis, study --redis) and run them',
   help,
   options: { redis: { type: 'string' }, gpus: { type: 'string' }, concurrency: { type: 'string' }, dir: { type: 'string' }, 'stall-seconds': { type: 'string' }, ...BACKEND_OPTION },
   async run(values) {
