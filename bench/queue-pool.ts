@@ -1,7 +1,7 @@
 /**
  * The worker pool (src/queue) against a local run: the same tiny search's derivations (three candidates) run
  * here on the local Derivers, then on 1, 2 and 3 `autogan worker` processes through a real redis-server. Per
- * job: enqueue to first G step (queue latency plus the worker's start of the job: statistics, a Deriver), the
+ * job: enqueue to start (the queue's latency, and with fewer workers than jobs the wait for a free one), the
  * folder transfers (each checkpoint to Redis, the finished folder back), as fractions of the job's time.
  * CPU-bound: on a 2-core machine the pool cannot beat the cores; what it shows is the overhead per job.
  */
