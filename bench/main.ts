@@ -9,6 +9,7 @@ import { benchDigits } from './digits.js';
 import { benchFeatureNets } from './feature-nets.js';
 import { benchFid } from './fid.js';
 import { benchGanStep } from './gan-step.js';
+import { benchQueuePool } from './queue-pool.js';
 import { benchSearchIteration } from './search-iteration.js';
 import { benchStepBreakdown } from './step-breakdown.js';
 import { benchTrainStep } from './train-step.js';
@@ -29,6 +30,7 @@ const sections: Record<string, () => Promise<void>> = {
   digits: () => benchDigits(CPU_BACKENDS),
   'actor-transport': benchActorTransport,
   'search-iteration': benchSearchIteration,
+  'queue-pool': benchQueuePool,
 };
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;

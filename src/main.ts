@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { commands } from './cli/registry.js';
 import { parseCommandArgs } from './cli/command.js';
 import { isInputError, quote } from './errors.js';
+import { redactCredentials } from './queue/redact.js';
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -43,11 +44,12 @@ async function main(argv: string[]): Promise<number> {
     return (await cmd.run(values, positionals)) ?? 0;
   } catch (e) {
     if (isInputError(e)) {
-      console.error(`error: ${e.message}`);
+      console.error(`error: ${redactCredentials(e.message)}`);
       return e.exitCode;
     }
     // A runtime failure: the message names what failed; the stack is for bug reports (AUTOGAN_DEBUG=1).
-    console.error(`fatal: ${process.env.AUTOGAN_DEBUG ? ((e as Error)?.stack ?? String(e)) : ((e as Error)?.message ?? String(e))}`);
+    // A queue's URL may carry a password: no message shows it.
+    console.error(`fatal: ${redactCredentials(process.env.AUTOGAN_DEBUG ? ((e as Error)?.stack ?? String(e)) : ((e as Error)?.message ?? String(e)))}`);
     return 1;
   }
 }

@@ -9,6 +9,8 @@ import { sampleCommand } from './sample-command.js';
 import { tailCommand } from './tail-command.js';
 import { reportCommand } from './report-command.js';
 import { studyCommand } from './study-command.js';
+import { workerCommand } from './worker-command.js';
+import { queueCommand } from './queue-command.js';
 
 /** Every top-level command of `autogan`, in the order `--help` lists them. */
-export const commands: readonly Command[] = [searchCommand, studyCommand, trainCommand, evalCommand, sampleCommand, archCommand, dataCommand, metricsCommand, tailCommand, reportCommand];
+export const commands: readonly Command[] = [searchCommand, studyCommand, trainCommand, evalCommand, sampleCommand, archCommand, dataCommand, metricsCommand, tailCommand, reportCommand, workerCommand, queueCommand];

@@ -7,8 +7,8 @@ import { choiceFlag, stringFlag, type Command } from './command.js';
 import { BACKEND_HELP, BACKEND_OPTION, backendFlag, interruptSignal, seedFlag, stderrLine } from './runtime-flags.js';
 
 const help = `Usage: autogan search --config FILE [--out DIR] [--seed N] [--overlap on|off] [--reward is|fid]
-                      [--gpus LIST] [--backend B] [--fault SPEC]...
-       autogan search --resume DIR [--gpus LIST] [--backend B] [--fault SPEC]...
+                      [--gpus LIST] [--backend B] [--redis URL] [--fault SPEC]...
+       autogan search --resume DIR [--gpus LIST] [--backend B] [--redis URL] [--fault SPEC]...
 
 Runs AutoGAN's architecture search (multi-level, RL controller, shared GAN with dynamic reset) on the
 config's data set, then derives the result: the best architectures of the final policy are trained from
@@ -25,6 +25,9 @@ Options:
   --reward is|fid    child reward: Inception Score or 1/FID (overrides search.reward)
   --gpus LIST        e.g. 0,1: SharedTrainer on the first GPU, Evaluators on the rest, then a Deriver on each
                      (one process each)
+  --redis URL        derive on a worker pool: each derivation becomes a job on the queue at URL
+                     (redis://[user:password@]host[:port][/db], rediss:// for TLS) for \`autogan worker\`s;
+                     with --resume, jobs still in the queue are waited for, not enqueued again
   --fault SPEC       inject a fault, KIND:ACTOR@N (KIND crash|hang|nan|malformed; repeatable; for tests)
 ${BACKEND_HELP}
 
@@ -48,7 +51,7 @@ export const searchCommand: Command = {
   help,
   options: {
     config: { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' }, seed: { type: 'string' },
-    overlap: { type: 'string' }, reward: { type: 'string' }, gpus: { type: 'string' }, fault: { type: 'string', multiple: true },
+    overlap: { type: 'string' }, reward: { type: 'string' }, gpus: { type: 'string' }, redis: { type: 'string' }, fault: { type: 'string', multiple: true },
     ...BACKEND_OPTION,
   },
   async run(values) {
@@ -59,7 +62,7 @@ export const searchCommand: Command = {
       overlap: overlap === undefined ? undefined : overlap === 'on', reward: choiceFlag(values, 'reward', ['is', 'fid'] as const),
       gpus: gpusText === undefined ? null : parseGpuList(gpusText),
       faults: ((values.fault as string[] | undefined) ?? []).map(parseFaultSpec),
-      backend: backendFlag(values),
+      backend: backendFlag(values), redis: stringFlag(values, 'redis'),
     };
     const { signal, release } = interruptSignal(stderrLine);
     try {

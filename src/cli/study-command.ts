@@ -5,11 +5,15 @@ import { defaultRunDir } from '../jobs/job-options.js';
 import { parseGpuList } from '../supervisor/placement.js';
 import { loadStudy } from '../study/study-config.js';
 import { assertNewStudyDir, createStudyDir, openStudyDir, runStudy } from '../study/study-run.js';
+import { parseRedisUrl } from '../queue/connection.js';
+import { runKey } from '../queue/names.js';
+import { QueueClient } from '../queue/queue-client.js';
+import { studyRunOnQueue } from '../queue/study-on-queue.js';
 import { stringFlag, type Command } from './command.js';
 import { BACKEND_HELP, BACKEND_OPTION, backendFlag, interruptSignal, stderrLine } from './runtime-flags.js';
 
-const help = `Usage: autogan study --config FILE [--out DIR] [--gpus LIST] [--backend B]
-       autogan study --resume DIR [--gpus LIST] [--backend B]
+const help = `Usage: autogan study --config FILE [--out DIR] [--gpus LIST] [--backend B] [--redis URL]
+       autogan study --resume DIR [--gpus LIST] [--backend B] [--redis URL]
 
 Runs the paper's ablations as an experiment: every arm of the study config (full, random-shared,
 random-independent, no-reset, single-level) searches once per seed with the same budget (shared-GAN
@@ -24,6 +28,9 @@ Options:
   --out DIR       study directory, new or empty (default runs/study-<time>)
   --resume DIR    continue the study in DIR: finished runs are kept, a started one resumes from its checkpoint
   --gpus LIST     e.g. 0,1: placement of every run's actors, as for search
+  --redis URL     run on a worker pool: every run a job on the queue at URL (redis://[user:password@]host[:port][/db],
+                  rediss:// for TLS) for \`autogan worker\`s, all at once; with --resume, runs still in the queue
+                  are waited for, not enqueued again
 ${BACKEND_HELP}
 
 Exit codes: 0 done, 2 bad input, 130 interrupted (resume with --resume), 1 a run failed (resume with --resume).`;
@@ -32,7 +39,7 @@ export const studyCommand: Command = {
   name: 'study',
   summary: 'run the paper\'s ablations across seeds at equal budget and write the table of results',
   help,
-  options: { config: { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' }, gpus: { type: 'string' }, ...BACKEND_OPTION },
+  options: { config: { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' }, gpus: { type: 'string' }, redis: { type: 'string' }, ...BACKEND_OPTION },
   async run(values) {
     const resumeDir = stringFlag(values, 'resume');
     const configPath = stringFlag(values, 'config');
@@ -41,21 +48,27 @@ export const studyCommand: Command = {
     } else if (configPath === undefined) throw flagError('config', 'is required (or --resume DIR)');
     const gpusText = stringFlag(values, 'gpus');
     const gpus = gpusText === undefined ? null : parseGpuList(gpusText);
+    const redisUrl = stringFlag(values, 'redis');
+    const target = redisUrl === undefined ? null : parseRedisUrl(redisUrl);
     const dir = resumeDir ?? stringFlag(values, 'out') ?? defaultRunDir('study');
     const study = resumeDir !== undefined ? openStudyDir(resumeDir) : loadStudy(configPath!);
     if (resumeDir === undefined) assertNewStudyDir(dir);
     // Started here, so that a backend that cannot start is an error before the study directory is made.
     const backend = (await startBackend(backendFlag(values), { wantGpu: gpus !== null, log: stderrLine })).requested;
-    if (resumeDir === undefined) createStudyDir(dir, study);
+    // Reached before the study directory is made, so that a wrong address loses nothing.
+    const queue = target && (await QueueClient.open(target, stderrLine));
     const { signal, release } = interruptSignal(stderrLine);
     try {
-      const result = await runStudy({ dir, study, gpus, backend, signal, log: stderrLine, progress: process.stderr });
+      if (resumeDir === undefined) createStudyDir(dir, study);
+      const remote = queue ? studyRunOnQueue({ client: queue, studyKey: runKey(dir), log: stderrLine, signal }) : undefined;
+      const result = await runStudy({ dir, study, gpus, backend, signal, log: stderrLine, progress: process.stderr, remote });
       console.log(`study ${result.complete ? 'finished' : 'interrupted'}: ${join(dir, 'study.md')}`);
       for (const c of result.claims) console.log(`  ${c.verdict}: ${c.claim}`);
       console.log(`  ${result.proxyCorrelation.verdict}: ${result.proxyCorrelation.claim}`);
       return signal.aborted ? 130 : 0;
     } finally {
       release();
+      await queue?.close();
     }
   },
 };

@@ -14,11 +14,14 @@ import { EMPTY, from, switchMap, type Observable } from 'rxjs';
 import { deriverActorConfig, realActorConfig } from '../actors/logic/actor-config.js';
 import { startBackend, type BackendName } from '../backend/select.js';
 import { resolveConfig, type RunConfig } from '../config/run-config.js';
-import { TRAINING_SPLIT } from '../data/load.js';
 import { InputError, flagError, isInputError } from '../errors.js';
 import { openFeatureNetwork } from '../metrics/open-feature-network.js';
-import { referenceStats, referenceStatsCachePath, type ReferenceStatsRequest } from '../metrics/reference-stats.js';
+import { referenceStats, referenceStatsCachePath, trainingStatsRequest } from '../metrics/reference-stats.js';
 import { formatArch } from '../nn/arch.js';
+import { parseRedisUrl } from '../queue/connection.js';
+import { deriveOnQueue } from '../queue/derive-on-queue.js';
+import { runKey } from '../queue/names.js';
+import { QueueClient } from '../queue/queue-client.js';
 import { loadSearchCheckpoint } from '../search/search-checkpoint.js';
 import { runSearchJob, type SearchReport } from '../search/search-run.js';
 import { startActorSystem } from '../supervisor/actor-system.js';
@@ -47,6 +50,11 @@ export interface SearchOptions extends JobOutput {
   readonly gpus?: readonly number[] | null;
   /** Default auto. */
   readonly backend?: BackendName;
+  /**
+   * A Redis URL (`redis://[user:password@]host[:port][/db]`, `rediss://` for TLS): derivations become jobs for
+   * `autogan worker`s on that queue instead of running here (src/queue).
+   */
+  readonly redis?: string;
   /** Faults to inject (tests of the supervisor). */
   readonly faults?: readonly FaultSpec[];
   /** Aborting stops the search after its current step with a checkpoint; the report then says `interrupted`. */
@@ -106,19 +114,22 @@ async function runSearch(opts: SearchOptions, dir: string, onLogOpen: (path: str
     throw new InputError(`${source}: eval.inceptionGraph: the search scores with the inception network and needs the path of classify_image_graph_def.pb (or eval.features "digits" for MNIST)`);
   }
   if (!resumed) assertNewRunDir(dir);
+  const target = opts.redis === undefined ? null : parseRedisUrl(opts.redis);
   // Input errors found while starting the backend and the feature network come before a new run
   // directory exists; the saved config then comes first, so that a run killed later can be resumed.
   const backend = await startBackend(opts.backend ?? 'auto', { wantGpu: gpus !== null, log });
   // Checked whole before the run directory changes (stats, events) or any actor starts.
   const resume = resumed ? { from: await loadSearchCheckpoint(resumed.root, resumed.checkpoints, config) } : null;
   const network = await openFeatureNetwork(config.eval.features, config.eval.inceptionGraph);
+  // Reached before the run directory changes, so a wrong address loses nothing.
+  const queue = target && (await QueueClient.open(target, log).catch((e: unknown) => {
+    network.net.dispose();
+    throw e;
+  }));
   try {
     opts.signal?.throwIfAborted();
     const runDir = resumed ?? createRunDir(dir, config);
-    const statsRequest: ReferenceStatsRequest = {
-      dataset: config.data.dataset, split: TRAINING_SPLIT[config.data.dataset], root: config.data.root, network,
-      statsFile: null, cacheDir: join(runDir.root, 'stats'), log,
-    };
+    const statsRequest = trainingStatsRequest(config, network, join(runDir.root, 'stats'), log);
     // The data set is first read here. Bad data files found in a run made just now take that run away again, so
     // the same call can be repeated once the files are fixed (the config saved in the run names the data folder).
     await referenceStats(statsRequest).catch((e: unknown) => {
@@ -141,6 +152,14 @@ async function runSearch(opts: SearchOptions, dir: string, onLogOpen: (path: str
         restarts: () => system.restarts(),
         resetSharedGan: (i: number) => system.resetSharedTrainer(i),
         derivers: (jobs) => system.startDerivers(deriverCount(gpus, config.search.derive.parallel, jobs), deriverActorConfig(config, statsFile, backend.name)),
+        remoteDerive: queue ? async (todo, finished) => {
+          // The pool does the work: the search's actors would only hold memory while the coordinator waits.
+          await system.releaseSearchActors();
+          return deriveOnQueue({
+            client: queue, runKey: runKey(runDir.root), config, log, signal: opts.signal,
+            emit: (e) => system.events.emit('actor' in e ? e.actor : 'queue', e.type, e),
+          })(todo, finished);
+        } : undefined,
         emit: (e) => {
           system.events.emit('actor' in e ? e.actor : 'conductor', e.type, e);
           if (e.type === 'search.rewards') bar?.update(e.iteration + 1, `stage ${e.stage}  best reward ${Math.max(...e.rewards).toFixed(3)}: ${formatArch(e.archs[e.rewards.indexOf(Math.max(...e.rewards))]!)}`);
@@ -154,5 +173,6 @@ async function runSearch(opts: SearchOptions, dir: string, onLogOpen: (path: str
     }
   } finally {
     network.net.dispose();
+    await queue?.close();
   }
 }

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetName } from '../data/dataset.js';
-import { loadSplit } from '../data/load.js';
+import type { RunConfig } from '../config/run-config.js';
+import { TRAINING_SPLIT, loadSplit } from '../data/load.js';
 import { fileError } from '../errors.js';
 import { ProgressBar } from '../util/progress-bar.js';
 import { datasetFeatureStats } from './dataset-stats.js';
@@ -22,6 +23,11 @@ export interface ReferenceStatsRequest {
   readonly log: (line: string) => void;
   /** Where a progress bar of the computation goes (stderr); absent: none. */
   readonly progress?: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+/** The request for a run's reference statistics: its data set's training split, cached in `cacheDir`. */
+export function trainingStatsRequest(config: RunConfig, network: OpenedFeatureNetwork, cacheDir: string, log: (line: string) => void): ReferenceStatsRequest {
+  return { dataset: config.data.dataset, split: TRAINING_SPLIT[config.data.dataset], root: config.data.root, network, statsFile: null, cacheDir, log };
 }
 
 /** Where `referenceStats` caches a computation (null without a cache folder): actors in other threads load it from there. */

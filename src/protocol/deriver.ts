@@ -10,7 +10,7 @@ import { archTokens, streaming } from './base.js';
 import { FieldError, bool, intIn, natural, nullable, num, obj, str, type Infer, type Schema } from './schema.js';
 
 /** A whole architecture: derivation trains all 14 tokens. */
-const wholeArch: Schema<number[]> = {
+export const wholeArch: Schema<number[]> = {
   parse(v, path) {
     const tokens = archTokens.parse(v, path);
     const whole = STAGE_PREFIX_LENGTH[NUM_STAGES - 1]!;
@@ -23,10 +23,10 @@ const wholeArch: Schema<number[]> = {
 const deriveJob = obj({ arch: wholeArch, dir: str });
 export type DeriveJob = Infer<typeof deriveJob>;
 /** One G step of a derivation. Losses are data even when NaN (a diverged GAN). */
-const deriveStep = obj({ step: intIn(1), steps: intIn(1), dLoss: num, gLoss: num });
+export const deriveStep = obj({ step: intIn(1), steps: intIn(1), dLoss: num, gLoss: num });
 export type DeriveStep = Infer<typeof deriveStep>;
 /** IS and FID of the final EMA generator; either may be NaN: what a generator with non-finite images measures. */
-const finalScores = obj({ is: nullable(obj({ mean: num, std: num })), fid: nullable(num) });
+export const finalScores = obj({ is: nullable(obj({ mean: num, std: num })), fid: nullable(num) });
 /**
  * Where a derivation stands after an `advance`: `interrupted` when the callback stopped it early (a checkpoint
  * holds the step reached); `scores` once it is done, null before.

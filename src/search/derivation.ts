@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileError } from '../errors.js';
 import { describeArch, formatArch } from '../nn/arch.js';
-import { checkpointStep, listCheckpoints } from '../train/checkpoint-dir.js';
+import { newestCheckpointStep } from '../train/checkpoint-dir.js';
 import type { TrainReport } from '../train/train-run.js';
 import { ProgressBar } from '../util/progress-bar.js';
 import type { DeriveChunk, DeriveWorker } from './ports.js';
@@ -25,7 +25,7 @@ export interface DerivedResult {
   readonly dir: string;
 }
 
-type Scores = NonNullable<DeriveChunk['scores']>;
+export type Scores = NonNullable<DeriveChunk['scores']>;
 
 /** Derivation's events; `actor` is the deriver that did the work, and the event's source in the log. */
 export type DeriveEvent =
@@ -43,6 +43,8 @@ export interface DerivationOptions {
   readonly steps: number;
   /** Starts the derivers, for `jobs` candidates left to train. */
   readonly derivers: (jobs: number) => Promise<readonly DeriveWorker[]>;
+  /** Trains the candidates elsewhere instead of on the derivers (a worker pool: src/queue/derive-on-queue.ts). */
+  readonly remote?: RemoteDerivation;
   readonly emit: (e: DeriveEvent) => void;
   readonly log: (line: string) => void;
   /** Where the progress bar over all derivations' G steps goes (stderr); absent: none. */
@@ -58,12 +60,20 @@ export interface Derivation {
   readonly busySeconds: number;
 }
 
-interface Job {
+/** One candidate to derive, in its folder of the run directory. */
+export interface DeriveTask {
   readonly rank: number;
   readonly arch: number[];
   readonly reward: number;
   readonly dir: string;
 }
+type Job = DeriveTask;
+
+/**
+ * Derives `todo` elsewhere: each finished candidate's folder is filled and `finished` called once for it.
+ * Resolves with the seconds its workers spent; rejects naming the candidates that failed, after the others ended.
+ */
+export type RemoteDerivation = (todo: readonly DeriveTask[], finished: (task: DeriveTask, steps: number, scores: Scores) => void) => Promise<number>;
 
 export async function runDerivation(o: DerivationOptions): Promise<Derivation> {
   const jobs: Job[] = o.candidates.map((c, i) => ({ rank: i + 1, arch: c.arch, reward: c.reward, dir: join(o.runDir, 'derive', `top${i + 1}`) }));
@@ -82,10 +92,12 @@ export async function runDerivation(o: DerivationOptions): Promise<Derivation> {
     else todo.push(job);
   }
   let busySeconds = 0;
-  if (todo.length > 0 && !o.signal?.aborted) {
+  if (todo.length > 0 && !o.signal?.aborted && o.remote) {
+    busySeconds = await o.remote(todo, (job, steps, scores) => record(job, steps, scores));
+  } else if (todo.length > 0 && !o.signal?.aborted) {
     const workers = await o.derivers(todo.length);
     // G steps each derivation stands at: for the progress bar over them all.
-    const at = new Map(todo.map((j) => [j.rank, newestCheckpointStep(j.dir)]));
+    const at = new Map(todo.map((j) => [j.rank, newestCheckpointStep(join(j.dir, 'checkpoints'))]));
     const active = new Set<Job>();
     const stepsDone = () => (jobs.length - todo.length) * o.steps + [...at.values()].reduce((a, b) => a + b, 0);
     const bar = o.progress ? new ProgressBar(o.progress, 'derive', jobs.length * o.steps, 'step', 250, stepsDone()) : null;
@@ -137,10 +149,4 @@ function finishedDerivation(dir: string): { steps: number; scores: Scores } | nu
   } catch {
     throw fileError(path, 'damaged derivation report; delete it to retrain this architecture');
   }
-}
-
-/** The step of a derivation's newest checkpoint, 0 before its first. */
-function newestCheckpointStep(dir: string): number {
-  const newest = listCheckpoints(join(dir, 'checkpoints')).pop();
-  return newest === undefined ? 0 : checkpointStep(newest);
 }

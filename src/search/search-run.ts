@@ -11,7 +11,7 @@ import { formatArch } from '../nn/arch.js';
 import { refreshReportQuietly } from '../report/refresh.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { initialConductorState, runSearch, topDistinct, type ConductorState, type SearchEvent, type SearchPorts } from './conductor.js';
-import { runDerivation, type DeriveEvent, type DerivedResult } from './derivation.js';
+import { runDerivation, type DeriveEvent, type DerivedResult, type RemoteDerivation } from './derivation.js';
 import type { DeriveWorker } from './ports.js';
 import { SearchSampleGrids, searchGridName } from './sample-grids.js';
 import { restoreSearch, saveSearchCheckpoint, type LoadedSearchCheckpoint } from './search-checkpoint.js';
@@ -57,6 +57,8 @@ export interface SearchRunOptions {
   readonly placement: unknown;
   /** Starts the derivers once the search is done, for `jobs` candidates left to train (the actor system's Derivers). */
   readonly derivers: (jobs: number) => Promise<readonly DeriveWorker[]>;
+  /** Derivation on a worker pool instead of the derivers (`search --redis`). */
+  readonly remoteDerive?: RemoteDerivation;
   readonly emit: (e: SearchRunEvent) => void;
   readonly log: (line: string) => void;
   readonly progress?: NodeJS.WritableStream & { isTTY?: boolean };
@@ -104,7 +106,7 @@ export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport
   const order = topDistinct(cands.map((c) => c.arch), cands.map((c) => c.reward), config.search.derive.topK);
   const t1 = Date.now();
   const { derived, busySeconds } = await runDerivation({
-    candidates: order.map((i) => cands[i]!), runDir, steps: config.search.derive.steps, derivers: opts.derivers,
+    candidates: order.map((i) => cands[i]!), runDir, steps: config.search.derive.steps, derivers: opts.derivers, remote: opts.remoteDerive,
     emit: opts.emit, log, progress: opts.progress, signal: opts.signal,
   });
   const derivationSeconds = (Date.now() - t1) / 1000;

@@ -8,10 +8,10 @@
  * from its newest checkpoint; the rest start anew.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { BackendName } from '../backend/select.js';
-import { resolveConfig } from '../config/run-config.js';
+import { resolveConfig, type RunConfig } from '../config/run-config.js';
 import { InputError, fileError } from '../errors.js';
 import { noLog, type JobOutput } from '../jobs/job-options.js';
 import { assertNewRunDir, openRunDir, removeNewRunDir, runDirPaths } from '../supervisor/run-dir.js';
@@ -53,6 +53,11 @@ export interface StudyRunOptions extends JobOutput {
   readonly backend: BackendName;
   /** Stops the run in progress after its current step, with a checkpoint, and the study after it. */
   readonly signal: AbortSignal;
+  /**
+   * Runs a run elsewhere instead of here (`study --redis`: src/queue/study-on-queue.ts), all of them at once:
+   * resolves true once the run's directory is in the study, false when stopped first.
+   */
+  readonly remote?: (run: { readonly name: string; readonly dir: string; readonly config: RunConfig }) => Promise<boolean>;
 }
 
 function writeResult(dir: string, r: StudyResult): void {
@@ -70,9 +75,8 @@ export async function runStudy(o: StudyRunOptions): Promise<StudyResult> {
   }));
   const table = () => studyResult(study, base, states);
   writeResult(o.dir, table());
-  for (const [i, state] of states.entries()) {
-    if (state.outcome !== null) continue;
-    if (o.signal.aborted) break;
+  /** Checks a run's folder against the study and says where it stands; a folder its run never set up is removed. */
+  const prepare = (state: StudyRunState, i: number) => {
     const path = runDirPaths(join(o.dir, state.dir));
     const config = armRunConfig(base, state.arm, study.budget, state.seed, 'study');
     const started = existsSync(path.config);
@@ -81,12 +85,33 @@ export async function runStudy(o: StudyRunOptions): Promise<StudyResult> {
       if (!isDeepStrictEqual(saved, config)) throw new InputError(`${path.config}: not the config the study gives ${state.arm} seed ${state.seed} (the study or its run was changed); move the run away to start it anew`);
     } else if (existsSync(path.root)) removeNewRunDir(path); // made by a run killed before it saved its config
     log(`study: run ${i + 1} of ${states.length}: ${state.arm}, seed ${state.seed}, ${started ? 'resumed' : 'new'} in ${path.root}`);
-    await runStudySearch({ dir: path.root, config: started ? null : config, gpus: o.gpus, backend: o.backend, signal: o.signal, log, progress: o.progress });
-    if (o.signal.aborted) break;
-    const outcome = readRunOutcome(path.root);
-    if (outcome === null) throw new Error(`${path.root}: the search ended without finishing its derivation`);
+    return { path, config, started };
+  };
+  /** Reads a run that ended into the table. */
+  const finish = (state: StudyRunState, i: number, root: string) => {
+    const outcome = readRunOutcome(root);
+    if (outcome === null) throw new Error(`${root}: the search ended without finishing its derivation`);
     states[i] = { ...state, outcome };
     writeResult(o.dir, table());
+  };
+  const left = [...states.entries()].filter(([, s]) => s.outcome === null);
+  if (o.remote) {
+    const { remote } = o;
+    // Every run checked before any is enqueued: a changed study is an input error with nothing sent.
+    const prepared = left.map(([i, state]) => ({ i, state, ...prepare(state, i) }));
+    const ended = await Promise.allSettled(prepared.map(async ({ i, state, path, config }) => {
+      if (await remote({ name: basename(path.root), dir: path.root, config })) finish(state, i, path.root);
+    }));
+    const failed = ended.flatMap((e) => (e.status === 'rejected' ? [(e.reason as Error)?.message ?? String(e.reason)] : []));
+    if (failed.length > 0) throw new Error(failed.join('; '));
+  } else {
+    for (const [i, state] of left) {
+      if (o.signal.aborted) break;
+      const { path, config, started } = prepare(state, i);
+      await runStudySearch({ dir: path.root, config: started ? null : config, gpus: o.gpus, backend: o.backend, signal: o.signal, log, progress: o.progress });
+      if (o.signal.aborted) break;
+      finish(state, i, path.root);
+    }
   }
   const result = table();
   writeResult(o.dir, result);

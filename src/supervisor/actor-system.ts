@@ -28,6 +28,7 @@ import { portOf, splitAcross, withInputErrors } from './port-proxies.js';
 import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy.js';
 import type { RunDir } from './run-dir.js';
 import { defaultLogicModules } from '../actors/logic-modules.js';
+import { redactCredentials } from '../queue/redact.js';
 
 export const DEFAULT_TIMING: RuntimeTiming = {
   heartbeatMs: 1000,
@@ -90,15 +91,23 @@ export interface ActorSystem {
    * and they hold what the derivers need (a GPU's memory, the cores).
    */
   startDerivers(count: number, config: unknown): Promise<DeriveWorker[]>;
+  /** Shuts the SharedTrainer and the Evaluators down once the search is done (startDerivers does it first). */
+  releaseSearchActors(): Promise<void>;
   /** Stops every actor, writes a last event and closes the log. Idempotent. */
   shutdown(reason: string): Promise<void>;
 }
 
-export async function startActorSystem(opts: ActorSystemOptions): Promise<ActorSystem> {
+/** What supervising a set of actors takes, whichever actors they are. */
+type SupervisionOptions = Pick<ActorSystemOptions, 'runDir' | 'seed' | 'gpus' | 'backend' | 'faults' | 'logicModules' | 'timing' | 'policy' | 'clock' | 'spawn'>;
+
+/**
+ * The supervision every actor of a process shares: the event log (opened with `run.started`), the fault plan,
+ * timing and restart policy, and one rule: an actor lost means the others are halted and the run fails.
+ */
+function supervise(opts: SupervisionOptions) {
   if (opts.gpus !== null) checkGpus(opts.gpus, opts.backend);
   // Before a worker thread or a per-GPU process can load OpenBLAS: only this thread's setting reaches them.
   chooseOpenBlasCore();
-  const placements = planPlacement(opts.gpus, opts.evaluators);
   const clock = opts.clock ?? realClock;
   const log = EventLog.open(opts.runDir.events, clock);
   const resumed = log.lastSeq > 0;
@@ -110,7 +119,8 @@ export async function startActorSystem(opts: ActorSystemOptions): Promise<ActorS
   let restarts = log.openedCount('actor.restarting');
   const failure = new Promise<ActorFailure>((resolve) => lifecycle.once('failed', resolve));
   emitEvent(log, 'supervisor', 'run.started', {
-    runDir: opts.runDir.root, command: process.argv.slice(2), resumed, backend: opts.backend, gpus: opts.gpus ? [...opts.gpus] : null,
+    // A queue's URL may carry a password (--redis redis://user:pass@host): the log keeps the command without it.
+    runDir: opts.runDir.root, command: process.argv.slice(2).map(redactCredentials), resumed, backend: opts.backend, gpus: opts.gpus ? [...opts.gpus] : null,
     faults: (opts.faults ?? []).map((f) => `${f.fault}:${f.actor}@${f.at}`),
   });
   if (log.damagedLines.length > 0) emitEvent(log, 'supervisor', 'log.damaged', { path: log.path, lines: log.damagedLines });
@@ -136,12 +146,12 @@ export async function startActorSystem(opts: ActorSystemOptions): Promise<ActorS
     handles.push(h);
     return h;
   };
-  const only = <K extends Exclude<ActorKind, 'deriver'>>(kind: K): ActorHandle<K> => make(kind, placements.find((p) => p.kind === kind)!, opts.actorConfig[kind] ?? null);
-  const controller = only('controller');
-  const resetter = only('resetter');
-  const trainer = only('trainer');
-  const evaluators = placements.filter((p) => p.kind === 'evaluator').map((p) => make('evaluator', p, opts.actorConfig.evaluator ?? null));
-
+  /** Starts derivers on their planned placements; a deriver's port turns its input errors back into InputErrors. */
+  const startDerivers = async (planned: readonly ActorPlacement[], config: unknown): Promise<DeriveWorker[]> => {
+    const derivers = planned.map((p) => make('deriver', p, config));
+    await Promise.all(derivers.map((h) => h.start()));
+    return derivers.map((h) => ({ id: h.id, port: withInputErrors(portOf(h)) }));
+  };
   let closed = false;
   const shutdown = async (reason: string) => {
     if (closed) return;
@@ -151,34 +161,71 @@ export async function startActorSystem(opts: ActorSystemOptions): Promise<ActorS
     log.close();
     lifecycle.emit('stopped', reason);
   };
+  /** Starts `started` (the actors made so far); a failed start shuts everything down again. */
+  const start = async (started: readonly ActorHandle<ActorKind>[]) => {
+    try {
+      await Promise.all(started.map((h) => h.start()));
+    } catch (e) {
+      await shutdown(`start failed: ${(e as Error).message}`);
+      throw e;
+    }
+  };
+  return { log, lifecycle, failure, handles, make, startDerivers, start, shutdown, restarts: () => restarts };
+}
 
-  try {
-    await Promise.all(handles.map((h) => h.start()));
-  } catch (e) {
-    await shutdown(`start failed: ${(e as Error).message}`);
-    throw e;
-  }
+export async function startActorSystem(opts: ActorSystemOptions): Promise<ActorSystem> {
+  const sup = supervise(opts);
+  const placements = planPlacement(opts.gpus, opts.evaluators);
+  const only = <K extends Exclude<ActorKind, 'deriver'>>(kind: K): ActorHandle<K> => sup.make(kind, placements.find((p) => p.kind === kind)!, opts.actorConfig[kind] ?? null);
+  const controller = only('controller');
+  const resetter = only('resetter');
+  const trainer = only('trainer');
+  const evaluators = placements.filter((p) => p.kind === 'evaluator').map((p) => sup.make('evaluator', p, opts.actorConfig.evaluator ?? null));
+  await sup.start(sup.handles);
   const trainerPort = portOf(trainer);
+  const releaseSearchActors = async () => void (await Promise.all([trainer, ...evaluators].map((h) => h.shutdown())));
   return {
     ports: { controller: portOf(controller), trainer: trainerPort, evaluator: splitAcross(evaluators.map(portOf)), resetter: portOf(resetter) },
-    events: log,
-    lifecycle,
+    events: sup.log,
+    lifecycle: sup.lifecycle,
     placements,
-    failure,
-    statuses: () => Object.fromEntries(handles.map((h) => [h.id, h.status])),
-    restarts: () => restarts,
+    failure: sup.failure,
+    statuses: () => Object.fromEntries(sup.handles.map((h) => [h.id, h.status])),
+    restarts: sup.restarts,
     async resetSharedTrainer(resetIndex) {
-      emitEvent(log, 'supervisor', 'trainer.reset', { resetIndex });
+      emitEvent(sup.log, 'supervisor', 'trainer.reset', { resetIndex });
       await trainerPort.reset({ resetIndex });
     },
+    releaseSearchActors,
     async startDerivers(count, config) {
-      await Promise.all([trainer, ...evaluators].map((h) => h.shutdown()));
+      await releaseSearchActors();
       const planned = planDerivers(opts.gpus, count);
       placements.push(...planned);
-      const derivers = planned.map((p) => make('deriver', p, config));
-      await Promise.all(derivers.map((h) => h.start()));
-      return derivers.map((h) => ({ id: h.id, port: withInputErrors(portOf(h)) }));
+      return sup.startDerivers(planned, config);
     },
-    shutdown,
+    shutdown: sup.shutdown,
   };
+}
+
+/** Supervised Derivers alone, with the placement and supervision of a search's: what a queue worker runs a derivation on. */
+export interface DeriverPool {
+  readonly derivers: readonly DeriveWorker[];
+  readonly events: EventSink;
+  readonly placements: readonly ActorPlacement[];
+  /** Resolves with the error when the supervisor gives up on a deriver. */
+  readonly failure: Promise<ActorFailure>;
+  restarts(): number;
+  shutdown(reason: string): Promise<void>;
+}
+
+export async function startDeriverPool(opts: SupervisionOptions & { readonly count: number; readonly config: unknown }): Promise<DeriverPool> {
+  const sup = supervise(opts);
+  const placements = planDerivers(opts.gpus, opts.count);
+  try {
+    const derivers = await sup.startDerivers(placements, opts.config);
+    return { derivers, events: sup.log, placements, failure: sup.failure, restarts: sup.restarts, shutdown: sup.shutdown };
+  } catch (e) {
+    await sup.shutdown(`start failed: ${(e as Error).message}`);
+    throw e;
+  }
 }

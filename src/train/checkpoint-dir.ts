@@ -31,6 +31,12 @@ export function listCheckpoints(dir: string): string[] {
   return names.filter((n) => NAME.test(n)).sort().map((n) => join(dir, n));
 }
 
+/** The step of a folder's newest checkpoint (a G step, or a search's iteration), 0 before its first. */
+export function newestCheckpointStep(dir: string): number {
+  const newest = listCheckpoints(dir).pop();
+  return newest === undefined ? 0 : checkpointStep(newest);
+}
+
 /**
  * Checks that a run being resumed has its checkpoints folder. Every run makes it before anything else, so a
  * missing one means the run directory is not whole: resuming would silently start the run over.

@@ -1,0 +1,100 @@
+/**
+ * `autogan worker`: takes jobs from the queue (derivations, study runs) and runs them, `concurrency` at a time, until stopped. Each job's
+ * payload is checked first: one that does not validate fails at once (no retry can fix it), naming the field.
+ * A worker that dies (SIGKILL, a lost machine) stops renewing its jobs' locks; after `stallSeconds` another
+ * worker takes them and resumes each from the checkpoint it left in Redis. Stopped with SIGINT/SIGTERM, it ends
+ * each derivation after its current step, sends the checkpoint and puts the job back for another worker.
+ */
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { BackendInfo } from '../backend/select.js';
+import { parseJobProgress, parseQueueJob, type DeriveJobResult, type JobProgress, type StudyRunJobResult } from '../protocol/queue-jobs.js';
+import { FieldError } from '../protocol/schema.js';
+import { checkReachable, redisOptions, reportErrors, type RedisTarget } from './connection.js';
+import { runDeriveJob } from './derive-job.js';
+import { runStudyRunJob } from './study-run-job.js';
+import { KEY_PREFIX, QUEUE_NAME } from './names.js';
+
+export interface WorkerOptions {
+  readonly target: RedisTarget;
+  readonly backend: BackendInfo;
+  readonly gpus: readonly number[] | null;
+  /** Jobs at once. */
+  readonly concurrency: number;
+  readonly workDir: string;
+  /** How long a job's lock lasts without renewal: how soon a dead worker's job goes to another. */
+  readonly stallSeconds: number;
+  readonly log: (line: string) => void;
+  /** Ends the worker: jobs in hand stop after their current step and go back to the queue. */
+  readonly signal: AbortSignal;
+}
+
+export async function runWorker(o: WorkerOptions): Promise<void> {
+  mkdirSync(o.workDir, { recursive: true });
+  await checkReachable(o.target);
+  const name = `${hostname()}-${process.pid}`;
+  const redis = new Redis(redisOptions(o.target));
+  reportErrors(redis, o.target, o.log);
+  const gpuShare = gpuSharing(o.gpus);
+  const ctx = { name, workDir: o.workDir, redis, backend: o.backend, gpus: o.gpus, log: o.log, redact: o.target.redact, signal: o.signal };
+  const processor = async (job: Job, token?: string): Promise<DeriveJobResult | StudyRunJobResult> => {
+    let data;
+    try {
+      data = parseQueueJob(job.name, job.data);
+    } catch (e) {
+      if (e instanceof FieldError) throw new UnrecoverableError(`job ${job.id}: bad payload: ${e.message}`);
+      throw e;
+    }
+    o.log(`job ${job.id}: ${data.kind === 'derive' ? `derivation top${data.rank}` : `study run ${data.name}`} of ${data.run} (attempt ${job.attemptsMade + 1})`);
+    try {
+      const running = { id: job.id!, updateProgress: (p: JobProgress) => job.updateProgress(parseJobProgress(p)) };
+      const gpus = gpuShare.take();
+      const jobCtx = { ...ctx, gpus };
+      const result = await (data.kind === 'derive' ? runDeriveJob(running, data, jobCtx) : runStudyRunJob(running, data, jobCtx)).finally(() => gpuShare.release(gpus));
+      if (result !== 'stopped') return result;
+      await job.moveToWait(token);
+      throw new WaitingError();
+    } catch (e) {
+      if (e instanceof WaitingError) throw e;
+      const message = o.target.redact((e as Error)?.message ?? String(e));
+      o.log(`job ${job.id}: failed: ${message}`);
+      throw new Error(message);
+    }
+  };
+  const worker = new Worker(QUEUE_NAME, processor, {
+    connection: redisOptions(o.target), prefix: KEY_PREFIX, name, concurrency: o.concurrency,
+    lockDuration: o.stallSeconds * 1000, stalledInterval: o.stallSeconds * 1000,
+    // A job whose worker was lost twice is still worth a third try: the checkpoints make retries cheap.
+    maxStalledCount: 2,
+  });
+  reportErrors(worker, o.target, o.log);
+  try {
+    await worker.waitUntilReady();
+    o.log(`worker ${name}: taking jobs from ${o.target.shown} (${o.concurrency} at once, backend ${o.backend.name})`);
+    await new Promise<void>((resolve) => (o.signal.aborted ? resolve() : o.signal.addEventListener('abort', () => resolve(), { once: true })));
+  } finally {
+    await worker.close();
+    redis.disconnect();
+  }
+}
+
+/**
+ * With --gpus, each job in hand gets one GPU for its actors, the one with the fewest jobs on it (jobs share
+ * GPUs only when --concurrency exceeds them); without, jobs run on threads.
+ */
+function gpuSharing(gpus: readonly number[] | null): { take(): number[] | null; release(taken: number[] | null): void } {
+  const jobs = new Map((gpus ?? []).map((g) => [g, 0]));
+  return {
+    take() {
+      if (gpus === null || gpus.length === 0) return null;
+      const [gpu] = [...jobs].reduce((a, b) => (b[1] < a[1] ? b : a));
+      jobs.set(gpu, jobs.get(gpu)! + 1);
+      return [gpu];
+    },
+    release(taken) {
+      for (const g of taken ?? []) jobs.set(g, jobs.get(g)! - 1);
+    },
+  };
+}
