@@ -67,7 +67,6 @@ export interface DeriveTask {
   readonly reward: number;
   readonly dir: string;
 }
-type Job = DeriveTask;
 
 /**
  * Derives `todo` elsewhere: each finished candidate's folder is filled and `finished` called once for it.
@@ -76,16 +75,16 @@ type Job = DeriveTask;
 export type RemoteDerivation = (todo: readonly DeriveTask[], finished: (task: DeriveTask, steps: number, scores: Scores) => void) => Promise<number>;
 
 export async function runDerivation(o: DerivationOptions): Promise<Derivation> {
-  const jobs: Job[] = o.candidates.map((c, i) => ({ rank: i + 1, arch: c.arch, reward: c.reward, dir: join(o.runDir, 'derive', `top${i + 1}`) }));
+  const jobs: DeriveTask[] = o.candidates.map((c, i) => ({ rank: i + 1, arch: c.arch, reward: c.reward, dir: join(o.runDir, 'derive', `top${i + 1}`) }));
   const derived: DerivedResult[] = [];
-  const record = (job: Job, steps: number, scores: Scores) => {
+  const record = (job: DeriveTask, steps: number, scores: Scores) => {
     const result: DerivedResult = {
       rank: job.rank, arch: formatArch(job.arch), words: describeArch(job.arch), proxyReward: job.reward, is: scores.is, fid: scores.fid, steps, dir: job.dir,
     };
     derived.push(result);
     o.emit({ type: 'search.derived', result });
   };
-  const todo: Job[] = [];
+  const todo: DeriveTask[] = [];
   for (const job of jobs) {
     const done = finishedDerivation(job.dir);
     if (done) record(job, done.steps, done.scores);
@@ -98,12 +97,12 @@ export async function runDerivation(o: DerivationOptions): Promise<Derivation> {
     const workers = await o.derivers(todo.length);
     // G steps each derivation stands at: for the progress bar over them all.
     const at = new Map(todo.map((j) => [j.rank, newestCheckpointStep(join(j.dir, 'checkpoints'))]));
-    const active = new Set<Job>();
+    const active = new Set<DeriveTask>();
     const stepsDone = () => (jobs.length - todo.length) * o.steps + [...at.values()].reduce((a, b) => a + b, 0);
     const bar = o.progress ? new ProgressBar(o.progress, 'derive', jobs.length * o.steps, 'step', 250, stepsDone()) : null;
     const status = () => [...active].map((j) => `top${j.rank} ${at.get(j.rank)}/${o.steps}`).join('  ');
 
-    const derive = async (w: DeriveWorker, job: Job) => {
+    const derive = async (w: DeriveWorker, job: DeriveTask) => {
       const from = at.get(job.rank)!;
       o.log(`deriving top${job.rank} ${formatArch(job.arch)} on ${w.id}: ${o.steps} G steps from scratch in ${job.dir}${from > 0 ? `, resuming at step ${from}` : ''}`);
       o.emit({ type: 'derive.started', actor: w.id, rank: job.rank, arch: job.arch, dir: job.dir });
