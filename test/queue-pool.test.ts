@@ -4,9 +4,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { resolveConfig } from '../src/config/run-config.js';
 import { QUEUE_PROTOCOL_VERSION } from '../src/protocol/queue-jobs.js';
-import { parseRedisUrl } from '../src/queue/connection.js';
+import { parseRedisUrl, redisOptions } from '../src/queue/connection.js';
+import { FolderSync, LockLostError } from '../src/queue/folder-snapshot.js';
+import { folderKey, jobLockKey } from '../src/queue/names.js';
 import { deriveOnQueue, type QueueEvent } from '../src/queue/derive-on-queue.js';
 import { QueueClient } from '../src/queue/queue-client.js';
 import { queueStatus } from '../src/queue/queue-status.js';
@@ -148,6 +151,53 @@ test('a job that fails on every try ends failed, its error in the events, and th
     assert.ok(status.workers.length >= 1, JSON.stringify(status));
   } finally {
     await client.close();
+  }
+});
+
+test('a worker that loses a job\'s lock stops that job, and its folder pushes are refused; the job runs again, recorded once, with a local run\'s result', async () => {
+  const out = join(root, 'lock-lost');
+  startWorker('w-lock');
+  const coordinator = start('search', '--config', config, '--out', out, '--overlap', 'off', '--redis', redis.url);
+  const midJob = await waitForEvent(out, (e) => e.type === 'derive.progress' && (e.payload.step as number) >= 10, coordinator.done);
+  const rank = midJob.payload.rank as number;
+  const job = events(out).find((e) => e.type === 'queue.submitted' && e.payload.rank === rank)!.payload.job as string;
+  // Redis forgets the lock, as when the worker was silent past its stall time: the job is no longer its own.
+  const direct = new Redis(redisOptions(parseRedisUrl(redis.url)));
+  try {
+    assert.is(await direct.del(jobLockKey(job)), 1);
+  } finally {
+    direct.disconnect();
+  }
+  assert.is(await coordinator.done, 0, coordinator.output.join(''));
+
+  const holder = processes.find((p) => String(midJob.source).endsWith(`-${p.child.pid}`));
+  assert.ok(holder?.output.join('').includes(`job ${job}: lost its lock`), holder?.output.join(''));
+  const log = events(out);
+  assert.ok(log.filter((e) => e.type === 'queue.started' && e.payload.job === job).length >= 2);
+  const recorded = log.filter((e) => e.type === 'queue.recorded').map((e) => e.payload.job as string);
+  assert.equal(recorded.sort(), [...new Set(recorded)].sort());
+  const expected = JSON.parse(readFileSync(join(root, 'local', 'report.json'), 'utf8'));
+  const got = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  const same = (d: { rank: number; arch: string; is: unknown; fid: number; steps: number }) => ({ rank: d.rank, arch: d.arch, is: d.is, fid: d.fid, steps: d.steps });
+  assert.equal(got.derived.map(same), expected.derived.map(same));
+});
+
+test('a folder push fenced by a lock that holds another token is refused and changes nothing', async () => {
+  const direct = new Redis(redisOptions(parseRedisUrl(redis.url)));
+  try {
+    const dir = join(root, 'fenced');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a.txt'), 'first');
+    await direct.set(jobLockKey('fenced-job'), 'token-of-another');
+    const mine = new FolderSync(direct, folderKey('fenced-job'), dir, { lockKey: jobLockKey('fenced-job'), token: 'my-token' });
+    const refused = await mine.push().then(() => null, (e: unknown) => e);
+    assert.instance(refused, LockLostError);
+    assert.is(await direct.exists(folderKey('fenced-job')), 0);
+    await direct.set(jobLockKey('fenced-job'), 'my-token');
+    assert.is(await mine.push(), 5);
+    assert.equal(await direct.hgetall(folderKey('fenced-job')), { 'a.txt': 'first' });
+  } finally {
+    direct.disconnect();
   }
 });
 

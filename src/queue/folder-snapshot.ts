@@ -27,12 +27,33 @@ export function travellingFiles(dir: string): string[] {
   return out.sort();
 }
 
+/** A push refused because the job's lock is no longer this worker's: another worker may hold the job now. */
+export class LockLostError extends Error {}
+
+/** The job's lock in Redis (BullMQ's key) and the token this worker holds it with. */
+export interface LockFence {
+  readonly lockKey: string;
+  readonly token: string;
+}
+
+/**
+ * Sets the changed files (ARGV[3..], path and bytes in turn, ARGV[2] pairs) and drops the gone ones (the rest)
+ * in one step, and only while KEYS[2], when given, still holds the token ARGV[1]: a worker that lost its job to
+ * another never overwrites the new holder's folder with its own.
+ */
+const PUSH_SCRIPT = `
+if #KEYS == 2 and redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+local pairs = tonumber(ARGV[2])
+for i = 0, pairs - 1 do redis.call('HSET', KEYS[1], ARGV[3 + 2 * i], ARGV[4 + 2 * i]) end
+for j = 3 + 2 * pairs, #ARGV do redis.call('HDEL', KEYS[1], ARGV[j]) end
+return 1`;
+
 /** Keeps a local folder and its hash in Redis the same, pushing only what changed since the last push. */
 export class FolderSync {
   /** What was last pushed of each file: size and modification time. */
   private readonly pushed = new Map<string, string>();
 
-  constructor(private readonly redis: Redis, private readonly key: string, readonly dir: string) {}
+  constructor(private readonly redis: Redis, private readonly key: string, readonly dir: string, private readonly fence?: LockFence) {}
 
   /** Writes the hash's files into the folder (a retried job's state); returns how many bytes came. */
   async restore(): Promise<number> {
@@ -42,23 +63,19 @@ export class FolderSync {
     return [...files.values()].reduce((a, b) => a + b.length, 0);
   }
 
-  /** Sends the files that changed and drops those gone, in one transaction; returns the bytes sent. */
+  /** Sends the files that changed and drops those gone, at once; returns the bytes sent. Throws LockLostError when fenced out. */
   async push(): Promise<number> {
     const now = new Map(travellingFiles(this.dir).map((p) => [p, signature(join(this.dir, p))]));
     const changed = [...now].filter(([p, sig]) => this.pushed.get(p) !== sig).map(([p]) => p);
     const gone = [...this.pushed.keys()].filter((p) => !now.has(p));
-    const tx = this.redis.multi();
-    let bytes = 0;
-    for (const p of changed) {
-      const data = readFileSync(join(this.dir, p));
-      bytes += data.length;
-      tx.hset(this.key, p, data);
-    }
-    if (gone.length > 0) tx.hdel(this.key, ...gone);
-    if (changed.length + gone.length > 0) await tx.exec();
+    if (changed.length + gone.length === 0) return 0;
+    const files = changed.map((p) => [p, readFileSync(join(this.dir, p))] as const);
+    const keys = this.fence ? [this.key, this.fence.lockKey] : [this.key];
+    const written = await this.redis.eval(PUSH_SCRIPT, keys.length, ...keys, this.fence?.token ?? '', changed.length, ...files.flat(), ...gone);
+    if (written !== 1) throw new LockLostError(`the job's lock is no longer this worker's: its folder was not sent`);
     for (const p of gone) this.pushed.delete(p);
     for (const p of changed) this.pushed.set(p, now.get(p)!);
-    return bytes;
+    return files.reduce((a, [, data]) => a + data.length, 0);
   }
 }
 

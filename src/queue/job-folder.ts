@@ -10,7 +10,7 @@ import type { BackendInfo } from '../backend/select.js';
 import { QUEUE_PROTOCOL_VERSION, type JobProgress } from '../protocol/queue-jobs.js';
 import { newestCheckpointStep } from '../train/checkpoint-dir.js';
 import { FolderSync } from './folder-snapshot.js';
-import { folderKey } from './names.js';
+import { folderKey, jobLockKey } from './names.js';
 
 /** What every job of a worker process shares. */
 export interface WorkerContext {
@@ -31,6 +31,8 @@ export interface WorkerContext {
 /** The job as the processor sees it. */
 export interface RunningJob {
   readonly id: string;
+  /** The token this worker holds the job's lock with: folder pushes go through only while it holds it. */
+  readonly token: string;
   updateProgress(p: JobProgress): Promise<void>;
 }
 
@@ -65,7 +67,7 @@ export async function inJobFolder<R extends object>(job: RunningJob, ctx: Worker
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
   try {
-    const sync = new FolderSync(ctx.redis, folderKey(job.id), join(scratch, 'folder'));
+    const sync = new FolderSync(ctx.redis, folderKey(job.id), join(scratch, 'folder'), { lockKey: jobLockKey(job.id), token: job.token });
     await timed(() => sync.restore());
     // Progress only informs the coordinator: a report lost while Redis restarts costs nothing.
     job.updateProgress({ v: QUEUE_PROTOCOL_VERSION, at: 'started', worker: ctx.name, from: newestCheckpointStep(join(sync.dir, 'checkpoints')) }).catch(() => undefined);

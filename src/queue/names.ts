@@ -23,6 +23,11 @@ export function folderKey(jobId: string): string {
   return `${KEY_PREFIX}:${QUEUE_NAME}:folder:${jobId}`;
 }
 
+/** BullMQ's lock on a job: its value is the token of the worker that holds the job. */
+export function jobLockKey(jobId: string): string {
+  return `${KEY_PREFIX}:${QUEUE_NAME}:${jobId}:lock`;
+}
+
 const queueFile = obj({ runKey: str });
 
 /**

@@ -4,6 +4,9 @@
  * A worker that dies (SIGKILL, a lost machine) stops renewing its jobs' locks; after `stallSeconds` another
  * worker takes them and resumes each from the checkpoint it left in Redis. Stopped with SIGINT/SIGTERM, it ends
  * each derivation after its current step, sends the checkpoint and puts the job back for another worker.
+ * A worker that lives but loses a job's lock (silent past `stallSeconds`, Redis's lock gone) stops that job at
+ * once and sends nothing more of it: its folder pushes are fenced by the lock's token, so the job's new holder
+ * is never overwritten by the old one.
  */
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -14,6 +17,7 @@ import { parseJobProgress, parseQueueJob, type DeriveJobResult, type JobProgress
 import { FieldError } from '../protocol/schema.js';
 import { checkReachable, redisOptions, reportErrors, type RedisTarget } from './connection.js';
 import { runDeriveJob } from './derive-job.js';
+import { LockLostError } from './folder-snapshot.js';
 import { runStudyRunJob } from './study-run-job.js';
 import { KEY_PREFIX, QUEUE_NAME } from './names.js';
 
@@ -39,7 +43,9 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   reportErrors(redis, o.target, o.log);
   const gpuShare = gpuSharing(o.gpus);
   const ctx = { name, workDir: o.workDir, redis, backend: o.backend, gpus: o.gpus, log: o.log, redact: o.target.redact, signal: o.signal };
-  const processor = async (job: Job, token?: string): Promise<DeriveJobResult | StudyRunJobResult> => {
+  /** Attempts in hand by job id: a job this worker lost and took again waits for its old attempt to end. */
+  const inHand = new Map<string, Promise<unknown>>();
+  const processor = async (job: Job, token?: string, lockSignal?: AbortSignal): Promise<DeriveJobResult | StudyRunJobResult> => {
     let data;
     try {
       data = parseQueueJob(job.name, job.data);
@@ -47,20 +53,33 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
       if (e instanceof FieldError) throw new UnrecoverableError(`job ${job.id}: bad payload: ${e.message}`);
       throw e;
     }
+    await inHand.get(job.id!);
     o.log(`job ${job.id}: ${data.kind === 'derive' ? `derivation top${data.rank}` : `study run ${data.name}`} of ${data.run} (attempt ${job.attemptsMade + 1})`);
+    const gpus = gpuShare.take();
+    const running = { id: job.id!, token: token!, updateProgress: (p: JobProgress) => job.updateProgress(parseJobProgress(p)) };
+    const jobCtx = { ...ctx, gpus, signal: lockSignal ? AbortSignal.any([o.signal, lockSignal]) : o.signal };
+    const attempt = data.kind === 'derive' ? runDeriveJob(running, data, jobCtx) : runStudyRunJob(running, data, jobCtx);
+    const settled = attempt.catch(() => undefined);
+    inHand.set(job.id!, settled);
     try {
-      const running = { id: job.id!, updateProgress: (p: JobProgress) => job.updateProgress(parseJobProgress(p)) };
-      const gpus = gpuShare.take();
-      const jobCtx = { ...ctx, gpus };
-      const result = await (data.kind === 'derive' ? runDeriveJob(running, data, jobCtx) : runStudyRunJob(running, data, jobCtx)).finally(() => gpuShare.release(gpus));
+      const result = await attempt;
+      if (lockSignal?.aborted) throw new LockLostError('lost its lock');
       if (result !== 'stopped') return result;
       await job.moveToWait(token);
       throw new WaitingError();
     } catch (e) {
       if (e instanceof WaitingError) throw e;
+      if (e instanceof LockLostError || lockSignal?.aborted) {
+        // The job is another worker's now (or soon will be): leave it alone, neither finished nor failed.
+        o.log(`job ${job.id}: lost its lock (this worker was silent too long, or Redis forgot the lock); stopped without sending its folder`);
+        throw new WaitingError();
+      }
       const message = o.target.redact((e as Error)?.message ?? String(e));
       o.log(`job ${job.id}: failed: ${message}`);
       throw new Error(message);
+    } finally {
+      gpuShare.release(gpus);
+      if (inHand.get(job.id!) === settled) inHand.delete(job.id!);
     }
   };
   const worker = new Worker(QUEUE_NAME, processor, {
@@ -69,6 +88,8 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     // A job whose worker was lost twice is still worth a third try: the checkpoints make retries cheap.
     maxStalledCount: 2,
   });
+  // A lock that could not be renewed is gone: stop the job at once rather than run it beside its new holder.
+  worker.on('lockRenewalFailed', (ids) => ids.forEach((id) => worker.cancelJob(id, 'lost its lock')));
   reportErrors(worker, o.target, o.log);
   try {
     await worker.waitUntilReady();
