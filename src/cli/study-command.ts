@@ -1,14 +1,6 @@
 import { join } from 'node:path';
-import { startBackend } from '../backend/select.js';
-import { flagError } from '../errors.js';
-import { defaultRunDir } from '../jobs/job-options.js';
+import { study } from '../jobs/study.js';
 import { parseGpuList } from '../supervisor/placement.js';
-import { loadStudy } from '../study/study-config.js';
-import { assertNewStudyDir, createStudyDir, openStudyDir, runStudy } from '../study/study-run.js';
-import { parseRedisUrl } from '../queue/connection.js';
-import { runKey } from '../queue/names.js';
-import { QueueClient } from '../queue/queue-client.js';
-import { studyRunOnQueue } from '../queue/study-on-queue.js';
 import { stringFlag, type Command } from './command.js';
 import { BACKEND_HELP, BACKEND_OPTION, backendFlag, interruptSignal, stderrLine } from './runtime-flags.js';
 
@@ -41,34 +33,20 @@ export const studyCommand: Command = {
   help,
   options: { config: { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' }, gpus: { type: 'string' }, redis: { type: 'string' }, ...BACKEND_OPTION },
   async run(values) {
-    const resumeDir = stringFlag(values, 'resume');
-    const configPath = stringFlag(values, 'config');
-    if (resumeDir !== undefined) {
-      for (const f of ['config', 'out']) if (values[f] !== undefined) throw flagError(f, 'cannot be combined with --resume (the study keeps its saved settings)');
-    } else if (configPath === undefined) throw flagError('config', 'is required (or --resume DIR)');
     const gpusText = stringFlag(values, 'gpus');
-    const gpus = gpusText === undefined ? null : parseGpuList(gpusText);
-    const redisUrl = stringFlag(values, 'redis');
-    const target = redisUrl === undefined ? null : parseRedisUrl(redisUrl);
-    const dir = resumeDir ?? stringFlag(values, 'out') ?? defaultRunDir('study');
-    const study = resumeDir !== undefined ? openStudyDir(resumeDir) : loadStudy(configPath!);
-    if (resumeDir === undefined) assertNewStudyDir(dir);
-    // Started here, so that a backend that cannot start is an error before the study directory is made.
-    const backend = (await startBackend(backendFlag(values), { wantGpu: gpus !== null, log: stderrLine })).requested;
-    // Reached before the study directory is made, so that a wrong address loses nothing.
-    const queue = target && (await QueueClient.open(target, stderrLine));
     const { signal, release } = interruptSignal(stderrLine);
     try {
-      if (resumeDir === undefined) createStudyDir(dir, study);
-      const remote = queue ? studyRunOnQueue({ client: queue, studyKey: runKey(dir), log: stderrLine, signal }) : undefined;
-      const result = await runStudy({ dir, study, gpus, backend, signal, log: stderrLine, progress: process.stderr, remote });
-      console.log(`study ${result.complete ? 'finished' : 'interrupted'}: ${join(dir, 'study.md')}`);
+      const result = await study({
+        config: stringFlag(values, 'config'), out: stringFlag(values, 'out'), resume: stringFlag(values, 'resume'),
+        gpus: gpusText === undefined ? undefined : parseGpuList(gpusText), redis: stringFlag(values, 'redis'), backend: backendFlag(values),
+        signal, log: stderrLine, progress: process.stderr,
+      });
+      console.log(`study ${result.complete ? 'finished' : 'interrupted'}: ${join(result.dir, 'study.md')}`);
       for (const c of result.claims) console.log(`  ${c.verdict}: ${c.claim}`);
       console.log(`  ${result.proxyCorrelation.verdict}: ${result.proxyCorrelation.claim}`);
       return signal.aborted ? 130 : 0;
     } finally {
       release();
-      await queue?.close();
     }
   },
 };

@@ -92,9 +92,14 @@ function checkArms(study: StudyConfig, base: RunConfig, source: string): Resolve
 
 /** A study file: its settings, and its base config file (relative to the study file's folder) with the overrides. */
 export function loadStudy(path: string): ResolvedStudy {
-  const study = checkStudy(readJsonFile(path, 'study config'), path);
-  const basePath = isAbsolute(study.base) ? study.base : resolve(dirname(path), study.base);
-  return checkArms(study, resolveConfig(mergeDeep(loadConfig(basePath), study.config), `${path} (base ${study.base} with config)`), path);
+  return resolveStudy(readJsonFile(path, 'study config'), path, dirname(path));
+}
+
+/** A study config's value, checked as a file's is; `name` names it in errors, and a relative `base` is under `folder`. */
+export function resolveStudy(raw: unknown, name: string, folder: string): ResolvedStudy {
+  const study = checkStudy(raw, name);
+  const basePath = isAbsolute(study.base) ? study.base : resolve(folder, study.base);
+  return checkArms(study, resolveConfig(mergeDeep(loadConfig(basePath), study.config), `${name} (base ${study.base} with config)`), name);
 }
 
 /** What a study directory keeps of its study: the settings and the effective base, so a resume reads no other file. */
