@@ -1,5 +1,5 @@
-// Writes schema/run-config.schema.json from the config's schema in dist/ (run through `npm run build:schema`).
+// Writes the config files' JSON Schemas into schema/ from the schemas in dist/ (run through `npm run build:schema`).
 import { writeFileSync } from 'node:fs';
-import { RUN_CONFIG_JSON_SCHEMA_FILE, runConfigJsonSchemaText } from '../dist/config/run-config-json-schema.js';
+import { jsonSchemaFiles } from '../dist/config/json-schema-files.js';
 
-writeFileSync(new URL(`../${RUN_CONFIG_JSON_SCHEMA_FILE}`, import.meta.url), runConfigJsonSchemaText());
+for (const { file, text } of jsonSchemaFiles()) writeFileSync(new URL(`../${file}`, import.meta.url), text);

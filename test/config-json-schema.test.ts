@@ -1,25 +1,54 @@
 /**
- * The JSON Schema published for config files (schema/run-config.schema.json) says what our own check says:
- * it accepts every shipped config and the defaults, and rejects each bad preset at the key our check names.
+ * The JSON Schemas published for config files (schema/run-config.schema.json, study-config.schema.json) say
+ * what our own checks say: they accept every shipped config and the defaults, and reject each bad preset at the
+ * key our check names.
  * The JSON forms of the schema library's other combinators agree with their checks too.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RUN_CONFIG_JSON_SCHEMA_FILE, runConfigJsonSchemaText } from '../src/config/run-config-json-schema.js';
+import { RUN_CONFIG_JSON_SCHEMA_FILE, STUDY_CONFIG_JSON_SCHEMA_FILE, jsonSchemaFiles } from '../src/config/json-schema-files.js';
 import { DEFAULT_CONFIG, loadConfig, resolveConfig } from '../src/config/run-config.js';
 import { InputError } from '../src/errors.js';
 import { FieldError, jsonSchemaDocument, type JsonSchema, type Schema } from '../src/protocol/schema.js';
 import { eventSchemas } from '../src/report/event-schemas.js';
 import { logEvent, runtimeEventSchemas } from '../src/supervisor/events.js';
 import { jsonSchemaViolation } from './support/json-schema-check.js';
+import { loadStudy, resolveStudy } from '../src/study/study-config.js';
 import { isStudyConfig } from './support/study.js';
 
 const published = JSON.parse(readFileSync(RUN_CONFIG_JSON_SCHEMA_FILE, 'utf8')) as JsonSchema;
+const publishedStudy = JSON.parse(readFileSync(STUDY_CONFIG_JSON_SCHEMA_FILE, 'utf8')) as JsonSchema;
 
-test('the committed schema file is what the config schema gives (else run npm run build:schema)', () => {
-  assert.fixture(readFileSync(RUN_CONFIG_JSON_SCHEMA_FILE, 'utf8'), runConfigJsonSchemaText());
+test('the committed schema files are what the config schemas give (else run npm run build:schema)', () => {
+  for (const { file, text } of jsonSchemaFiles()) assert.fixture(readFileSync(file, 'utf8'), text);
+});
+
+test('every shipped study config names the study schema and is valid by it; bad studies are rejected at the key our check names', () => {
+  const files = readdirSync('configs').filter(isStudyConfig);
+  assert.ok(files.length >= 1);
+  for (const f of files) {
+    const text = JSON.parse(readFileSync(join('configs', f), 'utf8')) as Record<string, unknown>;
+    assert.is(text.$schema, '../schema/study-config.schema.json', f);
+    assert.is(jsonSchemaViolation(publishedStudy, text), null, f);
+    loadStudy(join('configs', f));
+  }
+  const good = JSON.parse(readFileSync(join('configs', files[0]!), 'utf8')) as Record<string, unknown>;
+  const bad: [unknown, string][] = [
+    [{ ...good, arms: ['full', 'bogus'] }, 'arms[1]'], [{ ...good, seeds: [1] }, 'seeds'], [{ ...good, budget: { ...(good.budget as object), minibatches: 0 } }, 'budget.minibatches'],
+    [{ ...good, config: { train: { lrG: 0 } } }, 'config.train.lrG'], [{ ...good, bogus: 1 }, 'bogus'], [{ ...good, bootstrap: { resamples: 5 } }, 'bootstrap.resamples'],
+  ];
+  for (const [study, key] of bad) {
+    const theirs = jsonSchemaViolation(publishedStudy, study);
+    assert.ok(theirs, `the study schema accepts ${JSON.stringify(study)}`);
+    assert.is(theirs!.path, key, JSON.stringify(study));
+    const e = (() => { try { resolveStudy(study, 'x.json', 'configs'); return null; } catch (err) { return err as Error; } })();
+    assert.instance(e, InputError);
+    assert.ok(e!.message.startsWith(`x.json: ${key}:`), `${e!.message} (expected the key ${key})`);
+  }
+  const { base: _base, ...noBase } = good;
+  assert.ok(jsonSchemaViolation(publishedStudy, noBase), 'a study without its base is accepted by the schema');
 });
 
 test('every shipped config names the schema and is valid by it; so are the defaults, whole', () => {

@@ -11,7 +11,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { RUN_CONFIG_SCHEMA, loadConfig, resolveConfig, type RunConfig } from '../config/run-config.js';
 import { readJsonFile } from '../config/json-file.js';
-import { choice, integer, list, mergeDeep, section, setting, text } from '../config/schema.js';
+import { choice, configFile, integer, list, mergeDeep, section, setting, text } from '../config/schema.js';
 import { FieldError, checkedFromFile, type Schema } from '../protocol/schema.js';
 import { ARM_NAMES, armRunConfig, type ArmName, type StudyBudget } from './arms.js';
 import type { BootstrapSettings } from './statistics.js';
@@ -53,7 +53,10 @@ const BUDGET_SCHEMA = section('What every arm spends over a whole search.', {
   }),
 });
 
-const STUDY_SCHEMA = section('An AutoGAN-TS study: the paper\'s ablations, every arm searching once per seed at equal budget.', {
+/** The keys a study file must give: the rest have defaults. */
+const REQUIRED_KEYS = ['base', 'arms', 'seeds', 'budget'] as const;
+
+const STUDY_SCHEMA = configFile(section('An AutoGAN-TS study: the paper\'s ablations, every arm searching once per seed at equal budget.', {
   base: setting(text, '', 'The base run config file, relative to the study file\'s folder.'),
   config: setting(overrides, {}, 'Settings merged over the base config (a partial run config).'),
   arms: setting(list(choice(ARM_NAMES), 1), [], 'The arms to compare, each a way of searching.'),
@@ -64,7 +67,10 @@ const STUDY_SCHEMA = section('An AutoGAN-TS study: the paper\'s ablations, every
     resamples: setting(integer({ min: 100, max: 1_000_000 }), 10000, 'Resamples drawn.'),
     seed: setting(seed, 0, 'Seeds the resampling, so the intervals are reproducible.'),
   }),
-});
+}));
+
+/** The study file's form for editors (schema/study-config.schema.json): the keys without a default are required. */
+export const STUDY_JSON_SCHEMA: Schema<unknown> = { ...STUDY_SCHEMA, jsonSchema: { ...STUDY_SCHEMA.jsonSchema!, required: [...REQUIRED_KEYS] } };
 
 function distinct<T>(values: readonly T[], key: string): readonly T[] {
   const dup = values.find((v, i) => values.indexOf(v) !== i);
@@ -77,7 +83,7 @@ function checkStudy(raw: unknown, source: string): StudyConfig {
   return checkedFromFile(source, () => {
     // Checked as a preset (types, ranges, unknown keys), then for the keys without a meaningful default.
     const s = STUDY_SCHEMA.check(raw, '', false);
-    for (const key of ['base', 'arms', 'seeds', 'budget']) if (!Object.hasOwn(raw as object, key)) throw new FieldError(key, 'missing');
+    for (const key of REQUIRED_KEYS) if (!Object.hasOwn(raw as object, key)) throw new FieldError(key, 'missing');
     const budget = BUDGET_SCHEMA.check((raw as Record<string, unknown>).budget, 'budget', true);
     if (budget.derive.topK > budget.derive.candidates) throw new FieldError('budget.derive.topK', `${budget.derive.topK} exceeds budget.derive.candidates (${budget.derive.candidates})`);
     return { ...s, arms: distinct(s.arms, 'arms'), seeds: distinct(s.seeds, 'seeds'), budget };
