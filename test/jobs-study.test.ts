@@ -1,11 +1,11 @@
 /**
  * The study job as the library calls it: a study config given as a value runs and resolves to the table that
- * study.json holds; a resume of the finished study runs nothing and gives the same table; bad input rejects with
+ * study.json holds, its runs sharing one computation of the reference statistics; a resume of the finished study runs nothing and gives the same table; bad input rejects with
  * an InputError naming the key, before anything is written.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { study } from '../src/jobs/study.js';
@@ -28,6 +28,10 @@ test('a study config as a value runs; the result is study.json\'s table, and a r
   const { dir: _dir, ...table } = result;
   assert.equal(table, readStudyJson(out));
   assert.ok(lines.some((l) => l.startsWith('study: run 1 of 2: full, seed 1, new')), lines.join('\n'));
+  // The reference statistics are computed once, by the first run, into the study's folder.
+  assert.is(readdirSync(join(out, 'stats')).filter((f) => f.endsWith('.npz')).length, 1);
+  assert.is(lines.filter((l) => l.startsWith('reference statistics: ') && l.includes(' images of ')).length, 1, lines.join('\n'));
+  for (const run of ['full-seed1', 'full-seed2']) assert.not.ok(existsSync(join(out, 'runs', run, 'stats')), run);
 
   const logBefore = readFileSync(join(out, 'runs', 'full-seed1', 'events.jsonl'), 'utf8');
   const again = await study({ resume: out, log: (l) => lines.push(l) });

@@ -55,6 +55,11 @@ export interface SearchOptions extends JobOutput {
    * `autogan worker`s on that queue instead of running here (src/queue).
    */
   readonly redis?: string;
+  /**
+   * A folder for the data set's reference statistics that runs share (a study's runs: computed once, not per run);
+   * default the run's own stats/. A cached file is keyed by data set, split and feature network.
+   */
+  readonly statsCache?: string;
   /** Faults to inject (tests of the supervisor). */
   readonly faults?: readonly FaultSpec[];
   /** Aborting stops the search after its current step with a checkpoint; the report then says `interrupted`. */
@@ -129,7 +134,7 @@ async function runSearch(opts: SearchOptions, dir: string, onLogOpen: (path: str
   try {
     opts.signal?.throwIfAborted();
     const runDir = resumed ?? createRunDir(dir, config);
-    const statsRequest = trainingStatsRequest(config, network, join(runDir.root, 'stats'), log);
+    const statsRequest = trainingStatsRequest(config, network, opts.statsCache ?? join(runDir.root, 'stats'), log);
     // The data set is first read here. Bad data files found in a run made just now take that run away again, so
     // the same call can be repeated once the files are fixed (the config saved in the run names the data folder).
     await referenceStats(statsRequest).catch((e: unknown) => {

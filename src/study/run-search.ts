@@ -17,12 +17,14 @@ export interface StudySearch extends JobOutput {
   readonly backend: BackendName;
   /** Stops the search after its current step. */
   readonly signal: AbortSignal;
+  /** The study's folder for the reference statistics, computed by its first run and read by the rest. */
+  readonly statsCache: string;
 }
 
 /** Runs (or continues) the search and its derivation: its report (also in report.json), or null when stopped before it began. */
 export async function runStudySearch(s: StudySearch): Promise<SearchReport | null> {
   const where = s.config === null ? { resume: s.dir } : { config: s.config, out: s.dir };
-  const run = search({ ...where, gpus: s.gpus, backend: s.backend, signal: s.signal, log: s.log, progress: s.progress });
+  const run = search({ ...where, gpus: s.gpus, backend: s.backend, signal: s.signal, log: s.log, progress: s.progress, statsCache: s.statsCache });
   return run.result.catch((e: unknown) => {
     // Stopped while it started up: the run directory, if made, resumes from its beginning.
     if (s.signal.aborted && e === s.signal.reason) return null;

@@ -3,6 +3,7 @@
  *   study-config.json        the study's settings and effective base config (a resume reads only this)
  *   runs/<arm>-seed<N>/      one ordinary search run per arm and seed
  *   study.json, study.md     the table, rewritten after every run that finishes
+ *   stats/                   the data set's reference statistics, computed once for all the runs here
  * Runs go seed by seed, every arm of a seed before the next seed, so that a study cut short still compares
  * the arms on the seeds it finished. A run that finished is read, never repeated; one that started is resumed
  * from its newest checkpoint; the rest start anew.
@@ -108,7 +109,7 @@ export async function runStudy(o: StudyRunOptions): Promise<StudyResult> {
     for (const [i, state] of left) {
       if (o.signal.aborted) break;
       const { path, config, started } = prepare(state, i);
-      await runStudySearch({ dir: path.root, config: started ? null : config, gpus: o.gpus, backend: o.backend, signal: o.signal, log, progress: o.progress });
+      await runStudySearch({ dir: path.root, config: started ? null : config, gpus: o.gpus, backend: o.backend, signal: o.signal, log, progress: o.progress, statsCache: join(o.dir, 'stats') });
       if (o.signal.aborted) break;
       finish(state, i, path.root);
     }
