@@ -23,6 +23,8 @@ export async function runStudyRunJob(job: RunningJob, data: StudyRunJobData, ctx
     const run = search({
       ...(resumed ? { resume: folder.dir } : { config: data.config, out: folder.dir }),
       gpus: ctx.gpus, backend: ctx.backend.requested, signal: ctx.signal, log: ctx.log,
+      // The worker's statistics, computed by its first job of the data set, as for derivations.
+      statsCache: join(ctx.workDir, 'stats'),
     });
     const pushes = coalesced(folder.push, (e) => ctx.log(`job ${job.id}: sending its folder: ${ctx.redact(String((e as Error)?.message ?? e))}`));
     const subscription = run.events.subscribe((e) => AFTER_CHECKPOINT.has(e.type) && pushes.request());
