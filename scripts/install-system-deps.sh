@@ -2,10 +2,11 @@
 # System packages: OpenBLAS for the optional native fast path (the `blas` backend, native/), where the pure tfjs
 # backends serve without it; and chromium, which the report's browser test (test/report-run.test.ts) drives
 # headless and which that test needs: without it the test fails saying how to install it; and redis-server, which
-# the worker pool's tests (test/queue-pool.test.ts) start on a free port of their own (never as a service).
+# the worker pool's tests (test/queue-pool.test.ts) start on a free port of their own (never as a service), with
+# openssl making the certificates of the TLS test (test/queue-tls.test.ts).
 set -uo pipefail
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
-  echo "install-system-deps: no root apt-get here; skipping libopenblas-dev, chromium and redis-server"
+  echo "install-system-deps: no root apt-get here; skipping libopenblas-dev, chromium, redis-server and openssl"
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
@@ -16,6 +17,6 @@ apt-get install -y -qq libopenblas-dev >/dev/null \
 apt-get install -y -qq chromium >/dev/null \
   && echo "install-system-deps: chromium installed" \
   || echo "install-system-deps: chromium did not install; the report's browser test will fail until it is"
-apt-get install -y -qq redis-server >/dev/null \
-  && echo "install-system-deps: redis-server installed" \
-  || echo "install-system-deps: redis-server did not install; the queue tests will fail until it is"
+apt-get install -y -qq redis-server openssl >/dev/null \
+  && echo "install-system-deps: redis-server and openssl installed" \
+  || echo "install-system-deps: redis-server or openssl did not install; the queue tests will fail until they are"
