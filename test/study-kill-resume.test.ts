@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { study, type StudyConfigInput } from '../src/jobs/study.js';
 import { cli, killAfter, randomDelay } from './support/kill.js';
 import { readStudyJson, withoutTimings, writeTinyStudy } from './support/study.js';
 
@@ -17,11 +18,19 @@ function finishedLogs(dir: string): Map<string, string> {
 }
 
 test('SIGKILL anywhere, again during the resume, then --resume: the same study.json (timings aside), and no finished run is repeated', async () => {
+  // The uninterrupted study through the library, with its config as a value: its result is study.json's table,
+  // and its runs share one computation of the reference statistics.
   const whole = join(root, 'whole');
   const t0 = Date.now();
-  const r = cli('study', '--config', config, '--out', whole);
-  assert.is(r.status, 0, r.stderr);
+  const lines: string[] = [];
+  const { dir: studyDir, ...result } = await study({ config: JSON.parse(readFileSync(config, 'utf8')) as StudyConfigInput, out: whole, log: (l) => lines.push(l) });
   const span = Date.now() - t0;
+  assert.is(studyDir, whole);
+  assert.equal(result, readStudyJson(whole));
+  assert.is(result.complete, true);
+  assert.is(readdirSync(join(whole, 'stats')).filter((f) => f.endsWith('.npz')).length, 1);
+  assert.is(lines.filter((l) => l.startsWith('reference statistics: ') && l.includes(' images of ')).length, 1, lines.join('\n'));
+  for (const run of readdirSync(join(whole, 'runs'))) assert.not.ok(existsSync(join(whole, 'runs', run, 'stats')), run);
   const expected = withoutTimings(readStudyJson(whole));
 
   const dir = join(root, 'cut');
