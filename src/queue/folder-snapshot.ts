@@ -43,9 +43,9 @@ export interface LockFence {
  */
 const PUSH_SCRIPT = `
 if #KEYS == 2 and redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
-local pairs = tonumber(ARGV[2])
-for i = 0, pairs - 1 do redis.call('HSET', KEYS[1], ARGV[3 + 2 * i], ARGV[4 + 2 * i]) end
-for j = 3 + 2 * pairs, #ARGV do redis.call('HDEL', KEYS[1], ARGV[j]) end
+local n = tonumber(ARGV[2])
+for i = 0, n - 1 do redis.call('HSET', KEYS[1], ARGV[3 + 2 * i], ARGV[4 + 2 * i]) end
+for j = 3 + 2 * n, #ARGV do redis.call('HDEL', KEYS[1], ARGV[j]) end
 return 1`;
 
 /** Keeps a local folder and its hash in Redis the same, pushing only what changed since the last push. */
