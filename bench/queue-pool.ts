@@ -19,6 +19,8 @@ const CANDIDATES = 3;
 
 interface Event { time: string; type: string; payload: Record<string, unknown> }
 
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
 function readEvents(dir: string): Event[] {
   return readFileSync(join(dir, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.endsWith('}')).map((l) => JSON.parse(l) as Event);
 }
@@ -38,7 +40,6 @@ function measure(dir: string, workers: number | null): BenchRow {
   const at = (type: string, job: string) => Date.parse(events.filter((e) => e.type === type && e.payload.job === job).pop()!.time) / 1000;
   const jobs = events.filter((e) => e.type === 'queue.recorded').map((e) => e.payload);
   const finished = events.filter((e) => e.type === 'derive.finished').map((e) => e.payload.seconds as number);
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const jobSeconds = mean(finished);
   const toStart = mean(jobs.map((j) => at('queue.started', j.job as string) - at('queue.submitted', j.job as string)));
   const transfer = mean(jobs.map((j) => j.overheadSeconds as number));
@@ -87,7 +88,6 @@ function measureStudy(dir: string, run: Awaited<ReturnType<typeof study>>, worke
   const row: BenchRow = { bench: 'queue-pool-study', where: workers === null ? 'local' : `${workers} worker${workers > 1 ? 's' : ''}`, studySeconds: run.seconds };
   const runs = readdirSync(join(dir, 'runs'));
   const bytes = runs.map((r) => travellingFiles(join(dir, 'runs', r)).reduce((a, f) => a + statSync(join(dir, 'runs', r, f)).size, 0));
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   if (workers === null) return { ...row, jobSeconds: null, firstStartSeconds: null, enqueueToStartSeconds: null, transferSeconds: null, folderBytes: mean(bytes), overheadFraction: null };
   const at = (pattern: RegExp) => (name: string) => run.lines.find((l) => pattern.test(l.text) && l.text.includes(`run ${name}`))!;
   const jobs = runs.map((name) => {

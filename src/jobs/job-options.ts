@@ -29,6 +29,15 @@ export function defaultRunDir(kind: 'search' | 'train' | 'study'): string {
 
 export const noLog = (): void => undefined;
 
+/**
+ * A resumed job keeps the settings it saved: any of `keys` given beside `resume` is an InputError naming it;
+ * `kept` says whose settings (`the run keeps its saved settings`).
+ */
+export function rejectBesideResume<O extends { readonly resume?: string }>(opts: O, keys: readonly (keyof O & string)[], kept: string): void {
+  if (opts.resume === undefined) return;
+  for (const k of keys) if (opts[k] !== undefined) throw flagError(k, `cannot be combined with --resume (${kept})`);
+}
+
 /** Seeds are 31-bit: the largest a run takes. */
 export const SEED_MAX = 2 ** 31 - 1;
 

@@ -30,7 +30,7 @@ import type { FaultSpec } from '../supervisor/faults.js';
 import { deriverCount } from '../supervisor/placement.js';
 import { assertNewRunDir, createRunDir, openRunDir, removeNewRunDir, runDirPaths, type RunDir } from '../supervisor/run-dir.js';
 import { ProgressBar } from '../util/progress-bar.js';
-import { SEED_MAX, defaultRunDir, noLog, optionalInt, resolveConfigSource, type ConfigSource, type JobOutput } from './job-options.js';
+import { SEED_MAX, defaultRunDir, noLog, optionalInt, rejectBesideResume, resolveConfigSource, type ConfigSource, type JobOutput } from './job-options.js';
 import type { RunEvent } from './run-events.js';
 
 export type { SearchReport };
@@ -95,10 +95,8 @@ export function search(opts: SearchOptions): SearchHandle {
  * run being resumed, which must be complete and valid.
  */
 function searchConfig(opts: SearchOptions): { config: RunConfig; source: string; resumed: RunDir | null } {
+  rejectBesideResume(opts, ['config', 'out', 'seed', 'overlap', 'reward'], 'the run keeps its saved settings');
   if (opts.resume !== undefined) {
-    for (const f of ['config', 'out', 'seed', 'overlap', 'reward'] as const) {
-      if (opts[f] !== undefined) throw flagError(f, 'cannot be combined with --resume (the run keeps its saved settings)');
-    }
     const { dir, config } = openRunDir(opts.resume);
     return { config: resolveConfig(config, dir.config, true), source: dir.config, resumed: dir };
   }

@@ -11,7 +11,7 @@ import { studyRunOnQueue } from '../queue/study-on-queue.js';
 import { loadStudy, resolveStudy, type StudyConfig } from '../study/study-config.js';
 import type { StudyResult } from '../study/study-result.js';
 import { assertNewStudyDir, createStudyDir, openStudyDir, runStudy } from '../study/study-run.js';
-import { defaultRunDir, noLog, type JobOutput } from './job-options.js';
+import { defaultRunDir, noLog, rejectBesideResume, type JobOutput } from './job-options.js';
 
 /** A study config as a file holds it: `bootstrap` and `config` may be left out. */
 export type StudyConfigInput = Omit<StudyConfig, 'bootstrap' | 'config'> & { readonly bootstrap?: Partial<StudyConfig['bootstrap']>; readonly config?: unknown };
@@ -39,9 +39,8 @@ export type StudyReport = StudyResult & { readonly dir: string };
 
 export async function study(opts: StudyOptions): Promise<StudyReport> {
   const log = opts.log ?? noLog;
-  if (opts.resume !== undefined) {
-    for (const f of ['config', 'out'] as const) if (opts[f] !== undefined) throw flagError(f, 'cannot be combined with --resume (the study keeps its saved settings)');
-  } else if (opts.config === undefined) throw flagError('config', 'is required (or --resume DIR)');
+  rejectBesideResume(opts, ['config', 'out'], 'the study keeps its saved settings');
+  if (opts.resume === undefined && opts.config === undefined) throw flagError('config', 'is required (or --resume DIR)');
   const dir = opts.resume ?? opts.out ?? defaultRunDir('study');
   const settings = opts.resume !== undefined ? openStudyDir(opts.resume)
     : typeof opts.config === 'string' ? loadStudy(opts.config) : resolveStudy(opts.config, 'study config', '.');

@@ -12,7 +12,7 @@ import { referenceStats } from '../metrics/reference-stats.js';
 import { parseArch, validateArch } from '../nn/arch.js';
 import { assertNewRunDir } from '../supervisor/run-dir.js';
 import { readSavedRun, runTraining, type FinalScoring, type TrainReport } from '../train/train-run.js';
-import { SEED_MAX, defaultRunDir, noLog, optionalInt, resolveConfigSource, type ConfigSource, type JobOutput } from './job-options.js';
+import { SEED_MAX, defaultRunDir, noLog, optionalInt, rejectBesideResume, resolveConfigSource, type ConfigSource, type JobOutput } from './job-options.js';
 
 export type { TrainReport };
 
@@ -64,11 +64,7 @@ function newTraining(opts: TrainOptions): { config: RunConfig; arch: number[] } 
 
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const log = opts.log ?? noLog;
-  if (opts.resume !== undefined) {
-    for (const f of ['arch', 'config', 'out', 'seed', 'steps'] as const) {
-      if (opts[f] !== undefined) throw flagError(f, 'cannot be combined with --resume (the run keeps its saved settings)');
-    }
-  }
+  rejectBesideResume(opts, ['arch', 'config', 'out', 'seed', 'steps'], 'the run keeps its saved settings');
   const { config, arch } = opts.resume === undefined ? newTraining(opts) : { config: null, arch: [] };
   const outDir = opts.resume ?? opts.out ?? defaultRunDir('train');
   if (opts.resume === undefined) assertNewRunDir(outDir);
