@@ -327,7 +327,7 @@ s('without the addon, auto starts wasm and says on a line of its own how to get 
   const lines = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, [DISABLE_ENV]: '1' }, encoding: 'utf8' }).split('\n');
   if (lines[0]!.startsWith('backend: node')) return; // tfjs-node is installed here: auto never reaches wasm
   assert.match(lines[0]!, /^backend: wasm \(tfjs "wasm"\): .*skipped: .*blas \(see the next line\)$/);
-  assert.is(lines[1], 'backend: blas, the faster CPU backend (OpenBLAS, every core), is off: disabled by AUTOGAN_NO_BLAS=1 (unset it to use the addon)');
+  assert.is(lines[1], 'backend: blas, the faster CPU backend (native kernels on oneDNN and OpenBLAS), is off: disabled by AUTOGAN_NO_BLAS=1 (unset it to use the addon)');
 });
 
 s.run();

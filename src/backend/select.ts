@@ -89,7 +89,7 @@ export async function startBackend(requested: BackendName, opts: StartOptions = 
   const kernels = info.name === 'blas' && blas?.ok ? ` [${blas.addon.config()}] [convolutions: ${blas.addon.dnnl() ?? 'OpenBLAS'}]` : '';
   opts.log?.(`backend: ${info.name} (tfjs "${info.tfName}"): ${info.reason}${kernels}`);
   // On a line of its own, where a user looking for why training is slow will see it: the way to the fast path.
-  if (blas && !blas.ok) opts.log?.(`backend: blas, the faster CPU backend (OpenBLAS, every core), is off: ${blas.why}`);
+  if (blas && !blas.ok) opts.log?.(`backend: blas, the faster CPU backend (native kernels on oneDNN and OpenBLAS), is off: ${blas.why}`);
   return info;
 }
 
