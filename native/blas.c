@@ -356,6 +356,35 @@ static napi_value threads(napi_env env, napi_callback_info info) {
   return v;
 }
 
+/*
+ * resample(mode, backward, input, output, dims): mode 0 nearest, 1 linear upsampling, 2 average pooling; dims
+ * [batch, inH, inW, C, outH, outW] of the forward map. Returns false where oneDNN did not compute it (no oneDNN,
+ * switched off, refused): the caller then takes its own path.
+ */
+static napi_value resample(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  int32_t mode = -1;
+  bool backward = false;
+  float *in, *out;
+  size_t lin, lout;
+  int d[6];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 5 || napi_get_value_int32(env, argv[0], &mode) != napi_ok || mode < 0 || mode > 2 ||
+      napi_get_value_bool(env, argv[1], &backward) != napi_ok)
+    return fail(env, "expected (mode 0-2, backward, input, output, dims)"), NULL;
+  if (!get_f32(env, argv[2], &in, &lin) || !get_f32(env, argv[3], &out, &lout) || !get_ints(env, argv[4], d, 6)) return NULL;
+  const size_t fwd_in = (size_t)d[0] * d[1] * d[2] * d[3], fwd_out = (size_t)d[0] * d[4] * d[5] * d[3];
+  if (lin != (backward ? fwd_out : fwd_in) || lout != (backward ? fwd_in : fwd_out))
+    return fail(env, "array length does not match the resampling dims"), NULL;
+  const int kinds[3][2] = {{DNNL_NEAREST_FORWARD, DNNL_NEAREST_BACKWARD},
+                           {DNNL_LINEAR_FORWARD, DNNL_LINEAR_BACKWARD},
+                           {DNNL_AVG_POOL_FORWARD, DNNL_AVG_POOL_BACKWARD}};
+  napi_value v;
+  napi_get_boolean(env, dnnl_resample(state(env)->dnnl, kinds[mode][backward], in, out, d[0], d[1], d[2], d[3], d[4], d[5]), &v);
+  return v;
+}
+
 /* useDnnl(on): whether this environment's convolutions run on oneDNN (where the addon has it). */
 static napi_value use_dnnl(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -432,6 +461,7 @@ NAPI_MODULE_INIT() {
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threads", NULL, threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"config", NULL, config, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"resample", NULL, resample, NULL, NULL, NULL, napi_enumerable, NULL},
       {"useDnnl", NULL, use_dnnl, NULL, NULL, NULL, napi_enumerable, NULL},
       {"dnnl", NULL, dnnl, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setDnnlThreads", NULL, set_dnnl_threads, NULL, NULL, NULL, napi_enumerable, NULL},

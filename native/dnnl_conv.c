@@ -25,42 +25,17 @@ int dnnl_conv(DnnlState *s, int kind, const float *a, const float *b, float *out
   (void)s, (void)kind, (void)a, (void)b, (void)out, (void)g, (void)bias, (void)relu;
   return 0;
 }
+int dnnl_resample(DnnlState *s, int kind, const float *in, float *out, int batch, int inH, int inW, int channels,
+                  int outH, int outW) {
+  (void)s, (void)kind, (void)in, (void)out, (void)batch, (void)inH, (void)inW, (void)channels, (void)outH, (void)outW;
+  return 0;
+}
 
 #else
 
-#include <dnnl.h>
+#include "dnnl_plan.h"
 #include <omp.h>
 #include <stdio.h>
-
-typedef struct {
-  int kind, bias, relu;
-  Geom g;
-} PlanKey;
-
-typedef struct {
-  PlanKey key;
-  int ok; /* 0: oneDNN refused this geometry; the caller takes the OpenBLAS path */
-  dnnl_primitive_t prim;
-  /* The weights in the primitive's layout and the reorder to it (forward, input gradient) or from it (filter
-     gradient); no reorder when the primitive took HWIO itself. */
-  dnnl_primitive_t reorder;
-  float *packed;
-  dnnl_memory_t user_w, prim_w;
-  dnnl_memory_t m_a, m_b, m_out, m_bias, m_scratch;
-  size_t scratch_bytes;
-  char impl[64];
-} Plan;
-
-struct DnnlState {
-  int enabled;
-  dnnl_engine_t engine;
-  dnnl_stream_t stream;
-  Plan *plans;
-  size_t count, cap;
-  void *scratch;
-  size_t scratch_cap;
-  char describe[160];
-};
 
 DnnlState *dnnl_state_create(void) {
   DnnlState *s = calloc(1, sizeof *s);
@@ -75,7 +50,7 @@ DnnlState *dnnl_state_create(void) {
   return s;
 }
 
-static void plan_free(Plan *p) {
+void plan_free(Plan *p) {
   dnnl_memory_t mems[] = {p->user_w, p->prim_w, p->m_a, p->m_b, p->m_out, p->m_bias, p->m_scratch};
   for (size_t i = 0; i < sizeof mems / sizeof mems[0]; i++)
     if (mems[i]) dnnl_memory_destroy(mems[i]);
@@ -227,8 +202,8 @@ done:
   if (pd) dnnl_primitive_desc_destroy(pd);
 }
 
-/* The plan for a key, made on first use. A run sees a few dozen geometries, so a linear search is cheap. */
-static Plan *plan_for(DnnlState *s, const PlanKey *key) {
+/* A run sees a few dozen geometries, so a linear search is cheap. */
+Plan *plan_for(DnnlState *s, const PlanKey *key) {
   for (size_t i = 0; i < s->count; i++)
     if (memcmp(&s->plans[i].key, key, sizeof *key) == 0) return &s->plans[i];
   if (s->count == s->cap) {
@@ -241,11 +216,43 @@ static Plan *plan_for(DnnlState *s, const PlanKey *key) {
   Plan *p = &s->plans[s->count++];
   memset(p, 0, sizeof *p);
   p->key = *key;
-  make_plan(s, p);
+  if (key->kind >= DNNL_RESAMPLE_FIRST) make_resample_plan(s->engine, p);
+  else make_plan(s, p);
   return p;
 }
 
 static int set(dnnl_memory_t m, const void *data) { return dnnl_memory_set_data_handle(m, (void *)data) == dnnl_success; }
+
+/* Points p's scratchpad at the environment's buffer, grown to p's need. */
+static int use_scratch(DnnlState *s, Plan *p) {
+  if (p->scratch_bytes > s->scratch_cap) {
+    free(s->scratch);
+    s->scratch = malloc(p->scratch_bytes);
+    s->scratch_cap = s->scratch ? p->scratch_bytes : 0;
+    if (!s->scratch) return 0;
+  }
+  return !p->m_scratch || set(p->m_scratch, s->scratch);
+}
+
+int run_plan(DnnlState *s, Plan *p, int arg_a, const void *a, int arg_out, void *out) {
+  if (!use_scratch(s, p) || !set(p->m_a, a) || !set(p->m_out, out)) return 0;
+  dnnl_exec_arg_t args[3] = {{arg_a, p->m_a}, {arg_out, p->m_out}, {DNNL_ARG_SCRATCHPAD, p->m_scratch}};
+  if (dnnl_primitive_execute(p->prim, s->stream, p->m_scratch ? 3 : 2, args) != dnnl_success) return 0;
+  return dnnl_stream_wait(s->stream) == dnnl_success;
+}
+
+int dnnl_resample(DnnlState *s, int kind, const float *in, float *out, int batch, int inH, int inW, int channels,
+                  int outH, int outW) {
+  if (!s || !s->enabled) return 0;
+  PlanKey key;
+  memset(&key, 0, sizeof key);
+  key.kind = kind;
+  key.g = (Geom){batch, inH, inW, channels, outH, outW, channels, 0, 0, 0, 0, 0, 0, 0, 0};
+  Plan *p = plan_for(s, &key);
+  if (!p || !p->ok) return 0;
+  const int backward = kind == DNNL_NEAREST_BACKWARD || kind == DNNL_LINEAR_BACKWARD || kind == DNNL_AVG_POOL_BACKWARD;
+  return run_plan(s, p, backward ? DNNL_ARG_DIFF_DST : DNNL_ARG_SRC, in, backward ? DNNL_ARG_DIFF_SRC : DNNL_ARG_DST, out);
+}
 
 int dnnl_conv(DnnlState *s, int kind, const float *a, const float *b, float *out, const Geom *g, const float *bias,
               int relu) {
@@ -257,14 +264,7 @@ int dnnl_conv(DnnlState *s, int kind, const float *a, const float *b, float *out
   key.relu = relu;
   key.g = *g;
   Plan *p = plan_for(s, &key);
-  if (!p || !p->ok) return 0;
-  if (p->scratch_bytes > s->scratch_cap) {
-    free(s->scratch);
-    s->scratch = malloc(p->scratch_bytes);
-    s->scratch_cap = s->scratch ? p->scratch_bytes : 0;
-    if (!s->scratch) return 0;
-  }
-  if (p->m_scratch && !set(p->m_scratch, s->scratch)) return 0;
+  if (!p || !p->ok || !use_scratch(s, p)) return 0;
   dnnl_memory_t w = p->prim_w ? p->prim_w : p->user_w;
   dnnl_exec_arg_t args[5];
   int n = 0;

@@ -9,7 +9,18 @@
 
 typedef struct DnnlState DnnlState;
 
-enum { DNNL_CONV_FORWARD = 0, DNNL_CONV_BACKWARD_DATA = 1, DNNL_CONV_BACKWARD_WEIGHTS = 2 };
+enum {
+  DNNL_CONV_FORWARD,
+  DNNL_CONV_BACKWARD_DATA,
+  DNNL_CONV_BACKWARD_WEIGHTS,
+  DNNL_RESAMPLE_FIRST,
+  DNNL_NEAREST_FORWARD = DNNL_RESAMPLE_FIRST,
+  DNNL_NEAREST_BACKWARD,
+  DNNL_LINEAR_FORWARD,
+  DNNL_LINEAR_BACKWARD,
+  DNNL_AVG_POOL_FORWARD,
+  DNNL_AVG_POOL_BACKWARD,
+};
 
 /* A Node environment's plans (primitives cached per geometry), or NULL without oneDNN. */
 DnnlState *dnnl_state_create(void);
@@ -29,5 +40,13 @@ const char *dnnl_describe(DnnlState *s);
  */
 int dnnl_conv(DnnlState *s, int kind, const float *a, const float *b, float *out, const Geom *g, const float *bias,
               int relu);
+
+/*
+ * NHWC resampling [batch, inH, inW, C] -> [batch, outH, outW, C]: nearest or linear (half-pixel centres, edges
+ * clamped) upsampling, or average pooling by inH/outH; BACKWARD kinds take dy of the output's shape and write dx
+ * of the input's (the sizes still given as the forward's).
+ */
+int dnnl_resample(DnnlState *s, int kind, const float *in, float *out, int batch, int inH, int inW, int channels,
+                  int outH, int outW);
 
 #endif

@@ -29,6 +29,11 @@ export interface BlasAddon {
   setThreads(n: number): void;
   threads(): number;
   config(): string;
+  /**
+   * NHWC resampling on oneDNN, mode 0 nearest, 1 linear (half-pixel centres), 2 average pooling; dims
+   * [batch, inH, inW, C, outH, outW] of the forward map; false where oneDNN did not compute it.
+   */
+  resample(mode: number, backward: boolean, input: Float32Array, output: Float32Array, dims: Int32Array): boolean;
   /** Whether this thread's convolutions run on oneDNN, where the addon was built with it. */
   useDnnl(on: boolean): void;
   /** "oneDNN x.y.z <kernel>" while this thread's convolutions run on oneDNN, else null. */
@@ -75,4 +80,9 @@ function load(): AddonLoad {
   } catch (e) {
     return { ok: false, why: `the native BLAS addon at ${path} does not load (${(e as Error).message.split('\n')[0]}); ${BUILD_HINT}` };
   }
+}
+
+/** Whether this thread's native kernels run on oneDNN now (built with it, loaded, and not switched off). */
+export function onDnnl(): boolean {
+  return loaded?.ok === true && loaded.addon.dnnl() !== null;
 }
