@@ -56,7 +56,7 @@ function refused(name: string, over: Record<string, unknown>, pattern: RegExp, e
 }
 
 test('a bad study config is an exit-2 error naming the key, before anything is written', () => {
-  refused('unknown-key', { budgett: 1 }, /: budgett: unknown key \(allowed: base, config, arms, seeds, budget, bootstrap\)/);
+  refused('unknown-key', { budgett: 1 }, /: budgett: unknown key \(allowed: base, config, arms, seeds, budget, margins, bootstrap\)/);
   refused('no-budget', { budget: undefined }, /: budget: missing/);
   refused('budget-key', { budget: { minibatches: 45, childEvaluations: 15 } }, /: budget\.derive: missing/);
   refused('bad-arm', { arms: ['full', 'randm'] }, /: arms\[1\]: expected one of full\|random-shared\|random-independent\|no-reset\|single-level, got "randm"/);
@@ -72,6 +72,15 @@ test('a bad study config is an exit-2 error naming the key, before anything is w
   refused('topk', { budget: { minibatches: 45, childEvaluations: 15, derive: { candidates: 3, topK: 4, steps: 2 } } }, /: budget\.derive\.topK: 4 exceeds budget\.derive\.candidates \(3\)/);
   refused('override', { config: { search: { gf: 0 } } }, /: config\.search\.gf: must be ≥ 1, got 0/);
   refused('bootstrap', { bootstrap: { resamples: 10 } }, /: bootstrap\.resamples: must be ≥ 100, got 10/);
+  refused('margin-metric', { margins: { fidd: { absolute: 5 } } }, /: margins\.fidd: unknown key \(allowed: fid, is, minibatches, searchSeconds\)/);
+  refused('margin-number', { margins: { fid: 0.1 } }, /: margins\.fid: expected \{"absolute": X\} or \{"relative": F, "of": ARM\}, got 0\.1/);
+  refused('margin-zero', { margins: { fid: { absolute: 0 } } }, /: margins\.fid\.absolute: must be > 0, got 0/);
+  refused('margin-percent', { margins: { is: { relative: 10, of: 'full' } } }, /: margins\.is\.relative: must be ≤ 1, got 10/);
+  refused('margin-no-arm', { margins: { fid: { relative: 0.1 } } }, /: margins\.fid\.of: missing \(a margin is/);
+  refused('margin-both', { margins: { fid: { absolute: 5, relative: 0.1 } } }, /: margins\.fid\.relative: unknown key \(a margin is/);
+  refused('margin-bad-arm', { margins: { fid: { relative: 0.1, of: 'ful' } } }, /: margins\.fid\.of: expected one of full\|random-shared\|random-independent\|no-reset\|single-level, got "ful"/);
+  refused('margin-arm-not-run', { arms: ['full', 'random-shared'], margins: { fid: { relative: 0.1, of: 'single-level' } } },
+    /: margins\.fid\.of: "single-level" is not one of the study's arms \(full, random-shared\)/);
   const missingBase = writeTinyStudy(join(root, 'missing-base.json'), { base: join(root, 'nope.json') });
   const r = cli('study', '--config', missingBase, '--out', join(root, 'missing-base-out'));
   assert.is(r.status, 2);
