@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ARM_NAMES, armSearchConfig } from '../src/study/arms.js';
+import { loadConfig } from '../src/config/run-config.js';
 import { loadStudy } from '../src/study/study-config.js';
 
 /** `autogan study ARGS`, stopped after a minute: a config wrongly accepted would start a whole study. */
@@ -41,6 +42,22 @@ test('every shipped study config is valid, every arm of it included', () => {
   for (const f of studies) loadStudy(join('configs', f));
   const { study, base } = loadStudy('configs/mnist-study.json');
   assert.equal([study.arms.length, study.seeds.length, base.data.dataset], [ARM_NAMES.length, 6, 'mnist']);
+});
+
+test('the deciding studies of docs/studies.md: margins stated, claims seeds from the power figures, 20+ proxy architectures at the default derivation', () => {
+  const claims = loadStudy('configs/mnist-claims-study.json').study;
+  assert.equal(claims.margins, { fid: { relative: 0.1, of: 'full' }, is: { relative: 0.1, of: 'full' }, minibatches: null, searchSeconds: null });
+  // The largest FID count of the first study's claims (31, 47, 30), at its budget.
+  assert.is(claims.seeds.length, 47);
+  assert.equal(claims.budget, loadStudy('configs/mnist-study.json').study.budget);
+  const reset = loadStudy('configs/mnist-reset-study.json');
+  assert.equal(reset.study.arms, ['full', 'no-reset']);
+  assert.equal([reset.base.search.reset, reset.base.train.nCritic], [{ enabled: true, window: 100, threshold: 1e-3 }, 5]);
+  assert.ok(reset.study.margins.minibatches !== null);
+  const proxy = loadStudy('configs/mnist-proxy-study.json').study;
+  assert.ok(proxy.seeds.length * proxy.budget.derive.topK >= 20);
+  assert.is(proxy.budget.derive.topK, proxy.budget.derive.candidates, 'every candidate derived: no selection by proxy');
+  assert.is(proxy.budget.derive.steps, loadConfig('configs/mnist-tiny.json').search.derive.steps);
 });
 
 /** `study ARGS` on a config with `over` replacing keys of the tiny study: exit 2, one line, nothing written. */
