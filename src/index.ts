@@ -7,7 +7,8 @@ export { train, type TrainOptions, type TrainReport, type TrainResult } from './
 export { evaluate, type EvaluateOptions, type EvaluationResult, type MetricName } from './jobs/evaluate.js';
 export { study, type StudyConfigInput, type StudyOptions, type StudyReport } from './jobs/study.js';
 export type { ArmSummary, RunSummary, StudyResult } from './study/study-result.js';
-export type { ComparisonClaim, CorrelationClaim } from './study/claims.js';
+export type { Comparison, ComparisonClaim, CorrelationClaim, Equivalence } from './study/claims.js';
+export type { Margin, Verdict } from './study/decision.js';
 export type { ArmName } from './study/arms.js';
 export { tailEvents, type TailOptions } from './jobs/tail-events.js';
 export type { RunEvent, RunEventType } from './jobs/run-events.js';
