@@ -1,0 +1,142 @@
+/**
+ * `autogan export`: a smoke-trained generator of each upsampling kind, with batch, instance and no norm, every
+ * conv kind, shortcut and skip among them, exported and run back through tfjs (GraphModel, in Node) against
+ * check.json; and check.json against the generator itself. Then every token value of the search space,
+ * untrained, through tfjs.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBackend } from '../src/backend/select.js';
+import { CHECK_TOLERANCE } from '../src/export/check-file.js';
+import { EXPORT_PRODUCER, type ExportMetadata } from '../src/export/export-metadata.js';
+import { generate, openExportedGenerator } from '../src/export/exported-generator.js';
+import { recordGenerator } from '../src/export/inference-graph.js';
+import { graphModelFiles } from '../src/export/tfjs-graph-model.js';
+import { exportGenerator } from '../src/jobs/export.js';
+import { loadGenerator } from '../src/export/load-generator.js';
+import { TOKEN_CHOICES, formatArch, parseArch } from '../src/nn/arch.js';
+import { Generator } from '../src/nn/generator.js';
+import { loadEmaGenerator } from '../src/train/ema-generator.js';
+import { runTraining } from '../src/train/train-run.js';
+
+import { tempRunDir, tinySearchConfig } from './support/tiny-search.js';
+
+/** One architecture per upsampling kind; together they hold every token value but skip-in from cell 1 alone at cell 3 (mask 2, in `nearest`). */
+const ARCHS = {
+  bilinear: '0 1 0 1  1 2 0 0 1  0 0 0 1 3',
+  nearest: '1 2 1 0  0 1 1 1 0  1 1 1 0 2',
+  deconv: '0 2 2 1  1 0 2 1 1  1 1 2 1 3',
+} as const;
+
+interface Check {
+  latents: { shape: [number, number]; data: number[] };
+  images: { shape: number[]; data: number[] };
+}
+
+const root = mkdtempSync(join(tmpdir(), 'agts-export-'));
+const exports = new Map<string, { run: string; out: string }>();
+const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WritableStream;
+function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`${a.length} values against ${b.length}`);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  return max;
+}
+
+const readCheck = (out: string) => JSON.parse(readFileSync(join(out, 'check.json'), 'utf8')) as Check;
+
+test.before(async () => {
+  await startBackend('auto');
+  for (const [kind, arch] of Object.entries(ARCHS)) {
+    const run = tempRunDir(`export-${kind}`);
+    await runTraining({ config: tinySearchConfig({ train: { steps: 2 } }), arch: parseArch(arch), outDir: run, resume: false, backend: 'test', log: () => {}, progress: quiet });
+    const out = join(root, kind);
+    const report = await exportGenerator({ checkpoint: run, out });
+    assert.ok(report.tfjsDifference !== null && report.tfjsDifference <= CHECK_TOLERANCE, `${kind}: the export's own tfjs check`);
+    exports.set(kind, { run, out });
+  }
+});
+
+test('an export holds the tfjs model and check.json; the metadata says latent, resolution and channels', () => {
+  for (const [kind, { out }] of exports) {
+    assert.equal(readdirSync(out).sort(), ['check.json', 'group1-shard1of1.bin', 'model.json'], kind);
+    const modelJson = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as { format: string; userDefinedMetadata: ExportMetadata; modelTopology: { node: { op: string }[] } };
+    assert.is(modelJson.format, 'graph-model');
+    const m = modelJson.userDefinedMetadata;
+    assert.equal(m, { producer: EXPORT_PRODUCER, latent: 8, resolution: 32, channels: 1, arch: formatArch(parseArch(ARCHS[kind as keyof typeof ARCHS])), dataset: 'mnist', step: 2, layout: 'NHWC' });
+    // Batch norm is folded: no op of tfjs's batch norm, and a post-activation cell's norm leaves no Mul either.
+    assert.not.ok(modelJson.modelTopology.node.some((n) => n.op.startsWith('FusedBatchNorm')));
+  }
+});
+
+test("check.json holds the trained generator's images of its latents", () => {
+  for (const [kind, { run, out }] of exports) {
+    const check = readCheck(out);
+    assert.equal(check.latents.shape, [4, 8]);
+    const { G, meta } = loadEmaGenerator(run);
+    const ours = tf.tidy(() => G.forward(tf.tensor2d(check.latents.data, check.latents.shape), meta.arch, false).dataSync());
+    G.dispose();
+    assert.equal(check.images.shape, [4, 32, 32, 1]);
+    assert.ok(maxAbsDifference(ours, check.images.data) < 1e-6, kind);
+    assert.ok(check.images.data.every((v) => v >= -1 && v <= 1), `${kind}: images in [−1, 1]`);
+    assert.ok(new Set(check.images.data).size > 100, `${kind}: images with content`);
+  }
+});
+
+test('tfjs GraphModel in Node (loadGenerator, generate) matches check.json; no tensor is left behind', async () => {
+  for (const [kind, { out }] of exports) {
+    const check = readCheck(out);
+    const before = tf.memory().numTensors;
+    const gen = await loadGenerator(out);
+    assert.is(gen.metadata.latent, 8);
+    const rows = Array.from({ length: 4 }, (_, i) => check.latents.data.slice(i * 8, (i + 1) * 8));
+    const images = generate(gen, rows);
+    assert.equal(images.shape, [4, 32, 32, 1]);
+    const difference = maxAbsDifference(images.dataSync(), check.images.data);
+    images.dispose();
+    gen.dispose();
+    assert.ok(difference <= CHECK_TOLERANCE, `${kind}: tfjs differs by ${difference}`);
+    assert.is(tf.memory().numTensors, before, `${kind}: tensors flat`);
+    console.log(`  ${kind}: tfjs max |difference| ${difference.toExponential(2)}`);
+  }
+});
+
+/** For each token and value: a 14-token architecture with that value, the rest varied (as nn-generator's test). */
+function coveringArchs(): number[][] {
+  const archs: number[][] = [];
+  for (let i = 0; i < 14; i++) {
+    for (let v = 0; v < TOKEN_CHOICES[i]!; v++) archs.push(Array.from({ length: 14 }, (_, j) => (j === i ? v : (i + j + v) % TOKEN_CHOICES[j]!)));
+  }
+  return archs;
+}
+
+test('every token value of the search space: the recorded graph runs in tfjs as the generator does', async () => {
+  const dims = { latent: 6, gf: 3, bottom: 2, channels: 3 };
+  const z = tf.randomNormal([3, dims.latent], 0, 1, 'float32', 5) as tf.Tensor2D;
+  let worst = 0;
+  for (const [k, arch] of coveringArchs().entries()) {
+    const G = new Generator(dims, { kind: 'derived', arch }, k);
+    // Running statistics unlike their initial 0 and 1, so that folding them is tested.
+    for (const [name, v] of G.store.bufferEntries()) v.assign(name.endsWith('running_var') ? tf.randomUniform(v.shape, 0.5, 2, 'float32', k) : tf.randomNormal(v.shape, 0, 0.5, 'float32', k));
+    const expected = tf.tidy(() => G.forward(z, arch, false).dataSync());
+    const graph = recordGenerator(G, arch);
+    G.dispose();
+    const metadata: ExportMetadata = { producer: EXPORT_PRODUCER, latent: 6, resolution: 16, channels: 3, arch: formatArch(arch), dataset: 'cifar10', step: 0, layout: 'NHWC' };
+    const { modelJson, shards } = graphModelFiles(graph, metadata);
+    const files = new Map<string, Uint8Array>([['model.json', Buffer.from(JSON.stringify(modelJson))], ...shards]);
+    const gen = await openExportedGenerator(async (name) => files.get(name)!, `[${arch}]`);
+    const tfjs = tf.tidy(() => generate(gen, z).dataSync());
+    gen.dispose();
+    const d = maxAbsDifference(tfjs, expected);
+    assert.ok(d <= CHECK_TOLERANCE, `[${arch}] tfjs differs by ${d}`);
+    worst = Math.max(worst, d);
+  }
+  z.dispose();
+  console.log(`  ${coveringArchs().length} architectures: worst max |difference| ${worst.toExponential(2)}`);
+});
+
+test.run();
