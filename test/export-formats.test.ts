@@ -1,8 +1,8 @@
 /**
  * `autogan export`: a smoke-trained generator of each upsampling kind, with batch, instance and no norm, every
- * conv kind, shortcut and skip among them, exported and run back through tfjs (GraphModel, in Node) against
- * check.json; and check.json against the generator itself. Then every token value of the search space,
- * untrained, through tfjs.
+ * conv kind, shortcut and skip among them, exported and run back through tfjs (GraphModel, in Node) and ONNX
+ * Runtime (Node), each against check.json; and check.json against the generator itself. Then every token value
+ * of the search space, untrained, through tfjs and ONNX Runtime.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,6 +15,7 @@ import { CHECK_TOLERANCE } from '../src/export/check-file.js';
 import { EXPORT_PRODUCER, type ExportMetadata } from '../src/export/export-metadata.js';
 import { generate, openExportedGenerator } from '../src/export/exported-generator.js';
 import { recordGenerator } from '../src/export/inference-graph.js';
+import { onnxModelBytes } from '../src/export/onnx-model.js';
 import { graphModelFiles } from '../src/export/tfjs-graph-model.js';
 import { exportGenerator } from '../src/jobs/export.js';
 import { loadGenerator } from '../src/export/load-generator.js';
@@ -22,7 +23,7 @@ import { TOKEN_CHOICES, formatArch, parseArch } from '../src/nn/arch.js';
 import { Generator } from '../src/nn/generator.js';
 import { loadEmaGenerator } from '../src/train/ema-generator.js';
 import { runTraining } from '../src/train/train-run.js';
-
+import { maxAbsDifference, onnxHeader, onnxImages } from './support/export-runtimes.js';
 import { tempRunDir, tinySearchConfig } from './support/tiny-search.js';
 
 /** One architecture per upsampling kind; together they hold every token value but skip-in from cell 1 alone at cell 3 (mask 2, in `nearest`). */
@@ -40,13 +41,6 @@ interface Check {
 const root = mkdtempSync(join(tmpdir(), 'agts-export-'));
 const exports = new Map<string, { run: string; out: string }>();
 const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WritableStream;
-function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`${a.length} values against ${b.length}`);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
-}
-
 const readCheck = (out: string) => JSON.parse(readFileSync(join(out, 'check.json'), 'utf8')) as Check;
 
 test.before(async () => {
@@ -61,15 +55,18 @@ test.before(async () => {
   }
 });
 
-test('an export holds the tfjs model and check.json; the metadata says latent, resolution and channels', () => {
+test('an export holds both models and check.json; the metadata says latent, resolution and channels', () => {
   for (const [kind, { out }] of exports) {
-    assert.equal(readdirSync(out).sort(), ['check.json', 'group1-shard1of1.bin', 'model.json'], kind);
+    assert.equal(readdirSync(out).sort(), ['check.json', 'group1-shard1of1.bin', 'model.json', 'model.onnx'], kind);
     const modelJson = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as { format: string; userDefinedMetadata: ExportMetadata; modelTopology: { node: { op: string }[] } };
     assert.is(modelJson.format, 'graph-model');
     const m = modelJson.userDefinedMetadata;
     assert.equal(m, { producer: EXPORT_PRODUCER, latent: 8, resolution: 32, channels: 1, arch: formatArch(parseArch(ARCHS[kind as keyof typeof ARCHS])), dataset: 'mnist', step: 2, layout: 'NHWC' });
     // Batch norm is folded: no op of tfjs's batch norm, and a post-activation cell's norm leaves no Mul either.
     assert.not.ok(modelJson.modelTopology.node.some((n) => n.op.startsWith('FusedBatchNorm')));
+    const onnx = onnxHeader(readFileSync(join(out, 'model.onnx')));
+    assert.is(onnx.opset, 17);
+    assert.equal(onnx.metadata, { producer: EXPORT_PRODUCER, latent: '8', resolution: '32', channels: '1', arch: m.arch, dataset: 'mnist', step: '2', layout: 'NCHW' });
   }
 });
 
@@ -105,6 +102,17 @@ test('tfjs GraphModel in Node (loadGenerator, generate) matches check.json; no t
   }
 });
 
+test('ONNX Runtime (onnxruntime-node) matches check.json', async () => {
+  for (const [kind, { out }] of exports) {
+    const check = readCheck(out);
+    const got = await onnxImages(join(out, 'model.onnx'), Float32Array.from(check.latents.data), 4);
+    assert.equal(got.shape, check.images.shape);
+    const difference = maxAbsDifference(got.data, check.images.data);
+    assert.ok(difference <= CHECK_TOLERANCE, `${kind}: ONNX Runtime differs by ${difference}`);
+    console.log(`  ${kind}: ONNX Runtime max |difference| ${difference.toExponential(2)}`);
+  }
+});
+
 /** For each token and value: a 14-token architecture with that value, the rest varied (as nn-generator's test). */
 function coveringArchs(): number[][] {
   const archs: number[][] = [];
@@ -114,9 +122,10 @@ function coveringArchs(): number[][] {
   return archs;
 }
 
-test('every token value of the search space: the recorded graph runs in tfjs as the generator does', async () => {
+test('every token value of the search space: the recorded graph runs in tfjs and ONNX Runtime as the generator does', async () => {
   const dims = { latent: 6, gf: 3, bottom: 2, channels: 3 };
   const z = tf.randomNormal([3, dims.latent], 0, 1, 'float32', 5) as tf.Tensor2D;
+  const latents = z.dataSync() as Float32Array;
   let worst = 0;
   for (const [k, arch] of coveringArchs().entries()) {
     const G = new Generator(dims, { kind: 'derived', arch }, k);
@@ -131,9 +140,13 @@ test('every token value of the search space: the recorded graph runs in tfjs as 
     const gen = await openExportedGenerator(async (name) => files.get(name)!, `[${arch}]`);
     const tfjs = tf.tidy(() => generate(gen, z).dataSync());
     gen.dispose();
-    const d = maxAbsDifference(tfjs, expected);
-    assert.ok(d <= CHECK_TOLERANCE, `[${arch}] tfjs differs by ${d}`);
-    worst = Math.max(worst, d);
+    const onnx = await onnxImages(onnxModelBytes(graph, { ...metadata, layout: 'NCHW' }), latents, 3);
+    assert.equal(onnx.shape, [3, 16, 16, 3]);
+    for (const [runtime, got] of [['tfjs', tfjs], ['ONNX Runtime', onnx.data]] as const) {
+      const d = maxAbsDifference(got, expected);
+      assert.ok(d <= CHECK_TOLERANCE, `[${arch}] ${runtime} differs by ${d}`);
+      worst = Math.max(worst, d);
+    }
   }
   z.dispose();
   console.log(`  ${coveringArchs().length} architectures: worst max |difference| ${worst.toExponential(2)}`);

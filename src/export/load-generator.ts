@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileError } from '../errors.js';
 import { MODEL_JSON, openExportedGenerator, type ExportedGenerator, type ReadExportFile } from './exported-generator.js';
+import { ONNX_FILE } from './onnx-model.js';
 import { CHECK_JSON } from './check-file.js';
 
 /** The files of the export folder `dir`; a missing or unreadable one is an input error naming it. */
@@ -32,7 +33,9 @@ export function isExportFolder(dir: string): boolean {
 export async function loadGenerator(dir: string): Promise<ExportedGenerator> {
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw fileError(dir, 'no such export folder');
   if (!existsSync(join(dir, MODEL_JSON))) {
-    throw fileError(dir, `not an export of \`autogan export\` (no ${MODEL_JSON})`);
+    throw fileError(dir, existsSync(join(dir, ONNX_FILE))
+      ? `holds only the ONNX model; tfjs reads the tfjs format (\`autogan export --format tfjs\` or both)`
+      : `not an export of \`autogan export\` (no ${MODEL_JSON})`);
   }
   return openExportedGenerator(folderReader(dir), dir);
 }

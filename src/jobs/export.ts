@@ -1,6 +1,6 @@
 /**
  * The export job: a trained generator (a `train` run, or a search's derived architecture) as a tfjs GraphModel
- * with check.json (src/export). The CLI's `autogan export` and the
+ * and/or an ONNX model, with check.json and a page that draws (src/export). The CLI's `autogan export` and the
  * library's `exportGenerator()` run it.
  */
 import { existsSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { InputError, flagError, isInputError, quote } from '../errors.js';
 import { checkExportTarget } from '../export/export-folder.js';
 import { EXPORT_FORMATS, writeGeneratorExport, type ExportFormat } from '../export/export-generator.js';
 import type { ExportMetadata } from '../export/export-metadata.js';
+import { ONNX_OPSET } from '../export/onnx-model.js';
 import { loadEmaGenerator, type EmaGenerator } from '../train/ema-generator.js';
 import { noLog, type JobOutput } from './job-options.js';
 
@@ -18,7 +19,7 @@ export interface ExportOptions extends JobOutput {
   readonly checkpoint: string;
   /** The folder to write: new, or empty. */
   readonly out: string;
-  /** Default tfjs. */
+  /** Default both. */
   readonly format?: ExportFormat;
   /** Runs check.json's images and the tfjs model's own check (default auto). */
   readonly backend?: BackendName;
@@ -30,8 +31,10 @@ export interface ExportReport {
   readonly checkpoint: string;
   readonly files: string[];
   readonly metadata: ExportMetadata;
-  /** tfjs's largest |difference| from check.json, run on the written files. */
-  readonly tfjsDifference: number;
+  /** Of model.onnx; null without it. */
+  readonly onnxOpset: number | null;
+  /** tfjs's largest |difference| from check.json, run on the written files; null without the tfjs format. */
+  readonly tfjsDifference: number | null;
 }
 
 /** The generator at `path`; a search run directory gets told where its generators are. */
@@ -47,15 +50,15 @@ function loadTrained(path: string): EmaGenerator {
 }
 
 export async function exportGenerator(opts: ExportOptions): Promise<ExportReport> {
-  const format = opts.format ?? 'tfjs';
+  const format = opts.format ?? 'both';
   if (!EXPORT_FORMATS.includes(format)) throw flagError('format', `unknown format ${quote(String(format))} (use ${EXPORT_FORMATS.join(', ')})`);
   if (!opts.out) throw flagError('out', 'is required');
   checkExportTarget(opts.out);
   await startBackend(opts.backend ?? 'auto', { log: opts.log ?? noLog });
   const ema = loadTrained(opts.checkpoint);
   try {
-    const outcome = await writeGeneratorExport(ema, opts.out, ema.meta.config.seed);
-    return { out: opts.out, checkpoint: ema.path, ...outcome };
+    const outcome = await writeGeneratorExport(ema, format, opts.out, ema.meta.config.seed);
+    return { out: opts.out, checkpoint: ema.path, ...outcome, onnxOpset: format === 'tfjs' ? null : ONNX_OPSET };
   } finally {
     ema.G.dispose();
   }
