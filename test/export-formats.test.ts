@@ -1,8 +1,8 @@
 /**
  * `autogan export`: a smoke-trained generator of each upsampling kind, with batch, instance and no norm, every
- * conv kind, shortcut and skip among them, exported and run back through tfjs (GraphModel, in Node) and ONNX
- * Runtime (Node), each against check.json; and check.json against the generator itself. Then every token value
- * of the search space, untrained, through tfjs and ONNX Runtime.
+ * conv kind, shortcut and skip among them, exported and run back through tfjs (GraphModel, in Node), ONNX
+ * Runtime (Node) and the export's page in headless chromium, each against check.json; and check.json against
+ * the generator itself. Then every token value of the search space, untrained, through tfjs and ONNX Runtime.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -23,7 +23,8 @@ import { TOKEN_CHOICES, formatArch, parseArch } from '../src/nn/arch.js';
 import { Generator } from '../src/nn/generator.js';
 import { loadEmaGenerator } from '../src/train/ema-generator.js';
 import { runTraining } from '../src/train/train-run.js';
-import { maxAbsDifference, onnxHeader, onnxImages } from './support/export-runtimes.js';
+import { requireChromium } from './support/chromium.js';
+import { checkPage, maxAbsDifference, onnxHeader, onnxImages } from './support/export-runtimes.js';
 import { tempRunDir, tinySearchConfig } from './support/tiny-search.js';
 
 /** One architecture per upsampling kind; together they hold every token value but skip-in from cell 1 alone at cell 3 (mask 2, in `nearest`). */
@@ -55,9 +56,9 @@ test.before(async () => {
   }
 });
 
-test('an export holds both models and check.json; the metadata says latent, resolution and channels', () => {
+test('an export holds both models, check.json and the page; the metadata says latent, resolution and channels', () => {
   for (const [kind, { out }] of exports) {
-    assert.equal(readdirSync(out).sort(), ['check.json', 'group1-shard1of1.bin', 'model.json', 'model.onnx'], kind);
+    assert.equal(readdirSync(out).sort(), ['check.json', 'group1-shard1of1.bin', 'index.html', 'model.json', 'model.onnx', 'page.js'], kind);
     const modelJson = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as { format: string; userDefinedMetadata: ExportMetadata; modelTopology: { node: { op: string }[] } };
     assert.is(modelJson.format, 'graph-model');
     const m = modelJson.userDefinedMetadata;
@@ -110,6 +111,20 @@ test('ONNX Runtime (onnxruntime-node) matches check.json', async () => {
     const difference = maxAbsDifference(got.data, check.images.data);
     assert.ok(difference <= CHECK_TOLERANCE, `${kind}: ONNX Runtime differs by ${difference}`);
     console.log(`  ${kind}: ONNX Runtime max |difference| ${difference.toExponential(2)}`);
+  }
+});
+
+test('in headless chromium, offline: the page draws its grid, redraws, interpolates and checks itself within 1e-4', () => {
+  requireChromium();
+  for (const [kind, { out }] of exports) {
+    const page = checkPage(out);
+    assert.is(page.state, 'ready', `${kind}: ${page.status}`);
+    assert.ok(page.maxDifference <= CHECK_TOLERANCE, `${kind}: the page's check differs by ${page.maxDifference}`);
+    assert.equal(page.gridSize, [8 * 33 + 1, 8 * 33 + 1]);
+    assert.ok(page.gridLevels > 50, `${kind}: ${page.gridLevels} grey levels on the grid`);
+    assert.ok(page.redrawChanged, `${kind}: Redraw draws new samples`);
+    assert.ok(page.sliderAtStart && page.sliderAtEnd && page.sliderBetween, `${kind}: the slider runs from z₀ to z₁ ${JSON.stringify(page)}`);
+    console.log(`  ${kind}: page (${page.backend}) max |difference| ${page.maxDifference.toExponential(2)}`);
   }
 });
 

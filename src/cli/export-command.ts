@@ -10,6 +10,7 @@ RUN/derive/top1) as a model other programs run, into the new folder DIR:
   model.json + group1-shard*.bin   a tfjs GraphModel (tf.loadGraphModel, in a browser or in Node)
   model.onnx                       an ONNX model, opset 17 (ONNX Runtime, and the Python and C++ world)
   check.json                       a few latents and the images this program draws from them
+  index.html + page.js             with tfjs: a page that draws, opened straight from the folder
 Input z: [batch, latent] from N(0, 1); output images in [-1, 1], NHWC in tfjs and NCHW in ONNX.
 Batch norm is folded into its inference form. The folder appears whole or not at all.
 
@@ -22,7 +23,7 @@ ${BACKEND_HELP}`;
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'write a trained generator as a tfjs GraphModel and ONNX',
+  summary: 'write a trained generator as a tfjs GraphModel and ONNX, with a page that draws',
   help,
   options: { checkpoint: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' }, ...BACKEND_OPTION },
   async run(values) {
@@ -37,6 +38,6 @@ export const exportCommand: Command = {
     const { metadata: m } = report;
     console.log(`exported ${report.checkpoint} (step ${m.step}, ${m.arch}) to ${report.out}: ${report.files.join(', ')}`);
     console.log(`latent ${m.latent}, ${m.resolution}×${m.resolution}×${m.channels}${report.onnxOpset === null ? '' : `, ONNX opset ${report.onnxOpset}`}`);
-    if (report.tfjsDifference !== null) console.log(`tfjs check: max |difference| ${report.tfjsDifference.toExponential(2)} on check.json`);
+    if (report.tfjsDifference !== null) console.log(`tfjs check: max |difference| ${report.tfjsDifference.toExponential(2)} on check.json; open ${report.out}/index.html to see it draw`);
   },
 };

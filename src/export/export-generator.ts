@@ -1,5 +1,6 @@
 /**
- * The export of a trained generator: its inference graph in the asked formats, and check.json. The files are made in memory and written as one folder (export-folder.ts); the
+ * The export of a trained generator: its inference graph in the asked formats, check.json, and with the tfjs
+ * format the page that draws. The files are made in memory and written as one folder (export-folder.ts); the
  * tfjs model is read back from the written folder and run on check.json's latents before the folder gets its
  * name, so a written export is one that tfjs has run.
  */
@@ -10,6 +11,7 @@ import type { EmaGenerator } from '../train/ema-generator.js';
 import { CHECK_JSON, CHECK_TOLERANCE, checkDifference, checkFile, readCheckFile } from './check-file.js';
 import { EXPORT_PRODUCER, type ExportMetadata } from './export-metadata.js';
 import { writeExportFolder } from './export-folder.js';
+import { pageFiles } from './export-page.js';
 import { MODEL_JSON } from './exported-generator.js';
 import { recordGenerator } from './inference-graph.js';
 import { folderReader, loadGenerator } from './load-generator.js';
@@ -56,6 +58,7 @@ export async function writeGeneratorExport(ema: EmaGenerator, format: ExportForm
     const { modelJson, shards } = graphModelFiles(graph, metadata);
     files.set(MODEL_JSON, Buffer.from(JSON.stringify(modelJson)));
     for (const [name, bytes] of shards) files.set(name, bytes);
+    for (const [name, bytes] of pageFiles(files, metadata)) files.set(name, bytes);
   }
   if (format !== 'tfjs') files.set(ONNX_FILE, onnxModelBytes(graph, { ...metadata, layout: 'NCHW' }));
   let tfjsDifference: number | null = null;
