@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PNG } from 'pngjs';
 import { startBackend } from '../src/backend/select.js';
 import { CHECK_TOLERANCE } from '../src/export/check-file.js';
 import { EXPORT_PRODUCER, type ExportMetadata } from '../src/export/export-metadata.js';
@@ -17,8 +18,7 @@ import { generate, openExportedGenerator } from '../src/export/exported-generato
 import { recordGenerator } from '../src/export/inference-graph.js';
 import { onnxModelBytes } from '../src/export/onnx-model.js';
 import { graphModelFiles } from '../src/export/tfjs-graph-model.js';
-import { exportGenerator } from '../src/jobs/export.js';
-import { loadGenerator } from '../src/export/load-generator.js';
+import { exportGenerator, generate as libraryGenerate, loadGenerator } from '../src/index.js';
 import { TOKEN_CHOICES, formatArch, parseArch } from '../src/nn/arch.js';
 import { Generator } from '../src/nn/generator.js';
 import { loadEmaGenerator } from '../src/train/ema-generator.js';
@@ -26,6 +26,7 @@ import { runTraining } from '../src/train/train-run.js';
 import { requireChromium } from './support/chromium.js';
 import { checkPage, maxAbsDifference, onnxHeader, onnxImages } from './support/export-runtimes.js';
 import { tempRunDir, tinySearchConfig } from './support/tiny-search.js';
+import { cli } from './support/kill.js';
 
 /** One architecture per upsampling kind; together they hold every token value but skip-in from cell 1 alone at cell 3 (mask 2, in `nearest`). */
 const ARCHS = {
@@ -92,7 +93,7 @@ test('tfjs GraphModel in Node (loadGenerator, generate) matches check.json; no t
     const gen = await loadGenerator(out);
     assert.is(gen.metadata.latent, 8);
     const rows = Array.from({ length: 4 }, (_, i) => check.latents.data.slice(i * 8, (i + 1) * 8));
-    const images = generate(gen, rows);
+    const images = libraryGenerate(gen, rows);
     assert.equal(images.shape, [4, 32, 32, 1]);
     const difference = maxAbsDifference(images.dataSync(), check.images.data);
     images.dispose();
@@ -126,6 +127,30 @@ test('in headless chromium, offline: the page draws its grid, redraws, interpola
     assert.ok(page.sliderAtStart && page.sliderAtEnd && page.sliderBetween, `${kind}: the slider runs from z₀ to z₁ ${JSON.stringify(page)}`);
     console.log(`  ${kind}: page (${page.backend}) max |difference| ${page.maxDifference.toExponential(2)}`);
   }
+});
+
+test("the run's report.html gives the export command, and it runs", () => {
+  const { run } = exports.get('nearest')!;
+  const cmd = /<pre>(autogan export [^<]*)<\/pre>/.exec(readFileSync(join(run, 'report.html'), 'utf8'))?.[1];
+  assert.is(cmd, `autogan export --checkpoint ${run} --out ${run}-export`);
+  const r = cli(...cmd!.split(' ').slice(1));
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /tfjs check: max \|difference\| /);
+  assert.ok(readdirSync(`${run}-export`).includes('index.html'));
+});
+
+test('`autogan sample` draws the same grid from an export as from its checkpoint', () => {
+  const { run, out } = exports.get('deconv')!;
+  const grid = (from: string, name: string) => {
+    const png = join(root, name);
+    const r = cli('sample', '--checkpoint', from, '--out', png, '--n', '16', '--seed', '4');
+    assert.is(r.status, 0, r.stderr);
+    return PNG.sync.read(readFileSync(png));
+  };
+  const [a, b] = [grid(out, 'from-export.png'), grid(run, 'from-checkpoint.png')];
+  assert.is(a.width, b.width);
+  assert.ok(maxAbsDifference(a.data, b.data) <= 1, 'the same grid, to a grey level');
+  assert.ok(new Set(a.data).size > 50, 'with content');
 });
 
 /** For each token and value: a 14-token architecture with that value, the rest varied (as nn-generator's test). */
