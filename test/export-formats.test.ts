@@ -51,8 +51,10 @@ test.before(async () => {
     const run = tempRunDir(`export-${kind}`);
     await runTraining({ config: tinySearchConfig({ train: { steps: 2 } }), arch: parseArch(arch), outDir: run, resume: false, backend: 'test', log: () => {}, progress: quiet });
     const out = join(root, kind);
+    const tensors = tf.memory().numTensors;
     const report = await exportGenerator({ checkpoint: run, out });
     assert.ok(report.tfjsDifference !== null && report.tfjsDifference <= CHECK_TOLERANCE, `${kind}: the export's own tfjs check`);
+    assert.is(tf.memory().numTensors, tensors, `${kind}: the export leaves no tensor behind`);
     exports.set(kind, { run, out });
   }
 });
