@@ -1,6 +1,7 @@
 /**
  * An inference graph as an ONNX model (https://onnx.ai/onnx/repo-docs/IR.html), written as its protobuf with
- * our own ProtoWriter: IR version 8, opset 17 of the default domain, which ONNX Runtime 1.14 and later run.
+ * our own ProtoWriter: IR version 8, opset 17 of the default domain (ONNX 1.12), in which every operator used
+ * here has its present form.
  * Images are NCHW, as ONNX's Conv wants them; the stem's weight columns are reordered so that its output
  * reshapes straight to [B, C, s, s]. Ops: Gemm, Reshape, Conv, ConvTranspose, Mul, Add,
  * InstanceNormalization, Resize, Relu, Tanh. The latent size, resolution and channels are metadata_props.

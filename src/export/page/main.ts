@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   const ok = difference <= CHECK_TOLERANCE;
   const checkLine = element('check');
   checkLine.textContent = `check.json: ${check.latents.shape[0]} latents, max |difference| ${difference.toExponential(2)} ` +
-    `from the images the trained generator made: ${ok ? 'within' : 'NOT within'} ${CHECK_TOLERANCE}.`;
+    `from the images the trained generator made: ${ok ? 'within' : 'NOT within'} ${CHECK_TOLERANCE.toExponential(0)}.`;
   checkLine.className = ok ? 'ok' : 'bad';
   checkLine.dataset['maxDifference'] = String(difference);
 
