@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every benchmark of the project, as tables and `BENCH {json}` lines.
- * Speed targets are checked here, never in timed tests. `--only NAME` runs one section.
+ * Speed targets are checked here, never in timed tests. `--only NAME` runs one section, `--backend NAME` one
+ * CPU backend.
  */
 import { benchActorTransport } from './actor-transport.js';
 import { benchConv } from './conv.js';
@@ -16,8 +17,14 @@ import { benchTrainStep } from './train-step.js';
 import { loadBlasAddon } from '../src/backend/blas/addon.js';
 import type { BackendName } from '../src/backend/select.js';
 
-/** The pure CPU backends, and the OpenBLAS one where its addon is built. */
-const CPU_BACKENDS: readonly BackendName[] = ['cpu', 'wasm', ...(loadBlasAddon().ok ? (['blas'] as const) : [])];
+/** The pure CPU backends, and the OpenBLAS one where its addon is built; `--backend NAME` keeps one of them. */
+const ALL_CPU_BACKENDS: readonly BackendName[] = ['cpu', 'wasm', ...(loadBlasAddon().ok ? (['blas'] as const) : [])];
+const onlyBackend = process.argv.includes('--backend') ? process.argv[process.argv.indexOf('--backend') + 1] : undefined;
+if (onlyBackend !== undefined && !(ALL_CPU_BACKENDS as readonly string[]).includes(onlyBackend)) {
+  console.error(`--backend: must be one of ${ALL_CPU_BACKENDS.join('|')}, got "${onlyBackend}"`);
+  process.exit(2);
+}
+const CPU_BACKENDS = onlyBackend === undefined ? ALL_CPU_BACKENDS : ALL_CPU_BACKENDS.filter((b) => b === onlyBackend);
 
 const sections: Record<string, () => Promise<void>> = {
   conv: () => benchConv(CPU_BACKENDS),
