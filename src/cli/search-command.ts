@@ -4,7 +4,7 @@ import type { SearchReport } from '../search/search-run.js';
 import { parseFaultSpec } from '../supervisor/faults.js';
 import { parseGpuList } from '../supervisor/placement.js';
 import { choiceFlag, stringFlag, type Command } from './command.js';
-import { classesText, heldOutText, isFidText } from './scores-text.js';
+import { classesText, scoresBesideReal } from './scores-text.js';
 import { BACKEND_HELP, BACKEND_OPTION, backendFlag, interruptSignal, seedFlag, stderrLine } from './runtime-flags.js';
 
 const help = `Usage: autogan search --config FILE [--out DIR] [--seed N] [--overlap on|off] [--reward is|fid]
@@ -41,14 +41,13 @@ function printResult(r: SearchReport): void {
   for (const d of r.derived) {
     console.log(`top ${d.rank}: ${d.arch}   proxy reward ${d.proxyReward.toFixed(3)}`);
     for (const w of d.words) console.log(`    ${w}`);
-    console.log(`    trained ${d.steps} G steps: ${isFidText(d.is, d.fid)}${d.heldOut ? `; ${heldOutText(d.heldOut)}` : ''}`);
+    console.log(`    trained ${d.steps} G steps: ${scoresBesideReal(d)}`);
     if (d.classes) console.log(`    ${classesText(d.classes.shares, d.heldOut)}`);
   }
+  // The run's last lines: what it found, its scores beside the held-out real digits', and the digits it draws.
   const best = r.best;
-  if (best) {
-    console.log(`best: ${best.arch}  (${isFidText(best.is, best.fid)}${best.heldOut ? `; ${heldOutText(best.heldOut)}` : ''})`);
-    if (best.classes) console.log(`      ${classesText(best.classes.shares, best.heldOut)}`);
-  }
+  if (best) console.log(`best: ${best.arch}  (${scoresBesideReal(best)})`);
+  if (best?.classes) console.log(`      ${classesText(best.classes.shares, best.heldOut)}`);
 }
 
 export const searchCommand: Command = {

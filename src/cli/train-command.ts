@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { train } from '../jobs/train.js';
 import { intFlag, stringFlag, type Command } from './command.js';
-import { classesText, heldOutText, isFidText } from './scores-text.js';
+import { classesText, scoresBesideReal } from './scores-text.js';
 import { BACKEND_HELP, BACKEND_OPTION, backendFlag, interruptSignal, seedFlag, stderrLine } from './runtime-flags.js';
 
 const help = `Usage: autogan train --arch "A" --config FILE [--steps N] [--out DIR] [--seed N] [--backend B]
@@ -53,7 +53,7 @@ export const trainCommand: Command = {
       console.log(`D loss ${report.firstDLoss?.toFixed(3)} → ${report.lastDLoss?.toFixed(3)}; report: ${join(report.dir, 'report.json')}; checkpoint: ${report.checkpoint}`);
       const s = report.scores;
       if (s) {
-        console.log(`${isFidText(s.is, s.fid)} on ${s.n} samples (${s.features} features)${s.heldOut ? `; ${heldOutText(s.heldOut)}` : ''}`);
+        console.log(scoresBesideReal(s, ` on ${s.n} samples (${s.features} features)`));
         if (s.classes) console.log(classesText(s.classes.shares, s.heldOut));
         console.log(`report for people: ${join(report.dir, 'report.html')}`);
       }
