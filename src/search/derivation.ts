@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileError } from '../errors.js';
+import type { HeldOutFigures } from '../metrics/held-out-figures.js';
 import { describeArch, formatArch } from '../nn/arch.js';
 import type { ClassCoverage, EvalPoint } from '../protocol/evaluation.js';
 import { newestCheckpointStep } from '../train/checkpoint-dir.js';
@@ -25,7 +26,7 @@ export interface DerivedResult {
   /** With the digit classifier: the final samples' class shares and D's per-class share of real digits called real. */
   readonly classes: ClassCoverage | null;
   /** With the digit classifier: the held-out real digits' IS, FID and class shares, beside which `is` and `fid` are read. */
-  readonly heldOut: FinalScores['heldOut'];
+  readonly heldOut: HeldOutFigures | null;
   readonly steps: number;
   readonly dir: string;
 }

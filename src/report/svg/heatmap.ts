@@ -35,9 +35,6 @@ export function heatmap(spec: HeatmapSpec): string {
   const gaps = spec.rows.some((r) => r.reference) && spec.rows.some((r) => !r.reference) ? GAP : 0;
   const height = M.top + spec.rows.length * CELL.h + gaps + M.bottom;
   const head = `<svg class="heatmap" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(spec.title)}"><title>${esc(spec.title)}</title>`;
-  if (spec.rows.length === 0) {
-    return `<svg class="heatmap" viewBox="0 0 ${width} 60" width="${width}" height="60" role="img" aria-label="${esc(spec.title)}"><title>${esc(spec.title)}</title><text class="empty" x="${width / 2}" y="34" text-anchor="middle">no data yet</text></svg>`;
-  }
   const shown = spec.rows.flatMap((r) => r.values.filter((v): v is number => v !== null && Number.isFinite(v)));
   const max = spec.max ?? Math.max(1e-9, ...shown);
   const parts: string[] = [head, `<text class="col-title" x="${M.left}" y="14">${esc(spec.title)}</text>`];
