@@ -32,6 +32,9 @@ Options:
   --fault SPEC       inject a fault, KIND:ACTOR@N (KIND crash|hang|nan|malformed; repeatable; for tests)
 ${BACKEND_HELP}
 
+The last lines name the best derived architecture with its IS and FID; with the digit classifier (MNIST)
+beside the held-out real digits' own IS and FID, and with the share of each digit it draws (docs/scores.md).
+
 Writes to the run directory: config.json (the effective config), events.jsonl (follow it with
 \`autogan tail DIR --follow\`), checkpoints/, stats/, derive/topK/ (each derived architecture's training:
 checkpoints, samples/*.png, report.json), and report.json.`;
