@@ -26,6 +26,8 @@ export type { FaultSpec } from './supervisor/faults.js';
 export { frechetDistance as fid, type GaussianStats } from './metrics/fid.js';
 export { loadGaussianStats } from './metrics/gaussian-stats-file.js';
 export { inceptionScore, type InceptionScore } from './metrics/inception-score.js';
+export type { HeldOutFigures } from './metrics/held-out-figures.js';
+export type { ClassCoverage, EvalPoint } from './protocol/evaluation.js';
 export { readNpz } from './metrics/npz.js';
 export type { NpyArray, NpyDtype } from './metrics/npy.js';
 export { InputError } from './errors.js';

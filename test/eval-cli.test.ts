@@ -41,12 +41,21 @@ test.before(async () => {
 test('eval --json scores a train checkpoint; FID reference statistics are cached in the run directory', () => {
   const r = evalCli('--checkpoint', checkpoint, '--metrics', 'is,fid', '--n', '150', '--batch', '64', '--json');
   assert.is(r.code, 0, r.stderr);
-  const out = JSON.parse(r.stdout) as { is: { mean: number; std: number }; fid: number; n: number; step: number; features: string };
+  const out = JSON.parse(r.stdout) as {
+    is: { mean: number; std: number }; fid: number; n: number; step: number; features: string;
+    shares: number[]; heldOut: { n: number; is: { mean: number }; fid: number; shares: number[] };
+  };
   assert.is(out.n, 150);
   assert.is(out.step, 2);
   assert.is(out.features, 'digits');
   assert.ok(out.is.mean >= 1 && out.is.mean <= 10 && out.is.std >= 0, JSON.stringify(out.is));
   assert.ok(Number.isFinite(out.fid) && out.fid > 0, `FID ${out.fid}`);
+  // The share of each digit among the 150 images, and the held-out real digits' own figures beside them.
+  assert.is(out.shares.length, 10);
+  assert.ok(out.shares.every((s) => s >= 0 && Math.abs(s * 150 - Math.round(s * 150)) < 1e-9), `shares are counts of 150: ${JSON.stringify(out.shares)}`);
+  assert.ok(Math.abs(out.shares.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+  assert.is(out.heldOut.n, 2000);
+  assert.ok(out.heldOut.is.mean > 9 && out.heldOut.fid < 6, JSON.stringify(out.heldOut));
   const cached = readdirSync(runDir).filter((f) => /^fid-stats-mnist-train-digits-[0-9a-f]{12}\.npz$/.test(f));
   assert.is(cached.length, 1, readdirSync(runDir).join(' '));
   // Given the run directory, eval takes its newest checkpoint, reads the cached statistics, and with
@@ -59,6 +68,8 @@ test('eval --json scores a train checkpoint; FID reference statistics are cached
   const text = evalCli('--checkpoint', checkpoint, '--metrics', 'is', '--n', '20', '--seed', '9');
   assert.is(text.code, 0, text.stderr);
   assert.match(text.stdout, /IS  = \d+\.\d{4} ± \d+\.\d{4} \(5 splits\)/);
+  assert.match(text.stdout, /^held-out real digits \(2000\): IS 9\.\d{3}$/m);
+  assert.match(text.stdout, /^classes drawn: 0 \d+\.\d% {2}1 \d+\.\d%( {2}\d \d+\.\d%){8}; under 5\.0%: [^;]+; held-out real digits \d+\.\d–\d+\.\d% each$/m);
   assert.not.match(text.stdout, /FID/);
 });
 

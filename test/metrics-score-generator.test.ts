@@ -5,6 +5,7 @@ import { startBackend } from '../src/backend/select.js';
 import { DigitClassifier } from '../src/metrics/digits/digit-classifier.js';
 import { FeatureStats } from '../src/metrics/feature-stats.js';
 import { frechetDistance } from '../src/metrics/fid.js';
+import { classShares } from '../src/metrics/class-coverage.js';
 import { inceptionScore } from '../src/metrics/inception-score.js';
 import { latentSampler, scoreImages } from '../src/metrics/score-generator.js';
 import { randomStats } from './support/gaussians.js';
@@ -25,12 +26,12 @@ test.after(() => {
 
 const generate = (z: tf.Tensor2D) => tf.tanh(tf.matMul(z, W)).reshape([z.shape[0], 32, 32, 1]) as tf.Tensor4D;
 
-test('scoreImages in uneven batches gives the IS and FID of all the images at once', () => {
+test('scoreImages in uneven batches gives the IS, FID and class shares of all the images at once', () => {
   const n = 250;
   const sample = latentSampler(16, 7, generate);
   const reference = randomStats(5, 128);
   const before = tf.memory().numTensors;
-  const scores = scoreImages(sample, net, { n, batchSize: 64, isSplits: 5, reference });
+  const scores = scoreImages(sample, net, { n, batchSize: 64, isSplits: 5, reference, classShares: true });
   assert.is(tf.memory().numTensors, before);
 
   const parts = [0, 64, 128, 192].map((offset) => sample(Math.min(64, n - offset), offset));
@@ -41,17 +42,20 @@ test('scoreImages in uneven batches gives the IS and FID of all the images at on
   const stats = new FeatureStats(128);
   stats.add(features.dataSync() as Float32Array, n);
   const expectFid = frechetDistance(stats.finalize(), reference);
-  tf.dispose([parts, images, logits, features, probs]);
+  const predicted = tf.argMax(logits, 1);
+  const expectShares = classShares(predicted.dataSync() as Int32Array, 10);
+  tf.dispose([parts, images, logits, features, probs, predicted]);
 
   assert.is(scores.n, n);
   // Batches of other sizes may round differently in the BLAS kernels: equal to float32 precision.
   assert.ok(Math.abs(scores.is!.mean - expectIs.mean) < 1e-5 && Math.abs(scores.is!.std - expectIs.std) < 1e-5, JSON.stringify([scores.is, expectIs]));
   assert.ok(Math.abs(scores.fid! - expectFid) < 1e-5 * expectFid, `${scores.fid} vs ${expectFid}`);
+  assert.equal(scores.shares, expectShares);
 });
 
 test('only the metrics asked for are computed', () => {
   const sample = latentSampler(16, 7, generate);
-  assert.equal(scoreImages(sample, net, { n: 20, batchSize: 8 }), { n: 20, is: null, fid: null });
+  assert.equal(scoreImages(sample, net, { n: 20, batchSize: 8 }), { n: 20, is: null, fid: null, shares: null });
   assert.is(scoreImages(sample, net, { n: 20, isSplits: 2 }).fid, null);
 });
 

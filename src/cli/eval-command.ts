@@ -1,6 +1,7 @@
 import { evaluate, type MetricName } from '../jobs/evaluate.js';
 import { FEATURE_NETWORK_NAMES } from '../metrics/open-feature-network.js';
 import { choiceFlag, intFlag, requiredString, stringFlag, type Command, type ParsedValues } from './command.js';
+import { classesText, heldOutText } from './scores-text.js';
 import { BACKEND_HELP, BACKEND_OPTION, backendFlag, seedFlag, stderrLine } from './runtime-flags.js';
 
 const help = `Usage: autogan eval --checkpoint PATH [--metrics is,fid] [--n N] [--features digits|inception]
@@ -8,6 +9,8 @@ const help = `Usage: autogan eval --checkpoint PATH [--metrics is,fid] [--n N] [
 
 Scores the generator of a training run: N images from the EMA generator (inference-mode batch norm)
 through a feature network, giving the Inception Score and the FID against the training split's statistics.
+With the digit classifier it also prints the share of each digit among the images, and the same metrics
+of the 2,000 held-out real digits to read the generator's against (docs/scores.md).
 
 Options:
   --checkpoint PATH  a checkpoint of \`autogan train\`, or its run directory (the newest intact checkpoint)
@@ -22,7 +25,7 @@ Options:
   --root DIR         folder of the data set's files (default: the run config's data.root)
   --seed N           seeds the latents (default: the run config's seed)
   --batch N          images per generator and network pass (default 100)
-  --json             print {"is": {"mean", "std"}, "fid", ...} on stdout
+  --json             print {"is": {"mean", "std"}, "fid", "shares", "heldOut", ...} on stdout
 ${BACKEND_HELP}`;
 
 /** --metrics is,fid as names; the job checks each. */
@@ -53,6 +56,8 @@ export const evalCommand: Command = {
       console.log(`${result.checkpoint} (step ${result.step}, ${result.arch}): ${result.n} images, ${result.features} features`);
       if (result.is) console.log(`IS  = ${result.is.mean.toFixed(4)} ± ${result.is.std.toFixed(4)} (${isSplits} splits)`);
       if (result.fid !== null) console.log(`FID = ${result.fid.toFixed(4)}`);
+      if (result.heldOut) console.log(heldOutText(result.heldOut));
+      if (result.shares) console.log(classesText(result.shares, result.heldOut));
     }
   },
 };

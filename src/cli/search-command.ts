@@ -4,6 +4,7 @@ import type { SearchReport } from '../search/search-run.js';
 import { parseFaultSpec } from '../supervisor/faults.js';
 import { parseGpuList } from '../supervisor/placement.js';
 import { choiceFlag, stringFlag, type Command } from './command.js';
+import { classesText, scoresBesideReal } from './scores-text.js';
 import { BACKEND_HELP, BACKEND_OPTION, backendFlag, interruptSignal, seedFlag, stderrLine } from './runtime-flags.js';
 
 const help = `Usage: autogan search --config FILE [--out DIR] [--seed N] [--overlap on|off] [--reward is|fid]
@@ -31,6 +32,9 @@ Options:
   --fault SPEC       inject a fault, KIND:ACTOR@N (KIND crash|hang|nan|malformed; repeatable; for tests)
 ${BACKEND_HELP}
 
+The last lines name the best derived architecture with its IS and FID; with the digit classifier (MNIST)
+beside the held-out real digits' own IS and FID, and with the share of each digit it draws (docs/scores.md).
+
 Writes to the run directory: config.json (the effective config), events.jsonl (follow it with
 \`autogan tail DIR --follow\`), checkpoints/, stats/, derive/topK/ (each derived architecture's training:
 checkpoints, samples/*.png, report.json), and report.json.`;
@@ -40,9 +44,13 @@ function printResult(r: SearchReport): void {
   for (const d of r.derived) {
     console.log(`top ${d.rank}: ${d.arch}   proxy reward ${d.proxyReward.toFixed(3)}`);
     for (const w of d.words) console.log(`    ${w}`);
-    console.log(`    trained ${d.steps} G steps: IS ${d.is ? `${d.is.mean.toFixed(3)} ± ${d.is.std.toFixed(3)}` : 'n/a'}, FID ${d.fid?.toFixed(3) ?? 'n/a'}`);
+    console.log(`    trained ${d.steps} G steps: ${scoresBesideReal(d)}`);
+    if (d.classes) console.log(`    ${classesText(d.classes.shares, d.heldOut)}`);
   }
-  if (r.best) console.log(`best: ${r.best.arch}  (IS ${r.best.is?.mean.toFixed(3)}, FID ${r.best.fid?.toFixed(3)})`);
+  // The run's last lines: what it found, its scores beside the held-out real digits', and the digits it draws.
+  const best = r.best;
+  if (best) console.log(`best: ${best.arch}  (${scoresBesideReal(best)})`);
+  if (best?.classes) console.log(`      ${classesText(best.classes.shares, best.heldOut)}`);
 }
 
 export const searchCommand: Command = {

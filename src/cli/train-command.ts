@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { train } from '../jobs/train.js';
 import { intFlag, stringFlag, type Command } from './command.js';
+import { classesText, scoresBesideReal } from './scores-text.js';
 import { BACKEND_HELP, BACKEND_OPTION, backendFlag, interruptSignal, seedFlag, stderrLine } from './runtime-flags.js';
 
 const help = `Usage: autogan train --arch "A" --config FILE [--steps N] [--out DIR] [--seed N] [--backend B]
@@ -23,11 +24,14 @@ Writes to the run directory:
   config.json                  the effective config and the architecture
   checkpoints/step-N.ckpt      full training state (atomic; the 3 newest are kept)
   samples/step-N.png, final.png  8x8 grids from the EMA generator
-  report.json                  steps, speed, loss history, IS/FID, paths
+  report.json                  steps, speed, loss history, IS/FID (and class coverage), paths
   report.html, tb/             the report for people and TensorBoard's event file, rewritten at each checkpoint
 
 With train.evalEvery > 0 in the config (configs/mnist-tiny.json sets it) the EMA generator is scored
-(IS, FID on eval.samples images) that often and at the end.`;
+(IS, FID on eval.samples images) that often and at the end. With the digit classifier (eval.features
+digits) each evaluation also measures the share of each digit among the samples and, per digit, how
+many held-out real digits D calls real; the end prints the held-out real digits' own IS and FID beside
+the generator's (docs/scores.md).`;
 
 export const trainCommand: Command = {
   name: 'train',
@@ -47,7 +51,12 @@ export const trainCommand: Command = {
       const report = await train({ ...settings, signal, log: stderrLine, progress: process.stderr });
       console.log(`${report.interrupted ? 'interrupted' : 'trained'} ${report.arch}: ${report.steps} steps in ${report.wallSeconds.toFixed(1)} s`);
       console.log(`D loss ${report.firstDLoss?.toFixed(3)} → ${report.lastDLoss?.toFixed(3)}; report: ${join(report.dir, 'report.json')}; checkpoint: ${report.checkpoint}`);
-      if (report.scores) console.log(`IS ${report.scores.is?.mean.toFixed(3) ?? 'n/a'}, FID ${report.scores.fid?.toFixed(3) ?? 'n/a'} (${report.scores.features}); report for people: ${join(report.dir, 'report.html')}`);
+      const s = report.scores;
+      if (s) {
+        console.log(scoresBesideReal(s, ` on ${s.n} samples (${s.features} features)`));
+        if (s.classes) console.log(classesText(s.classes.shares, s.heldOut));
+        console.log(`report for people: ${join(report.dir, 'report.html')}`);
+      }
       return report.interrupted ? 130 : 0;
     } finally {
       release();

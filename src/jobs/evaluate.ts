@@ -1,12 +1,15 @@
 /**
  * The evaluate job: IS and FID of a training run's EMA generator, on N images through a feature network,
- * against the training split's statistics. The CLI's `autogan eval` and the library's `evaluate()` run it.
+ * against the training split's statistics; with the digit classifier also the share of each digit among the
+ * images, and the held-out real digits' own figures to read them against. The CLI's `autogan eval` and the
+ * library's `evaluate()` run it.
  */
 import { basename, dirname } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { startBackend, type BackendName } from '../backend/select.js';
 import { TRAINING_SPLIT } from '../data/load.js';
 import { flagError, quote } from '../errors.js';
+import { heldOutDigits, heldOutFigures, type HeldOutFigures } from '../metrics/held-out-figures.js';
 import type { InceptionScore } from '../metrics/inception-score.js';
 import { openFeatureNetwork, type FeatureNetworkName } from '../metrics/open-feature-network.js';
 import { referenceStats } from '../metrics/reference-stats.js';
@@ -55,6 +58,10 @@ export interface EvaluationResult {
   readonly is: InceptionScore | null;
   readonly isSplits: number | null;
   readonly fid: number | null;
+  /** With the digit classifier: per digit, the share of the images it reads as that digit; else null. */
+  readonly shares: number[] | null;
+  /** With the digit classifier: the held-out real digits' IS, FID (the metrics asked for) and class shares; else null. */
+  readonly heldOut: HeldOutFigures | null;
 }
 
 /** Computed reference statistics are kept with the run: next to checkpoints/, or beside the file. */
@@ -95,13 +102,15 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
       const seed = seedOption ?? config.seed;
       const bar = opts.progress ? new ProgressBar(opts.progress, 'eval', n, 'img') : null;
       const isSplits = metrics.has('is') ? config.eval.splits : null;
+      const heldOut = await heldOutDigits(features);
       const scores = scoreImages(latentSampler(config.model.latent, seed, (z) => G.forward(z, arch, false)), net, {
-        n, batchSize, isSplits, reference, onProgress: (done) => bar?.update(done),
+        n, batchSize, isSplits, reference, classShares: heldOut !== null, onProgress: (done) => bar?.update(done),
       });
       bar?.finish(n);
       return {
         checkpoint: path, step: meta.step, arch: formatArch(arch), dataset: config.data.dataset, features, n: scores.n,
-        seed, backend: backend.name, is: scores.is, isSplits, fid: scores.fid,
+        seed, backend: backend.name, is: scores.is, isSplits, fid: scores.fid, shares: scores.shares,
+        heldOut: heldOut && heldOutFigures(heldOut, net, { isSplits, reference }),
       };
     } finally {
       network.net.dispose();

@@ -1,12 +1,14 @@
 /**
  * Scoring a generator: N images in batches through a feature network, giving the Inception Score of their
- * class probabilities and the FID of their features against reference statistics. The `eval` command and
- * the search's evaluator (reward = IS of a child) both call `scoreImages` in-process.
+ * class probabilities, the FID of their features against reference statistics, and the share of each class
+ * among them as the network reads them. The `eval` command, training's evaluations and the search's evaluator
+ * (reward = IS of a child) all call `scoreImages` in-process.
  */
 import * as tf from '@tensorflow/tfjs';
 import { nameSeed } from '../nn/params.js';
 import { FeatureStats } from './feature-stats.js';
 import type { FeatureNetwork } from './feature-network.js';
+import { classShares } from './class-coverage.js';
 import { frechetDistance, type GaussianStats } from './fid.js';
 import { inceptionScore, type InceptionScore } from './inception-score.js';
 
@@ -22,6 +24,8 @@ export interface ScoreRequest {
   readonly isSplits?: number | null;
   /** FID against these statistics (the data set's); null or absent: no FID. */
   readonly reference?: GaussianStats | null;
+  /** The share of each class among the images (argmax of the network's logits); absent or false: none. */
+  readonly classShares?: boolean;
   /** Called after each batch with the images done so far. */
   readonly onProgress?: (done: number) => void;
 }
@@ -30,6 +34,8 @@ export interface ImageScores {
   readonly n: number;
   readonly is: InceptionScore | null;
   readonly fid: number | null;
+  /** Per class of the network, the share of the images it reads as that class; null when not asked for. */
+  readonly shares: number[] | null;
 }
 
 /**
@@ -48,15 +54,17 @@ export function scoreImages(sample: ImageSampler, net: FeatureNetwork, req: Scor
   }
   const probs = splits !== null ? new Float32Array(n * net.numClasses) : null;
   const stats = reference ? new FeatureStats(net.featureDim, 'generated images') : null;
+  const predicted = req.classShares ? new Int32Array(n) : null;
   for (let offset = 0; offset < n; offset += batchSize) {
     const count = Math.min(batchSize, n - offset);
     const out = tf.tidy(() => {
       const images = sample(count, offset);
       if (images.shape[0] !== count) throw new Error(`the sampler returned ${images.shape[0]} images, asked for ${count}`);
       const { logits, features } = net.classify(images);
-      return { probs: tf.softmax(logits), features };
+      return { probs: tf.softmax(logits), features, predicted: tf.argMax(logits, 1) };
     });
     if (probs) probs.set(out.probs.dataSync() as Float32Array, offset * net.numClasses);
+    if (predicted) predicted.set(out.predicted.dataSync() as Int32Array, offset);
     if (stats) stats.add(out.features.dataSync() as Float32Array, count);
     tf.dispose(out);
     req.onProgress?.(offset + count);
@@ -65,6 +73,7 @@ export function scoreImages(sample: ImageSampler, net: FeatureNetwork, req: Scor
     n,
     is: probs ? inceptionScore(probs, n, net.numClasses, { splits: splits!, source: 'generated images' }) : null,
     fid: stats ? frechetDistance(stats.finalize(), reference!) : null,
+    shares: predicted ? classShares(predicted, net.numClasses) : null,
   };
 }
 

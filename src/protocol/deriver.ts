@@ -7,7 +7,8 @@
  */
 import { NUM_STAGES, STAGE_PREFIX_LENGTH } from '../nn/arch.js';
 import { archTokens, streaming } from './base.js';
-import { FieldError, bool, intIn, natural, nullable, num, obj, str, type Infer, type Schema } from './schema.js';
+import { evalPoint } from './evaluation.js';
+import { FieldError, bool, intIn, natural, nullable, num, obj, optional, str, type Infer, type Schema } from './schema.js';
 
 /** A whole architecture: derivation trains all 14 tokens. */
 export const wholeArch: Schema<number[]> = {
@@ -24,7 +25,9 @@ const deriveJob = obj({ arch: wholeArch, dir: str });
 export type DeriveJob = Infer<typeof deriveJob>;
 /** One G step of a derivation. Losses are data even when NaN (a diverged GAN). */
 export const deriveStep = obj({ step: intIn(1), steps: intIn(1), dLoss: num, gLoss: num });
-export type DeriveStep = Infer<typeof deriveStep>;
+/** What a deriver streams per G step: the step, and the evaluation made after it when one was (train.evalEvery). */
+const deriveStreamItem = obj({ ...deriveStep.shape, evaluated: optional(evalPoint) });
+export type DeriveStep = Infer<typeof deriveStreamItem>;
 /** IS and FID of the final EMA generator; either may be NaN: what a generator with non-finite images measures. */
 export const finalScores = obj({ is: nullable(obj({ mean: num, std: num })), fid: nullable(num) });
 /**
@@ -40,5 +43,5 @@ export const deriverMethods = {
    * deriver already holds it), or to its end, then scores it. The callback sees every G step; 'stop' ends the
    * interval after that step, with a checkpoint.
    */
-  'deriver.advance': streaming(deriveJob, deriveChunk, { key: 'step', item: deriveStep }),
+  'deriver.advance': streaming(deriveJob, deriveChunk, { key: 'step', item: deriveStreamItem }),
 };

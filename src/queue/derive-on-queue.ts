@@ -53,7 +53,7 @@ export function deriveOnQueue(o: QueueDerivationOptions): RemoteDerivation {
         const files = await o.client.folder(id);
         writeFolder(task.dir, files);
         o.emit({ type: 'derive.finished', actor: result.worker, rank: task.rank, steps: result.step, seconds: result.seconds, ...result.scores });
-        finished(task, result.step, result.scores);
+        finished(task);
         const bytes = [...files.values()].reduce((a, b) => a + b.length, 0);
         o.emit({ type: 'queue.recorded', job: id, worker: result.worker, files: files.size, bytes, overheadSeconds: result.overheadSeconds });
         busySeconds += result.seconds;

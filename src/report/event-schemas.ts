@@ -4,6 +4,7 @@
  * Numbers that may be NaN (losses, rewards of a collapsed GAN) are written by JSON as null and read back as NaN.
  */
 import { archTokens, stage } from '../protocol/base.js';
+import { classCoverage, heldOutFigures } from '../protocol/evaluation.js';
 import { inceptionScore, savedLoss as measured } from '../protocol/saved-state.js';
 import { arr, bool, finite, literal, natural, nullable, obj, optional, str, type Infer, type Schema } from '../protocol/schema.js';
 import { runtimeEventSchemas as runtime } from '../supervisor/events.js';
@@ -34,6 +35,8 @@ const table = {
     result: obj({
       rank: natural, arch: str, words: arr(str), proxyReward: measured, is: nullable(inceptionScore),
       fid: nullable(measured), steps: natural, dir: str,
+      // Runs made before class coverage was measured lack these.
+      classes: optional(nullable(classCoverage)), heldOut: optional(nullable(heldOutFigures)),
     }),
   }),
 };

@@ -5,11 +5,12 @@
  */
 import { join } from 'node:path';
 import { archTokens } from '../protocol/base.js';
+import { classCoverage, evalPoint, heldOutFigures, type ClassCoverage, type EvalPoint, type HeldOutFiguresRecord } from '../protocol/evaluation.js';
 import { inceptionScore, savedLoss as measured } from '../protocol/saved-state.js';
 import { arr, bool, finite, json, natural, nullable, obj, optional, str, type Schema } from '../protocol/schema.js';
 import { readCheckpointMeta } from '../train/checkpoint-file.js';
 import { listCheckpoints } from '../train/checkpoint-dir.js';
-import { evalPoint, lossPoint, type EvalPoint, type LossPoint } from '../train/train-checkpoint-meta.js';
+import { lossPoint, type LossPoint } from '../train/train-checkpoint-meta.js';
 import { Problems, listNames, mtimeOf, readJson } from './read-files.js';
 
 export interface TrainSample {
@@ -29,7 +30,15 @@ export interface TrainRunData {
   readonly status: 'finished' | 'interrupted' | 'in progress' | 'not started';
   readonly history: LossPoint[];
   readonly evals: EvalPoint[];
-  readonly scores: { readonly is: { mean: number; std: number } | null; readonly fid: number | null; readonly features: string; readonly n: number } | null;
+  readonly scores: {
+    readonly is: { mean: number; std: number } | null;
+    readonly fid: number | null;
+    readonly features: string;
+    readonly n: number;
+    /** Null where the run did not measure them (another feature network, or a run made before they were). */
+    readonly classes: ClassCoverage | null;
+    readonly heldOut: HeldOutFiguresRecord | null;
+  } | null;
   readonly samples: TrainSample[];
   readonly missingSamples: string[];
   readonly wallSeconds: number | null;
@@ -39,7 +48,10 @@ export interface TrainRunData {
   readonly updated: number | null;
 }
 
-const scoresSchema = nullable(obj({ n: natural, is: nullable(inceptionScore), fid: nullable(measured), features: str }));
+// Reports written before class coverage was measured lack `classes` and `heldOut`.
+const scoresSchema = nullable(obj({
+  n: natural, is: nullable(inceptionScore), fid: nullable(measured), features: str, classes: optional(nullable(classCoverage)), heldOut: optional(nullable(heldOutFigures)),
+}));
 const savedRun = obj({ config: json, arch: archTokens });
 
 /** The fields of report.json and of checkpoint metadata the report uses; others are left alone. */
@@ -97,10 +109,14 @@ export function readTrainRun(dir: string, problems: Problems, prefix = ''): Trai
     history: field(source, 'history', arr(lossPoint), sourceName, problems) ?? [],
     // Reports and checkpoints written before periodic evaluation have none.
     evals: field(source, 'evals', optional(arr(evalPoint)), sourceName, problems) ?? [],
-    scores: report === undefined ? null : field(report, 'scores', scoresSchema, sourceName, problems) ?? null,
+    scores: scoresOf(report === undefined ? null : field(report, 'scores', scoresSchema, sourceName, problems) ?? null),
     samples, missingSamples, wallSeconds,
     stepsPerSecond: report === undefined ? null : field(report, 'stepsPerSecond', finite, sourceName, problems) ?? null,
     backend: report === undefined ? null : field(report, 'backend', str, sourceName, problems) ?? null,
     updated,
   };
+}
+
+function scoresOf(s: ReturnType<typeof scoresSchema.parse>): TrainRunData['scores'] {
+  return s && { ...s, classes: s.classes ?? null, heldOut: s.heldOut ?? null };
 }

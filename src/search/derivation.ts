@@ -8,9 +8,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileError } from '../errors.js';
+import type { HeldOutFigures } from '../metrics/held-out-figures.js';
 import { describeArch, formatArch } from '../nn/arch.js';
+import type { ClassCoverage, EvalPoint } from '../protocol/evaluation.js';
 import { newestCheckpointStep } from '../train/checkpoint-dir.js';
-import type { TrainReport } from '../train/train-run.js';
+import type { FinalScores, TrainReport } from '../train/train-run.js';
 import { ProgressBar } from '../util/progress-bar.js';
 import type { DeriveChunk, DeriveWorker } from './ports.js';
 
@@ -21,6 +23,10 @@ export interface DerivedResult {
   readonly proxyReward: number;
   readonly is: { mean: number; std: number } | null;
   readonly fid: number | null;
+  /** With the digit classifier: the final samples' class shares and D's per-class share of real digits called real. */
+  readonly classes: ClassCoverage | null;
+  /** With the digit classifier: the held-out real digits' IS, FID and class shares, beside which `is` and `fid` are read. */
+  readonly heldOut: HeldOutFigures | null;
   readonly steps: number;
   readonly dir: string;
 }
@@ -32,6 +38,8 @@ export type DeriveEvent =
   | { type: 'derive.started'; actor: string; rank: number; arch: number[]; dir: string }
   /** At every checkpoint, with the losses of the last step. */
   | { type: 'derive.progress'; actor: string; rank: number; step: number; steps: number; dLoss: number; gLoss: number }
+  /** At every periodic evaluation (train.evalEvery), as the derivation's report.json records it. */
+  | ({ type: 'derive.evaluated'; actor: string; rank: number } & EvalPoint)
   | ({ type: 'derive.finished'; actor: string; rank: number; steps: number; seconds: number } & Scores)
   | { type: 'search.derived'; result: DerivedResult };
 
@@ -72,27 +80,31 @@ export interface DeriveTask {
  * Derives `todo` elsewhere: each finished candidate's folder is filled and `finished` called once for it.
  * Resolves with the seconds its workers spent; rejects naming the candidates that failed, after the others ended.
  */
-export type RemoteDerivation = (todo: readonly DeriveTask[], finished: (task: DeriveTask, steps: number, scores: Scores) => void) => Promise<number>;
+export type RemoteDerivation = (todo: readonly DeriveTask[], finished: (task: DeriveTask) => void) => Promise<number>;
 
 export async function runDerivation(o: DerivationOptions): Promise<Derivation> {
   const jobs: DeriveTask[] = o.candidates.map((c, i) => ({ rank: i + 1, arch: c.arch, reward: c.reward, dir: join(o.runDir, 'derive', `top${i + 1}`) }));
   const derived: DerivedResult[] = [];
-  const record = (job: DeriveTask, steps: number, scores: Scores) => {
+  // A derivation's result is what its folder's report says, however it was trained (here, on the pool, or before a resume).
+  const record = (job: DeriveTask): boolean => {
+    const done = finishedDerivation(job.dir);
+    if (!done) return false;
+    const { steps, scores } = done;
     const result: DerivedResult = {
-      rank: job.rank, arch: formatArch(job.arch), words: describeArch(job.arch), proxyReward: job.reward, is: scores.is, fid: scores.fid, steps, dir: job.dir,
+      rank: job.rank, arch: formatArch(job.arch), words: describeArch(job.arch), proxyReward: job.reward, is: scores.is, fid: scores.fid,
+      classes: scores.classes, heldOut: scores.heldOut, steps, dir: job.dir,
     };
     derived.push(result);
     o.emit({ type: 'search.derived', result });
+    return true;
   };
-  const todo: DeriveTask[] = [];
-  for (const job of jobs) {
-    const done = finishedDerivation(job.dir);
-    if (done) record(job, done.steps, done.scores);
-    else todo.push(job);
-  }
+  const recordFinished = (job: DeriveTask) => {
+    if (!record(job)) throw fileError(join(job.dir, 'report.json'), 'the derivation finished without writing its report');
+  };
+  const todo = jobs.filter((job) => !record(job));
   let busySeconds = 0;
   if (todo.length > 0 && !o.signal?.aborted && o.remote) {
-    busySeconds = await o.remote(todo, (job, steps, scores) => record(job, steps, scores));
+    busySeconds = await o.remote(todo, recordFinished);
   } else if (todo.length > 0 && !o.signal?.aborted) {
     const workers = await o.derivers(todo.length);
     // G steps each derivation stands at: for the progress bar over them all.
@@ -113,13 +125,14 @@ export async function runDerivation(o: DerivationOptions): Promise<Derivation> {
         for (;;) {
           const chunk = await w.port.advance({ arch: job.arch, dir: job.dir }, (s) => {
             ({ dLoss: last.dLoss, gLoss: last.gLoss } = s);
+            if (s.evaluated) o.emit({ type: 'derive.evaluated', actor: w.id, rank: job.rank, ...s.evaluated });
             at.set(job.rank, s.step);
             bar?.update(stepsDone(), status());
             return o.signal?.aborted ? 'stop' : 'continue';
           });
           if (chunk.scores) {
             o.emit({ type: 'derive.finished', actor: w.id, rank: job.rank, steps: chunk.step, seconds: (Date.now() - t0) / 1000, ...chunk.scores });
-            return record(job, chunk.step, chunk.scores);
+            return recordFinished(job);
           }
           o.emit({ type: 'derive.progress', actor: w.id, rank: job.rank, step: chunk.step, steps: chunk.steps, ...last });
           if (chunk.interrupted || o.signal?.aborted) return;
@@ -139,12 +152,13 @@ export async function runDerivation(o: DerivationOptions): Promise<Derivation> {
 }
 
 /** What a derivation's folder says it finished with: null when it has no report yet or an interrupted one. */
-function finishedDerivation(dir: string): { steps: number; scores: Scores } | null {
+function finishedDerivation(dir: string): { steps: number; scores: FinalScores } | null {
   const path = join(dir, 'report.json');
   if (!existsSync(path)) return null;
   try {
     const r = JSON.parse(readFileSync(path, 'utf8')) as TrainReport;
-    return !r.interrupted && r.scores ? { steps: r.steps, scores: { is: r.scores.is, fid: r.scores.fid } } : null;
+    // Reports written before class coverage was measured lack its fields.
+    return !r.interrupted && r.scores ? { steps: r.steps, scores: { ...r.scores, classes: r.scores.classes ?? null, heldOut: r.scores.heldOut ?? null } } : null;
   } catch {
     throw fileError(path, 'damaged derivation report; delete it to retrain this architecture');
   }

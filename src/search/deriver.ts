@@ -35,7 +35,7 @@ export class Deriver implements DeriverPort {
     try {
       const run = await this.open(job);
       const next = Math.min(run.steps, (Math.floor(run.step() / run.checkpointEvery) + 1) * run.checkpointEvery);
-      const stopped = await run.trainUntil(next, (s) => onStep({ ...s, steps: run.steps }));
+      const stopped = await run.trainUntil(next, (s) => onStep({ ...s, steps: run.steps, evaluated: s.evaluated }));
       if (!stopped && run.step() < run.steps) return { step: run.step(), steps: run.steps, interrupted: false, scores: null };
       const report = await run.finish(stopped);
       this.held = null;

@@ -5,16 +5,13 @@
  */
 import { resolveConfig, type RunConfig } from '../config/run-config.js';
 import { archTokens } from '../protocol/base.js';
-import { batchCursor, inceptionScore, savedLoss as loss, seconds } from '../protocol/saved-state.js';
-import { FieldError, arr, checkedFromFile, intIn, json, literal, natural, nullable, obj, optional, type Infer } from '../protocol/schema.js';
+import { evalPoint, type EvalPoint } from '../protocol/evaluation.js';
+import { batchCursor, savedLoss as loss, seconds } from '../protocol/saved-state.js';
+import { FieldError, arr, checkedFromFile, intIn, json, literal, natural, obj, optional, type Infer } from '../protocol/schema.js';
 import { ganStateMetaSchema } from './gan-state.js';
 
 export const lossPoint = obj({ step: intIn(1), dLoss: loss, gLoss: loss });
 export type LossPoint = Infer<typeof lossPoint>;
-
-/** A periodic evaluation (train.evalEvery): IS and FID of the EMA generator at a step. */
-export const evalPoint = obj({ step: intIn(1), is: nullable(inceptionScore), fid: nullable(loss) });
-export type EvalPoint = Infer<typeof evalPoint>;
 
 const metaSchema = obj({
   kind: literal('train'),

@@ -17,17 +17,21 @@ import { MinibatchStream } from '../data/batches.js';
 import { readJsonFile } from '../config/json-file.js';
 import { DATASET_CHANNELS, resolveConfig, type RunConfig } from '../config/run-config.js';
 import { fileError, isInputError } from '../errors.js';
+import type { ClassCoverage, EvalPoint } from '../protocol/evaluation.js';
 import { FieldError } from '../protocol/schema.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { writeImageGrid } from '../util/png-grid.js';
 import { ProgressBar } from '../util/progress-bar.js';
+import { ClassProbe } from './class-probe.js';
 import { GanTrainer } from './gan-trainer.js';
 import { ganStateArrays, ganStateMeta, restoreGanState } from './gan-state.js';
 import { loadNewestCheckpoint, requireCheckpointDir, saveCheckpoint } from './checkpoint-dir.js';
-import { parseTrainCheckpointMeta, type EvalPoint, type LossPoint, type TrainCheckpointMeta } from './train-checkpoint-meta.js';
+import { parseTrainCheckpointMeta, type LossPoint, type TrainCheckpointMeta } from './train-checkpoint-meta.js';
 import type { FeatureNetwork } from '../metrics/feature-network.js';
 import type { GaussianStats } from '../metrics/fid.js';
-import { latentSampler, scoreImages, type ImageScores } from '../metrics/score-generator.js';
+import type { HeldOutFigures } from '../metrics/held-out-figures.js';
+import type { InceptionScore } from '../metrics/inception-score.js';
+import { latentSampler, scoreImages } from '../metrics/score-generator.js';
 import { refreshReportQuietly } from '../report/refresh.js';
 
 export interface TrainReport {
@@ -48,10 +52,26 @@ export interface TrainReport {
   readonly checkpoint: string;
   readonly interrupted: boolean;
   /** IS and FID of the final EMA generator, when scoring was asked for. */
-  readonly scores: (ImageScores & { readonly features: string }) | null;
+  readonly scores: FinalScores | null;
 }
 
-/** Scoring the EMA generator, at the end and every train.evalEvery steps: IS and FID of `n` images under a feature network. */
+/** The final evaluation of the EMA generator: what an evaluation measures, and what it is read against. */
+export interface FinalScores {
+  readonly n: number;
+  readonly is: InceptionScore | null;
+  readonly fid: number | null;
+  /** The feature network's name. */
+  readonly features: string;
+  /** With the digit classifier: the samples' class shares and D's per-class share of real digits called real; else null. */
+  readonly classes: ClassCoverage | null;
+  /** With the digit classifier: the held-out real digits' own IS, FID and class shares; else null. */
+  readonly heldOut: HeldOutFigures | null;
+}
+
+/**
+ * Scoring the EMA generator, at the end and every train.evalEvery steps: IS and FID of `n` images under a feature
+ * network, and with the digit classifier their class coverage (src/train/class-probe.ts).
+ */
 export interface FinalScoring {
   readonly net: FeatureNetwork;
   /** The data set's statistics for FID; null: IS only. */
@@ -75,11 +95,12 @@ export interface TrainRunOptions {
   readonly scoring?: FinalScoring;
 }
 
-/** The losses of one G step (D's averaged over its n_critic steps). */
+/** The losses of one G step (D's averaged over its n_critic steps), and the evaluation made after it, if one was. */
 export interface StepLosses {
   readonly step: number;
   readonly dLoss: number;
   readonly gLoss: number;
+  readonly evaluated?: EvalPoint;
 }
 
 /**
@@ -161,6 +182,7 @@ export async function openTraining(opts: Omit<TrainRunOptions, 'signal'>): Promi
   const channels = DATASET_CHANNELS[data.dataset];
   // The data is read before anything is written, so bad data files leave no run behind (nor change one).
   const dataset = await loadSplit(data.dataset, TRAINING_SPLIT[data.dataset], data.root ?? undefined);
+  const probe = opts.scoring ? await ClassProbe.open(config.eval.features) : null;
   const G = new Generator({ latent: model.latent, gf: model.gf, bottom: model.bottom, channels }, { kind: 'derived', arch }, nameSeed(seed, 'G'));
   const D = new Discriminator({ df: model.df, channels }, nameSeed(seed, 'D'));
   const trainer = new GanTrainer(G, D, train, seed);
@@ -216,7 +238,9 @@ export async function openTraining(opts: Omit<TrainRunOptions, 'signal'>): Promi
   // The same latents at every evaluation and at the end, so the curve compares like with like.
   const score = (s: FinalScoring) => {
     const sample = latentSampler(model.latent, nameSeed(seed, 'final-scores'), (z) => trainer.sample(z, arch));
-    return { ...scoreImages(sample, s.net, { n: s.n, isSplits: s.splits, reference: s.reference }), features: s.net.name };
+    const { n, is, fid, shares } = scoreImages(sample, s.net, { n: s.n, isSplits: s.splits, reference: s.reference, classShares: probe !== null });
+    const classes: ClassCoverage | null = probe && { shares: shares!, dReal: probe.dReal(D, blocks) };
+    return { n, is, fid, classes };
   };
 
   const logEvery = Math.max(1, Math.floor(train.steps / 100));
@@ -259,15 +283,17 @@ export async function openTraining(opts: Omit<TrainRunOptions, 'signal'>): Promi
         }
         bar?.update(step, `D ${dLoss.toFixed(3)}  G ${gLoss.toFixed(3)}`);
         if (step % train.sampleEvery === 0 && step !== train.steps) writeSamples(`step-${String(step).padStart(9, '0')}.png`);
+        let evaluated: EvalPoint | undefined;
         if (opts.scoring && train.evalEvery > 0 && step % train.evalEvery === 0 && step !== train.steps) {
-          const { is, fid } = score(opts.scoring);
-          evals.push({ step, is, fid });
+          const { is, fid, classes } = score(opts.scoring);
+          evaluated = { step, is, fid, classes };
+          evals.push(evaluated);
         }
         if (step % train.checkpointEvery === 0 && step !== train.steps) {
           checkpoint();
           refreshReportQuietly(outDir, log);
         }
-        if (onStep?.({ step, dLoss, gLoss }) === 'stop') return true;
+        if (onStep?.({ step, dLoss, gLoss, ...(evaluated && { evaluated }) }) === 'stop') return true;
       }
       return false;
     },
@@ -275,8 +301,11 @@ export async function openTraining(opts: Omit<TrainRunOptions, 'signal'>): Promi
       bar?.finish(step);
       if (!interrupted) writeSamples('final.png');
       checkpoint();
-      let scores: TrainReport['scores'] = null;
-      if (opts.scoring && !interrupted) scores = score(opts.scoring);
+      let scores: FinalScores | null = null;
+      if (opts.scoring && !interrupted) {
+        const s = opts.scoring;
+        scores = { ...score(s), features: s.net.name, heldOut: probe && probe.figures(s.net, s.reference, s.splits) };
+      }
       dispose();
       const report: TrainReport = {
         kind: 'train',

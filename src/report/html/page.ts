@@ -48,6 +48,8 @@ svg .marker { stroke: var(--bad); stroke-width: 1.5; stroke-dasharray: 3 3; }
 .s0 { stroke: var(--c0); fill: var(--c0); } .s1 { stroke: var(--c1); fill: var(--c1); } .s2 { stroke: var(--c2); fill: var(--c2); }
 .s3 { stroke: var(--c3); fill: var(--c3); } .s4 { stroke: var(--c4); fill: var(--c4); } .s5 { stroke: var(--c5); fill: var(--c5); }
 svg path.line { fill: none; }
+svg .heat { fill: var(--c0); } svg .heat.reference { fill: var(--c2); } svg .value { font-size: 10.5px; }
+svg .cell-low { fill: none; stroke: var(--bad); stroke-width: 1.5; } svg .tick.reference { font-style: italic; }
 svg .node rect { fill: var(--node); stroke: var(--muted); stroke-width: 1; }
 svg .node.norm rect { stroke: var(--c4); } svg .node.act rect { stroke: var(--c2); } svg .node.up rect { stroke: var(--c3); stroke-width: 1.6; }
 svg .node.conv rect { stroke: var(--c0); stroke-width: 1.6; } svg .node.add rect { stroke: var(--fg); rx: 11; }

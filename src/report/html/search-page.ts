@@ -151,7 +151,8 @@ function derivedSection(d: SearchRunData, problems: Problems): string {
   const bottom = (d.config as Cfg | null)?.model?.bottom ?? 4;
   return d.derived.map((x) => {
     const r = x.result;
-    const head = r ? `proxy reward ${num(r.proxyReward)}; trained ${r.steps} G steps: IS ${num(r.is?.mean)}, FID ${num(r.fid)}` : x.run.status;
+    const real = r?.heldOut ? ` (held-out real digits: IS ${num(r.heldOut.is?.mean)}, FID ${num(r.heldOut.fid)})` : '';
+    const head = r ? `proxy reward ${num(r.proxyReward)}; trained ${r.steps} G steps: IS ${num(r.is?.mean)}, FID ${num(r.fid)}${real}` : x.run.status;
     return `<h3>top ${x.rank}: ${esc(head)} <a href="${esc(x.dir)}/report.html">(its own report)</a></h3>${trainSections(x.run, d.dir, `derived${x.rank}`, bottom, problems)}`;
   }).join('');
 }

@@ -1,9 +1,10 @@
 /**
  * What a run puts in TensorBoard: a search's losses, rewards, controller statistics, resets and sample grids
- * by iteration (keyed by the seq of the event that logged them), a training's losses, IS and FID and sample
- * grids by G step (keyed by the step). Tags are grouped by prefix, as TensorBoard's dashboards show them.
+ * by iteration (keyed by the seq of the event that logged them), a training's losses, IS and FID, class coverage
+ * and sample grids by G step (keyed by the step). Tags are grouped by prefix, as TensorBoard's dashboards show them.
  */
 import { join } from 'node:path';
+import type { ClassCoverage } from '../../protocol/evaluation.js';
 import type { SearchRunData } from '../search-data.js';
 import type { TrainRunData } from '../train-data.js';
 import type { TbValue } from './event-records.js';
@@ -12,6 +13,10 @@ import type { TbItem } from './tb-log.js';
 
 const scalars = (pairs: readonly (readonly [string, number | null | undefined])[]): TbValue[] =>
   pairs.filter((p): p is readonly [string, number] => typeof p[1] === 'number').map(([tag, scalar]) => ({ tag, scalar }));
+
+/** An evaluation's class shares and D's per-class share of real images called real: a tag per class. */
+const coverage = (c: ClassCoverage | null | undefined): [string, number | null][] =>
+  c ? [...c.shares.map((v, k): [string, number] => [`classes/share_${k}`, v]), ...c.dReal.map((v, k): [string, number | null] => [`classes/d_real_${k}`, v])] : [];
 
 export function searchItems(d: SearchRunData): TbItem[] {
   const items: TbItem[] = [];
@@ -58,7 +63,7 @@ export function trainItems(run: TrainRunData, now: number): TbItem[] {
   // move the cursor past that checkpoint's later history points, which would then never be written.
   const add = (key: number, step: number, values: TbValue[]) => step <= run.step && values.length && items.push({ key, event: { wallTime, step, values } });
   for (const h of run.history) add(h.step, h.step, scalars([['train/d_loss', h.dLoss], ['train/g_loss', h.gLoss]]));
-  for (const e of run.evals) add(e.step, e.step, scalars([['eval/is', e.is?.mean], ['eval/fid', e.fid]]));
+  for (const e of run.evals) add(e.step, e.step, scalars([['eval/is', e.is?.mean], ['eval/fid', e.fid], ...coverage(e.classes)]));
   for (const s of run.samples) {
     const image = pngImage(join(run.dir, s.file));
     if (image && s.step !== null) add(s.step, s.step, [{ tag: 'samples/ema_generator', image }]);
@@ -66,6 +71,6 @@ export function trainItems(run: TrainRunData, now: number): TbItem[] {
     if (image && s.step === null) add(run.step + 0.25, run.step, [{ tag: 'samples/ema_generator', image }]);
   }
   // The final scores come after the final checkpoint (and its report refresh): a key after every item of that step.
-  if (run.scores) add(run.step + 0.5, run.step, scalars([['eval/is', run.scores.is?.mean], ['eval/fid', run.scores.fid]]));
+  if (run.scores) add(run.step + 0.5, run.step, scalars([['eval/is', run.scores.is?.mean], ['eval/fid', run.scores.fid], ...coverage(run.scores.classes)]));
   return items;
 }
