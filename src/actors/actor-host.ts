@@ -12,7 +12,7 @@ import { idOf } from '../protocol/base.js';
 import type { ActorKind } from '../protocol/channels.js';
 import { malformedMessageError, toWireError } from '../protocol/errors.js';
 import { isStopMessage, message, parseInitMessage, parseParentMessage, type ActorInit, type ActorMessage, type AnyRequest } from '../protocol/lifecycle.js';
-import { FieldError } from '../protocol/schema.js';
+import { FieldError } from '../util/schema.js';
 import type { LogicModule } from './actor-logic.js';
 import { shellOf, type RequestContext } from './actor-shell.js';
 import { hostEndpoint } from './endpoint.js';

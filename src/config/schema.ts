@@ -1,11 +1,11 @@
 /**
- * The vocabulary of config files, on the schema library (src/protocol/schema.ts). A setting has its type and
+ * The vocabulary of config files, on the schema library (src/util/schema.ts). A setting has its type and
  * range, its default and a description; sections nest settings. A preset (a file in configs/) gives only its
  * differences from the defaults; a config a run saved gives every key. Errors name the dotted key and show
  * the wrong value as it was written; unknown keys are errors, listing the allowed ones (they are usually typos).
  * Integers stop at 2^53 − 1, past which JSON's numbers are no longer exact.
  */
-import { FieldError, isRecord, oneOf, scalar, showValue, type Infer, type JsonSchema, type Schema } from '../protocol/schema.js';
+import { FieldError, isRecord, oneOf, scalar, showValue, type Infer, type JsonSchema, type Schema } from '../util/schema.js';
 
 interface Range {
   readonly min?: number;

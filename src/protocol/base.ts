@@ -7,7 +7,7 @@
  */
 import { isInputError } from '../errors.js';
 import { NUM_STAGES, validateArch } from '../nn/arch.js';
-import { FieldError, arr, float32Array, int, intIn, json, natural, obj, oneOf, record, type Infer, type Schema } from './schema.js';
+import { FieldError, arr, float32Array, int, intIn, json, natural, obj, oneOf, record, type Infer, type Schema } from '../util/schema.js';
 
 /** Bumped on any incompatible change; a message of another version is rejected at the boundary. */
 export const PROTOCOL_VERSION = 1;

@@ -1,6 +1,6 @@
 /** The Controller's channel: the policy's sampling, beam hand-over and REINFORCE steps. */
 import { actorState, archTokens, method, stage } from './base.js';
-import { arr, finite, natural, none, num, obj, type Infer } from './schema.js';
+import { arr, finite, natural, none, num, obj, type Infer } from '../util/schema.js';
 
 /**
  * A kept beam prefix with the LSTM state after its last token (reference: top K with (h, c)). The state goes

@@ -1,6 +1,6 @@
 /** Named errors of the actor runtime, made in one place, and their wire form (errors cross boundaries as data). */
 import { InputError } from '../errors.js';
-import { FieldError } from './schema.js';
+import { FieldError } from '../util/schema.js';
 import type { WireError } from './lifecycle.js';
 
 /** An error as a message: a FieldError keeps the field it names. */

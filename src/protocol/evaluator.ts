@@ -1,7 +1,7 @@
 /** The Evaluator's channel: scores children on a snapshot of the shared weights. */
 import { archTokens, method } from './base.js';
 import { weightSnapshot } from './shared-trainer.js';
-import { arr, intIn, num, obj } from './schema.js';
+import { arr, intIn, num, obj } from '../util/schema.js';
 
 export const evaluatorMethods = {
   /**

@@ -6,7 +6,7 @@
  */
 import { PROTOCOL_VERSION, parseEnvelope, parseRequest, type MessageBase, type RequestOf } from './base.js';
 import { channels, ACTOR_KINDS, STREAMING_KINDS, STREAMS, type ActorKind, type ChannelOf, type StopMessage, type StreamMessage } from './channels.js';
-import { FieldError, finite, int, intIn, json, natural, nullable, obj, oneOf, str, type Infer } from './schema.js';
+import { FieldError, finite, int, intIn, json, natural, nullable, obj, oneOf, str, type Infer } from '../util/schema.js';
 
 /** An error as it crosses a boundary: never a throw, always this. `field` names the message field at fault. */
 export const wireError = obj({ name: str, message: str, field: nullable(str) });

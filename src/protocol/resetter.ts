@@ -1,7 +1,7 @@
 /** The Resetter's channel: the loss-variance windows of the dynamic reset (paper §3.4). */
 import { actorState, method } from './base.js';
 import { trainLoss } from './shared-trainer.js';
-import { bool, none, obj } from './schema.js';
+import { bool, none, obj } from '../util/schema.js';
 
 export const resetterMethods = {
   /** Pushes one iteration's losses; true when the windows say the GAN has collapsed. */

@@ -4,7 +4,7 @@
  * `trainer.stop` (the conductor's onLoss said 'stop'), honoured between iterations.
  */
 import { actorState, archTokens, method, stage, streaming, tensorBundle } from './base.js';
-import { arr, bool, finite, natural, none, nullable, num, obj, type Infer } from './schema.js';
+import { arr, bool, finite, natural, none, nullable, num, obj, type Infer } from '../util/schema.js';
 
 /**
  * One iteration's losses; `gLoss` is null on D-only iterations. Losses may be NaN or infinite: a diverged GAN's

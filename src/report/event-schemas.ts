@@ -5,7 +5,7 @@
  */
 import { archTokens, stage } from '../protocol/base.js';
 import { inceptionScore, savedLoss as measured } from '../protocol/saved-state.js';
-import { arr, bool, finite, literal, natural, nullable, obj, optional, str, type Infer, type Schema } from '../protocol/schema.js';
+import { arr, bool, finite, literal, natural, nullable, obj, optional, str, type Infer, type Schema } from '../util/schema.js';
 import { runtimeEventSchemas as runtime } from '../supervisor/events.js';
 
 /** Conductor events carry their own type inside the payload. */

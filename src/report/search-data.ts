@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { arr, bool, finite, natural, obj, record, str, type Schema } from '../protocol/schema.js';
+import { arr, bool, finite, natural, obj, record, str, type Schema } from '../util/schema.js';
 import { parseEventLines } from '../supervisor/event-file.js';
 import type { LogEvent } from '../supervisor/events.js';
 import { eventSchemas, type CheckedType, type PayloadOf } from './event-schemas.js';

@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import { archTokens } from '../protocol/base.js';
 import { inceptionScore, savedLoss as measured } from '../protocol/saved-state.js';
-import { arr, bool, finite, json, natural, nullable, obj, optional, str, type Schema } from '../protocol/schema.js';
-import { readCheckpointMeta } from '../train/checkpoint-file.js';
+import { arr, bool, finite, json, natural, nullable, obj, optional, str, type Schema } from '../util/schema.js';
+import { readCheckpointMeta } from '../util/checkpoint-file.js';
 import { listCheckpoints } from '../train/checkpoint-dir.js';
 import { evalPoint, lossPoint, type EvalPoint, type LossPoint } from '../train/train-checkpoint-meta.js';
 import { Problems, listNames, mtimeOf, readJson } from './read-files.js';

@@ -13,6 +13,7 @@ import { newestCheckpointStep } from '../train/checkpoint-dir.js';
 import type { TrainReport } from '../train/train-run.js';
 import { ProgressBar } from '../util/progress-bar.js';
 import type { DeriveChunk, DeriveWorker } from './ports.js';
+import type { ProgressStream } from '../util/output.js';
 
 export interface DerivedResult {
   readonly rank: number;
@@ -48,7 +49,7 @@ export interface DerivationOptions {
   readonly emit: (e: DeriveEvent) => void;
   readonly log: (line: string) => void;
   /** Where the progress bar over all derivations' G steps goes (stderr); absent: none. */
-  readonly progress?: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly progress?: ProgressStream;
   /** Ends every derivation after its current step, with a checkpoint (SIGINT). */
   readonly signal?: AbortSignal;
 }
@@ -74,8 +75,13 @@ export interface DeriveTask {
  */
 export type RemoteDerivation = (todo: readonly DeriveTask[], finished: (task: DeriveTask, steps: number, scores: Scores) => void) => Promise<number>;
 
+/** Where candidate `rank` (1: the best) trains: derive/top1, and so on. */
+export function derivationDir(runDir: string, rank: number): string {
+  return join(runDir, 'derive', `top${rank}`);
+}
+
 export async function runDerivation(o: DerivationOptions): Promise<Derivation> {
-  const jobs: DeriveTask[] = o.candidates.map((c, i) => ({ rank: i + 1, arch: c.arch, reward: c.reward, dir: join(o.runDir, 'derive', `top${i + 1}`) }));
+  const jobs: DeriveTask[] = o.candidates.map((c, i) => ({ rank: i + 1, arch: c.arch, reward: c.reward, dir: derivationDir(o.runDir, i + 1) }));
   const derived: DerivedResult[] = [];
   const record = (job: DeriveTask, steps: number, scores: Scores) => {
     const result: DerivedResult = {

@@ -8,13 +8,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../config/run-config.js';
 import { formatArch } from '../nn/arch.js';
-import { refreshReportQuietly } from '../report/refresh.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { initialConductorState, runSearch, topDistinct, type ConductorState, type SearchEvent, type SearchPorts } from './conductor.js';
 import { runDerivation, type DeriveEvent, type DerivedResult, type RemoteDerivation } from './derivation.js';
 import type { DeriveWorker } from './ports.js';
 import { SearchSampleGrids, searchGridName } from './sample-grids.js';
 import { restoreSearch, saveSearchCheckpoint, type LoadedSearchCheckpoint } from './search-checkpoint.js';
+import type { ProgressStream } from '../util/output.js';
 
 export type { DerivedResult };
 
@@ -61,12 +61,14 @@ export interface SearchRunOptions {
   readonly remoteDerive?: RemoteDerivation;
   readonly emit: (e: SearchRunEvent) => void;
   readonly log: (line: string) => void;
-  readonly progress?: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly progress?: ProgressStream;
   readonly signal?: AbortSignal;
   /** Restarts of actors so far, for the report (the supervisor counts them). */
   readonly restarts?: () => number;
   /** Re-creates the shared GAN after a collapse (the supervisor's restart-on-collapse). */
   readonly resetSharedGan?: (resetIndex: number) => Promise<void>;
+  /** After each checkpoint and after report.json: the job that owns the run directory rewrites its report then. */
+  readonly onCheckpoint?: () => void;
 }
 
 export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport> {
@@ -89,7 +91,7 @@ export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport
       emit: opts.emit,
       checkpoint: async (s) => {
         await saveSearchCheckpoint(ckptDir, config, s, ports);
-        refreshReportQuietly(runDir, log);
+        opts.onCheckpoint?.();
       },
       signal: opts.signal,
       resetSharedGan: opts.resetSharedGan,
@@ -125,7 +127,7 @@ export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport
     interrupted: interrupted || derived.length < order.length,
   };
   writeFileAtomic(join(runDir, 'report.json'), [Buffer.from(JSON.stringify(report, null, 2))]);
-  refreshReportQuietly(runDir, log);
+  opts.onCheckpoint?.();
   return report;
 }
 

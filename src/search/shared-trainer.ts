@@ -16,7 +16,7 @@ import type { ActorState, SharedTrainerPort, StreamVerdict, TensorBundle, TrainL
 import { bundleFromEntries } from '../nn/tensor-bundle.js';
 import { isInputError } from '../errors.js';
 import { batchCursor } from '../protocol/saved-state.js';
-import { FieldError, natural, obj, type Infer } from '../protocol/schema.js';
+import { FieldError, natural, obj, type Infer } from '../util/schema.js';
 
 export interface SharedTrainerConfig {
   readonly generator: GeneratorDims;

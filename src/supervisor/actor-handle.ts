@@ -13,7 +13,7 @@ import { PROTOCOL_VERSION, idOf, type ActorState, type ArgsOf, type MethodSpec, 
 import { channels, type ActorKind, type ChannelOf } from '../protocol/channels.js';
 import { ActorRequestError, RunStoppedError, type ActorFailure } from '../protocol/errors.js';
 import { message, parseActorMessage, streamItemOf, type ActorInit, type ActorMessage, type Placement } from '../protocol/lifecycle.js';
-import { FieldError } from '../protocol/schema.js';
+import { FieldError } from '../util/schema.js';
 import type { ActorChannel, ExitInfo } from './actor-channel.js';
 import { NEW_ACTOR, exitCause, isFinal, isServing, transition, type ActorStatus, type Lifecycle, type LifecycleEvent, type RuntimeTiming } from './actor-lifecycle.js';
 import { BusyTracker } from './busy-spans.js';

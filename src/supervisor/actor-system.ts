@@ -28,7 +28,7 @@ import { portOf, splitAcross, withInputErrors } from './port-proxies.js';
 import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy.js';
 import type { RunDir } from './run-dir.js';
 import { defaultLogicModules } from '../actors/logic-modules.js';
-import { redactCredentials } from '../queue/redact.js';
+import { redactCredentials } from '../util/redact.js';
 
 export const DEFAULT_TIMING: RuntimeTiming = {
   heartbeatMs: 1000,

@@ -4,7 +4,7 @@
  * its events (losses, sampled architectures, rewards, stages) through the same `EventSink`, under its own types.
  */
 import { placement } from '../protocol/lifecycle.js';
-import { anything, arr, bool, finite, int, intIn, natural, nullable, obj, objWith, oneOf, record, str, type Infer } from '../protocol/schema.js';
+import { anything, arr, bool, finite, int, intIn, natural, nullable, obj, objWith, oneOf, record, str, type Infer } from '../util/schema.js';
 
 /** One line of events.jsonl. Fields a newer writer adds are left unread, so an older reader still reads its lines. */
 export const logEvent = objWith({

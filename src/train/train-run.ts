@@ -17,7 +17,7 @@ import { MinibatchStream } from '../data/batches.js';
 import { readJsonFile } from '../config/json-file.js';
 import { DATASET_CHANNELS, resolveConfig, type RunConfig } from '../config/run-config.js';
 import { fileError, isInputError } from '../errors.js';
-import { FieldError } from '../protocol/schema.js';
+import { FieldError } from '../util/schema.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { writeImageGrid } from '../util/png-grid.js';
 import { ProgressBar } from '../util/progress-bar.js';
@@ -28,7 +28,7 @@ import { parseTrainCheckpointMeta, type EvalPoint, type LossPoint, type TrainChe
 import type { FeatureNetwork } from '../metrics/feature-network.js';
 import type { GaussianStats } from '../metrics/fid.js';
 import { latentSampler, scoreImages, type ImageScores } from '../metrics/score-generator.js';
-import { refreshReportQuietly } from '../report/refresh.js';
+import type { ProgressStream } from '../util/output.js';
 
 export interface TrainReport {
   readonly kind: 'train';
@@ -69,10 +69,12 @@ export interface TrainRunOptions {
   readonly backend: string;
   readonly log: (line: string) => void;
   /** Where the progress bar goes (stderr); absent: none (a deriver actor reports its steps as messages instead). */
-  readonly progress?: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly progress?: ProgressStream;
   /** Aborting stops after the current step with a checkpoint (SIGINT/SIGTERM). */
   readonly signal?: AbortSignal;
   readonly scoring?: FinalScoring;
+  /** After each checkpoint and after report.json: the job that owns the run directory rewrites its report then. */
+  readonly onCheckpoint?: () => void;
 }
 
 /** The losses of one G step (D's averaged over its n_critic steps). */
@@ -265,7 +267,7 @@ export async function openTraining(opts: Omit<TrainRunOptions, 'signal'>): Promi
         }
         if (step % train.checkpointEvery === 0 && step !== train.steps) {
           checkpoint();
-          refreshReportQuietly(outDir, log);
+          opts.onCheckpoint?.();
         }
         if (onStep?.({ step, dLoss, gLoss }) === 'stop') return true;
       }
@@ -297,7 +299,7 @@ export async function openTraining(opts: Omit<TrainRunOptions, 'signal'>): Promi
         scores,
       };
       writeFileAtomic(join(outDir, 'report.json'), [Buffer.from(JSON.stringify(report, null, 2))]);
-      refreshReportQuietly(outDir, log);
+      opts.onCheckpoint?.();
       return report;
     },
     dispose,
