@@ -10,7 +10,7 @@ export type { ArmSummary, RunSummary, StudyResult } from './study/study-result.j
 export type { ComparisonClaim, CorrelationClaim } from './study/claims.js';
 export type { ArmName } from './study/arms.js';
 export { tailEvents, type TailOptions } from './jobs/tail-events.js';
-export type { RunEvent, RunEventType } from './jobs/run-events.js';
+export type { RunEvent, RunEventType } from './protocol/events.js';
 export type { ConfigSource, RunConfigInput } from './jobs/job-options.js';
 export type { JobOutput } from './util/output.js';
 export type { DataConfig, EvalConfig, ModelConfig, RunConfig, SearchConfig, TrainConfig } from './config/run-config.js';

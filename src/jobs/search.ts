@@ -18,6 +18,7 @@ import { InputError, flagError, isInputError } from '../errors.js';
 import { openFeatureNetwork } from '../metrics/open-feature-network.js';
 import { referenceStats, referenceStatsCachePath, trainingStatsRequest } from '../metrics/reference-stats.js';
 import { formatArch } from '../nn/arch.js';
+import type { RunEvent } from '../protocol/events.js';
 import { parseRedisUrl } from '../queue/connection.js';
 import { deriveOnQueue } from '../queue/derive-on-queue.js';
 import { runKey } from '../queue/names.js';
@@ -34,7 +35,6 @@ import { assertNewRunDir, createRunDir, openRunDir, removeNewRunDir, runDirPaths
 import { ProgressBar } from '../util/progress-bar.js';
 import { noLog, type JobOutput } from '../util/output.js';
 import { SEED_MAX, defaultRunDir, optionalInt, rejectBesideResume, resolveConfigSource, type ConfigSource } from './job-options.js';
-import type { RunEvent } from './run-events.js';
 
 export type { SearchReport };
 

@@ -9,32 +9,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileError } from '../errors.js';
 import { describeArch, formatArch } from '../nn/arch.js';
+import type { DeriveEvent, DerivedResult } from '../protocol/events.js';
 import { newestCheckpointStep } from '../train/checkpoint-dir.js';
 import type { TrainReport } from '../train/train-run.js';
 import { ProgressBar } from '../util/progress-bar.js';
 import type { DeriveChunk, DeriveWorker } from './ports.js';
 import type { ProgressStream } from '../util/output.js';
 
-export interface DerivedResult {
-  readonly rank: number;
-  readonly arch: string;
-  readonly words: string[];
-  readonly proxyReward: number;
-  readonly is: { mean: number; std: number } | null;
-  readonly fid: number | null;
-  readonly steps: number;
-  readonly dir: string;
-}
-
 export type Scores = NonNullable<DeriveChunk['scores']>;
-
-/** Derivation's events; `actor` is the deriver that did the work, and the event's source in the log. */
-export type DeriveEvent =
-  | { type: 'derive.started'; actor: string; rank: number; arch: number[]; dir: string }
-  /** At every checkpoint, with the losses of the last step. */
-  | { type: 'derive.progress'; actor: string; rank: number; step: number; steps: number; dLoss: number; gLoss: number }
-  | ({ type: 'derive.finished'; actor: string; rank: number; steps: number; seconds: number } & Scores)
-  | { type: 'search.derived'; result: DerivedResult };
 
 export interface DerivationOptions {
   /** The candidates to derive, best first: rank 1 trains in derive/top1, and so on. */

@@ -8,9 +8,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../config/run-config.js';
 import { formatArch } from '../nn/arch.js';
+import type { DerivedResult, SearchRunEvent } from '../protocol/events.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { initialConductorState, runSearch, topDistinct, type ConductorState, type SearchEvent, type SearchPorts } from './conductor.js';
-import { runDerivation, type DeriveEvent, type DerivedResult, type RemoteDerivation } from './derivation.js';
+import { initialConductorState, runSearch, topDistinct, type ConductorState, type SearchPorts } from './conductor.js';
+import { runDerivation, type RemoteDerivation } from './derivation.js';
 import type { DeriveWorker } from './ports.js';
 import { SearchSampleGrids, searchGridName } from './sample-grids.js';
 import { restoreSearch, saveSearchCheckpoint, type LoadedSearchCheckpoint } from './search-checkpoint.js';
@@ -40,12 +41,6 @@ export interface SearchReport {
   readonly deviceSeconds: number;
   readonly interrupted: boolean;
 }
-
-/** What a search run reports besides the conductor's events: each iteration's sample grid, the derivations. */
-export type SearchRunEvent =
-  | SearchEvent
-  | DeriveEvent
-  | { type: 'search.samples'; iteration: number; stage: number; arch: number[]; file: string };
 
 export interface SearchRunOptions {
   readonly config: RunConfig;

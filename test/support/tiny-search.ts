@@ -7,7 +7,7 @@ import { localPorts } from '../../src/search/local-ports.js';
 import { Deriver } from '../../src/search/deriver.js';
 import { runSearchJob, type SearchReport } from '../../src/search/search-run.js';
 import { loadSearchCheckpoint } from '../../src/search/search-checkpoint.js';
-import type { SearchEvent } from '../../src/search/conductor.js';
+import type { SearchEvent } from '../../src/protocol/events.js';
 
 /** The smallest search that still visits three stages, hands a beam over and derives one architecture. */
 export function tinySearchConfig(over: Record<string, unknown> = {}): RunConfig {
