@@ -9,7 +9,8 @@ import { readJsonFile } from './json-file.js';
 import { autoOrInteger, boolean, choice, configFile, integer, number, section, setting, textOrNull, tuple } from './schema.js';
 import { DIGITS_FEATURE_DIM } from '../metrics/digits/digit-classifier.js';
 import { INCEPTION_GRAPH } from '../metrics/inception/inception-graph.js';
-import { FieldError, checkedFromFile, type Infer } from '../util/schema.js';
+import { FieldError } from '../errors.js';
+import { checkedFromFile, type Infer } from '../util/schema.js';
 
 const positiveInt = integer({ min: 1 });
 const rate = number({ min: 0, aboveMin: true, max: 1 });

@@ -5,7 +5,8 @@
  * the wrong value as it was written; unknown keys are errors, listing the allowed ones (they are usually typos).
  * Integers stop at 2^53 − 1, past which JSON's numbers are no longer exact.
  */
-import { FieldError, isRecord, oneOf, scalar, showValue, type Infer, type JsonSchema, type Schema } from '../util/schema.js';
+import { FieldError } from '../errors.js';
+import { isRecord, oneOf, scalar, showValue, type Infer, type JsonSchema, type Schema } from '../util/schema.js';
 
 interface Range {
   readonly min?: number;

@@ -7,7 +7,8 @@
  */
 import { NUM_STAGES, STAGE_PREFIX_LENGTH } from '../nn/arch.js';
 import { archTokens, streaming } from './base.js';
-import { FieldError, bool, intIn, natural, nullable, num, obj, str, type Infer, type Schema } from '../util/schema.js';
+import { FieldError } from '../errors.js';
+import { bool, intIn, natural, nullable, num, obj, str, type Infer, type Schema } from '../util/schema.js';
 
 /** A whole architecture: derivation trains all 14 tokens. */
 export const wholeArch: Schema<number[]> = {

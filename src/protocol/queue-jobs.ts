@@ -6,7 +6,8 @@
  */
 import { RUN_CONFIG_SCHEMA, type RunConfig } from '../config/run-config.js';
 import { wholeArch, deriveStep, finalScores } from './deriver.js';
-import { FieldError, finite, intIn, isRecord, literal, natural, obj, oneOf, str, type Infer, type Schema } from '../util/schema.js';
+import { FieldError } from '../errors.js';
+import { finite, intIn, isRecord, literal, natural, obj, oneOf, str, type Infer, type Schema } from '../util/schema.js';
 
 /** Bumped on any incompatible change of a payload, progress report or result. */
 export const QUEUE_PROTOCOL_VERSION = 1;

@@ -14,7 +14,7 @@ import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { BackendInfo } from '../backend/select.js';
 import { parseJobProgress, parseQueueJob, type DeriveJobResult, type JobProgress, type StudyRunJobResult } from '../protocol/queue-jobs.js';
-import { FieldError } from '../util/schema.js';
+import { FieldError } from '../errors.js';
 import { checkReachable, redisOptions, reportErrors, type RedisTarget } from './connection.js';
 import { runDeriveJob } from './derive-job.js';
 import { LockLostError } from './folder-snapshot.js';

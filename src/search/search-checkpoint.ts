@@ -5,15 +5,14 @@
  * changes; a bad part is an InputError naming the file and the field or array as the file stores it.
  */
 import type { RunConfig } from '../config/run-config.js';
-import { fileError, type InputError } from '../errors.js';
+import { ActorRequestError, FieldError, fileError, type InputError } from '../errors.js';
 import { Discriminator } from '../nn/discriminator.js';
 import { Generator } from '../nn/generator.js';
 import { checkBundle } from '../nn/tensor-bundle.js';
 import { archTokens, stage } from '../protocol/base.js';
 import { beamPrefix } from '../protocol/controller.js';
-import { ActorRequestError } from '../protocol/errors.js';
 import { savedLoss, seconds } from '../protocol/saved-state.js';
-import { FieldError, arr, bool, checkedFromFile, finite, json, literal, natural, nullable, obj, type Infer, type Schema } from '../util/schema.js';
+import { arr, bool, checkedFromFile, finite, json, literal, natural, nullable, obj, type Infer, type Schema } from '../util/schema.js';
 import type { NamedArray } from '../util/checkpoint-file.js';
 import { loadNewestCheckpoint, requireCheckpointDir, saveCheckpoint, type LoadedCheckpoint } from '../train/checkpoint-dir.js';
 import { ganStateLayout } from '../train/gan-state.js';

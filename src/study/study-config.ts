@@ -12,7 +12,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { RUN_CONFIG_SCHEMA, loadConfig, resolveConfig, type RunConfig } from '../config/run-config.js';
 import { readJsonFile } from '../config/json-file.js';
 import { choice, configFile, integer, list, mergeDeep, section, setting, text } from '../config/schema.js';
-import { FieldError, checkedFromFile, type Schema } from '../util/schema.js';
+import { FieldError } from '../errors.js';
+import { checkedFromFile, type Schema } from '../util/schema.js';
 import { ARM_NAMES, armRunConfig, type ArmName, type StudyBudget } from './arms.js';
 import type { BootstrapSettings } from './statistics.js';
 

@@ -11,10 +11,9 @@
 import { EventEmitter } from 'eventemitter3';
 import { PROTOCOL_VERSION, idOf, type ActorState, type ArgsOf, type MethodSpec, type RequestFault, type ResultOf, type StreamItemOf, type StreamVerdict } from '../protocol/base.js';
 import { channels, type ActorKind, type ChannelOf } from '../protocol/channels.js';
-import { ActorRequestError, RunStoppedError, type ActorFailure } from '../protocol/errors.js';
 import type { RuntimeEvents, RuntimeEventType } from '../protocol/events.js';
 import { message, parseActorMessage, streamItemOf, type ActorInit, type ActorMessage, type Placement } from '../protocol/lifecycle.js';
-import { FieldError } from '../util/schema.js';
+import { ActorRequestError, FieldError, RunStoppedError, type ActorFailure } from '../errors.js';
 import type { ActorChannel, ExitInfo } from './actor-channel.js';
 import { NEW_ACTOR, exitCause, isFinal, isServing, transition, type ActorStatus, type Lifecycle, type LifecycleEvent, type RuntimeTiming } from './actor-lifecycle.js';
 import { BusyTracker } from './busy-spans.js';

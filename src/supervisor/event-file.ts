@@ -4,7 +4,7 @@
  * and by `tail`.
  */
 import { logEvent, type LogEvent } from '../protocol/events.js';
-import { FieldError } from '../util/schema.js';
+import { FieldError } from '../errors.js';
 
 /** The event on `line`, or null when the line is not one (not JSON, or not an event's fields). */
 function eventOrNull(line: string): LogEvent | null {

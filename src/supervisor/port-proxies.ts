@@ -3,10 +3,9 @@
  * actors. The conductor cannot tell them from the logic classes called in-process. `portOf` derives a proxy
  * from the actor's method table; the two with behaviour of their own wrap ports.
  */
-import { InputError } from '../errors.js';
+import { ActorRequestError, InputError } from '../errors.js';
 import { methodName, type StreamVerdict } from '../protocol/base.js';
 import { channels, type ActorKind, type PortOfKind } from '../protocol/channels.js';
-import { ActorRequestError } from '../protocol/errors.js';
 import type { DeriverPort, EvaluatorPort } from '../search/ports.js';
 import type { ActorHandle } from './actor-handle.js';
 
