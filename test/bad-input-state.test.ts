@@ -21,7 +21,7 @@ import { PROTOCOL_VERSION } from '../src/protocol/base.js';
 import { channels, type ActorKind } from '../src/protocol/channels.js';
 import { malformedMessageError, parseActorMessage, parseInitMessage, parseParentMessage, type WireError } from '../src/protocol/lifecycle.js';
 import { initialConductorState, runSearch, type ConductorState, type SearchPorts } from '../src/search/conductor.js';
-import { makeController, makeResetter, searchGeneratorDims } from '../src/search/local-ports.js';
+import { controllerSettingsOf, makeController, makeResetter, resetterSettingsOf, searchGeneratorDims } from '../src/search/local-ports.js';
 import { loadSearchCheckpoint, restoreSearch, saveSearchCheckpoint } from '../src/search/search-checkpoint.js';
 import { SharedTrainer } from '../src/search/shared-trainer.js';
 import { startActorSystem } from '../src/supervisor/actor-system.js';
@@ -257,7 +257,7 @@ const searchConfig: RunConfig = tinySearchConfig();
 const blank: ImageDataset = { name: 'mnist', split: 'train', count: 32, height: 32, width: 32, channels: 1, pixels: new Uint8Array(32 * 32 * 32), labels: null, numClasses: 10 };
 const newTrainer = () => new SharedTrainer({ generator: searchGeneratorDims(searchConfig), df: searchConfig.search.df, train: searchConfig.train }, blank, 1);
 /** The stateful actors' logic in this thread, as restoreSearch drives them. */
-const localStateful = () => ({ controller: makeController(searchConfig), trainer: newTrainer(), resetter: makeResetter(searchConfig) });
+const localStateful = () => ({ controller: makeController(controllerSettingsOf(searchConfig)), trainer: newTrainer(), resetter: makeResetter(resetterSettingsOf(searchConfig)) });
 
 let good: { meta: Json; arrays: Map<string, NamedArray> };
 

@@ -125,6 +125,11 @@ export function section<F extends Fields>(description: string, fields: F): Secti
   };
 }
 
+/** A section as a saved config holds it: every key there (but those added later), none filled in. */
+export function complete<T>(s: Section<T>): Schema<T> {
+  return { parse: (v, path) => s.check(v, path, true) };
+}
+
 /**
  * The top section of a config file, which may also name its JSON Schema for editors (`"$schema":
  * "../schema/run-config.schema.json"`): that key is checked as a string and dropped.

@@ -17,7 +17,7 @@ import type { NamedArray } from '../util/checkpoint-file.js';
 import { loadNewestCheckpoint, requireCheckpointDir, saveCheckpoint, type LoadedCheckpoint } from '../train/checkpoint-dir.js';
 import { ganStateLayout } from '../train/gan-state.js';
 import { stageSchedule, type ConductorState, type SearchPorts } from './conductor.js';
-import { makeController, makeResetter, searchGeneratorDims } from './local-ports.js';
+import { controllerSettingsOf, makeController, makeResetter, resetterSettingsOf, searchGeneratorDims } from './local-ports.js';
 import type { ActorState, TensorBundle } from './ports.js';
 import { sharedTrainerMeta } from './shared-trainer.js';
 
@@ -101,7 +101,7 @@ function checkConductor(c: ConductorState, config: RunConfig): void {
 async function checkActorState(actor: StatefulActor, state: ActorState, config: RunConfig): Promise<void> {
   switch (actor) {
     case 'controller': {
-      const controller = makeController(config);
+      const controller = makeController(controllerSettingsOf(config));
       try {
         await controller.restore({ state });
       } finally {
@@ -110,7 +110,7 @@ async function checkActorState(actor: StatefulActor, state: ActorState, config: 
       return;
     }
     case 'resetter':
-      return makeResetter(config).restore({ state });
+      return makeResetter(resetterSettingsOf(config)).restore({ state });
     case 'trainer': {
       sharedTrainerMeta.parse(state.meta, 'meta');
       const dims = searchGeneratorDims(config);

@@ -4,17 +4,17 @@ import { loadBlasAddon } from '../../backend/blas/addon.js';
 import { BLAS_TF_NAME } from '../../backend/blas/backend.js';
 import { loadGaussianStats } from '../../metrics/gaussian-stats-file.js';
 import { openFeatureNetwork } from '../../metrics/open-feature-network.js';
+import { deriverSettings } from '../../protocol/deriver.js';
 import type { ActorInit } from '../../protocol/lifecycle.js';
 import { Deriver } from '../../search/deriver.js';
 import type { ActorLogic, LogicHost } from '../actor-logic.js';
-import { deriverConfigOf } from './actor-config.js';
 
 export async function createLogic(init: ActorInit, host: LogicHost): Promise<ActorLogic<'deriver'>> {
-  const { run, referenceStats, blasThreads, backend } = deriverConfigOf(init.config);
+  const { training, referenceStats, blasThreads, backend } = deriverSettings.parse(init.config, 'config');
   shareBlasCores(blasThreads);
-  const { net } = await openFeatureNetwork(run.eval.features, run.eval.inceptionGraph);
+  const { net } = await openFeatureNetwork(training.eval.features, training.eval.inceptionGraph);
   host.onDispose(() => net.dispose());
-  return new Deriver(run, net, referenceStats === null ? null : loadGaussianStats(referenceStats), backend, host.log);
+  return new Deriver(training, net, referenceStats === null ? null : loadGaussianStats(referenceStats), backend, host.log);
 }
 
 /**
