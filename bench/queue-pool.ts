@@ -106,7 +106,7 @@ export async function benchQueuePool(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'agts-bench-queue-'));
   const smoke = JSON.parse(readFileSync('configs/smoke.json', 'utf8'));
   const config = join(root, 'config.json');
-  writeFileSync(config, JSON.stringify({ ...smoke, $schema: undefined, search: { ...smoke.search, derive: { candidates: CANDIDATES, topK: CANDIDATES, steps: 60 } } }));
+  writeFileSync(config, JSON.stringify({ ...smoke, $schema: undefined, search: { ...smoke.search, derive: { ...smoke.search.derive, candidates: CANDIDATES, topK: CANDIDATES, steps: 60 } } }));
   const studyConfig = writeTinyStudy(join(root, 'study.json'));
   mkdirSync(join(root, 'redis'));
   const redis = await startRedisServer(join(root, 'redis'), 'bench');

@@ -17,8 +17,9 @@ export type { Comparison, ComparisonClaim, CorrelationClaim, Equivalence } from 
 export type { Margin, Verdict } from './study/decision.js';
 export type { ArmName } from './study/arms.js';
 export { tailEvents, type TailOptions } from './jobs/tail-events.js';
-export type { RunEvent, RunEventType } from './jobs/run-events.js';
-export type { ConfigSource, JobOutput, RunConfigInput } from './jobs/job-options.js';
+export type { RunEvent, RunEventType } from './protocol/events.js';
+export type { ConfigSource, RunConfigInput } from './jobs/job-options.js';
+export type { JobOutput } from './util/output.js';
 export type { DataConfig, EvalConfig, ModelConfig, RunConfig, SearchConfig, TrainConfig } from './config/run-config.js';
 export { formatArch, parseArch, type Arch } from './nn/arch.js';
 export type { BackendName } from './backend/select.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { commands } from './cli/registry.js';
 import { parseCommandArgs } from './cli/command.js';
 import { isInputError, quote } from './errors.js';
-import { redactCredentials } from './queue/redact.js';
+import { redactCredentials } from './util/redact.js';
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

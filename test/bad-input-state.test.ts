@@ -13,24 +13,22 @@ import type { Subject } from 'rxjs';
 import { startBackend } from '../src/backend/select.js';
 import type { RunConfig } from '../src/config/run-config.js';
 import type { ImageDataset } from '../src/data/dataset.js';
-import { InputError } from '../src/errors.js';
+import { ActorRequestError, FieldError, InputError } from '../src/errors.js';
 import { BLOCKS_BY_STAGE, Discriminator } from '../src/nn/discriminator.js';
 import { Generator } from '../src/nn/generator.js';
 import { nameSeed } from '../src/nn/params.js';
 import { PROTOCOL_VERSION } from '../src/protocol/base.js';
 import { channels, type ActorKind } from '../src/protocol/channels.js';
-import { ActorRequestError, malformedMessageError } from '../src/protocol/errors.js';
-import { parseActorMessage, parseInitMessage, parseParentMessage, type WireError } from '../src/protocol/lifecycle.js';
-import { FieldError } from '../src/protocol/schema.js';
+import { malformedMessageError, parseActorMessage, parseInitMessage, parseParentMessage, type WireError } from '../src/protocol/lifecycle.js';
 import { initialConductorState, runSearch, type ConductorState, type SearchPorts } from '../src/search/conductor.js';
-import { makeController, makeResetter, searchGeneratorDims } from '../src/search/local-ports.js';
+import { controllerSettingsOf, makeController, makeResetter, resetterSettingsOf, searchGeneratorDims } from '../src/search/local-ports.js';
 import { loadSearchCheckpoint, restoreSearch, saveSearchCheckpoint } from '../src/search/search-checkpoint.js';
 import { SharedTrainer } from '../src/search/shared-trainer.js';
 import { startActorSystem } from '../src/supervisor/actor-system.js';
 import { EventLog } from '../src/supervisor/event-log.js';
 import type { ActorChannel } from '../src/supervisor/actor-channel.js';
 import { loadNewestCheckpoint, saveCheckpoint } from '../src/train/checkpoint-dir.js';
-import { readCheckpoint, writeCheckpoint, type NamedArray } from '../src/train/checkpoint-file.js';
+import { readCheckpoint, writeCheckpoint, type NamedArray } from '../src/util/checkpoint-file.js';
 import { GanTrainer } from '../src/train/gan-trainer.js';
 import { ganStateArrays, ganStateMeta, restoreGanState } from '../src/train/gan-state.js';
 import { parseTrainCheckpointMeta } from '../src/train/train-checkpoint-meta.js';
@@ -259,7 +257,7 @@ const searchConfig: RunConfig = tinySearchConfig();
 const blank: ImageDataset = { name: 'mnist', split: 'train', count: 32, height: 32, width: 32, channels: 1, pixels: new Uint8Array(32 * 32 * 32), labels: null, numClasses: 10 };
 const newTrainer = () => new SharedTrainer({ generator: searchGeneratorDims(searchConfig), df: searchConfig.search.df, train: searchConfig.train }, blank, 1);
 /** The stateful actors' logic in this thread, as restoreSearch drives them. */
-const localStateful = () => ({ controller: makeController(searchConfig), trainer: newTrainer(), resetter: makeResetter(searchConfig) });
+const localStateful = () => ({ controller: makeController(controllerSettingsOf(searchConfig)), trainer: newTrainer(), resetter: makeResetter(resetterSettingsOf(searchConfig)) });
 
 let good: { meta: Json; arrays: Map<string, NamedArray> };
 

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCheckpoint, writeCheckpoint } from '../src/train/checkpoint-file.js';
+import { readCheckpoint, writeCheckpoint } from '../src/util/checkpoint-file.js';
 import { InputError } from '../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'agts-ckptfile-'));

@@ -8,12 +8,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RUN_CONFIG_JSON_SCHEMA_FILE, STUDY_CONFIG_JSON_SCHEMA_FILE, jsonSchemaFiles } from '../src/config/json-schema-files.js';
+import { RUN_CONFIG_JSON_SCHEMA_FILE, STUDY_CONFIG_JSON_SCHEMA_FILE, jsonSchemaFiles } from '../src/study/json-schema-files.js';
 import { DEFAULT_CONFIG, loadConfig, resolveConfig } from '../src/config/run-config.js';
-import { InputError } from '../src/errors.js';
-import { FieldError, jsonSchemaDocument, type JsonSchema, type Schema } from '../src/protocol/schema.js';
-import { eventSchemas } from '../src/report/event-schemas.js';
-import { logEvent, runtimeEventSchemas } from '../src/supervisor/events.js';
+import { FieldError, InputError } from '../src/errors.js';
+import { jsonSchemaDocument, type JsonSchema, type Schema } from '../src/util/schema.js';
+import { eventSchemas, logEvent } from '../src/protocol/events.js';
 import { jsonSchemaViolation } from './support/json-schema-check.js';
 import { loadStudy, resolveStudy } from '../src/study/study-config.js';
 import { isStudyConfig } from './support/study.js';
@@ -130,10 +129,10 @@ test('the JSON forms of objects, optional and nullable fields, arrays, records a
   const placed = { incarnation: 0, kind: 'trainer', transport: 'thread', pid: 7, threadId: 1, backend: 'cpu', tfBackend: 'cpu', cudaVisibleDevices: null };
   const withKey = (key: string) => JSON.parse(JSON.stringify(placed).replace('{', `{"${key}": 1, `)) as unknown;
   for (const v of [placed, { ...placed, cudaVisibleDevices: '0' }, { ...placed, transport: 'carrier pigeon' }, { ...placed, pid: -1 }, withKey('extra'), withKey('constructor'), withKey('__proto__'), { ...placed, kind: undefined }]) {
-    agree(runtimeEventSchemas['actor.placed'], JSON.parse(JSON.stringify(v)));
+    agree(eventSchemas['actor.placed'], JSON.parse(JSON.stringify(v)));
   }
   const busy = { from: '2024-01-01T00:00:00Z', seconds: 1.5, busySeconds: 1, requests: { 'trainer.train': 2 } };
-  for (const v of [busy, { ...busy, requests: {} }, { ...busy, requests: { x: 1.5 } }, { ...busy, requests: [] }, { ...busy, seconds: '1' }]) agree(runtimeEventSchemas['actor.busy'], v);
+  for (const v of [busy, { ...busy, requests: {} }, { ...busy, requests: { x: 1.5 } }, { ...busy, requests: [] }, { ...busy, seconds: '1' }]) agree(eventSchemas['actor.busy'], v);
   const started = { runDir: 'r', resumed: false, backend: 'cpu', gpus: null, faults: [] };
   for (const v of [started, { ...started, command: ['search'] }, { ...started, gpus: [0, 1] }, { ...started, gpus: [0.5] }, { ...started, command: 'search' }]) {
     agree(eventSchemas['run.started'], v);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBlasAddon } from '../src/backend/blas/addon.js';
 import { parseEventLines } from '../src/supervisor/event-file.js';
-import type { LogEvent } from '../src/supervisor/events.js';
+import type { LogEvent } from '../src/protocol/events.js';
 import { checkpointPath } from '../src/train/checkpoint-dir.js';
 import { cli, killAfter, randomDelay, writeTinySearchConfig } from './support/kill.js';
 

@@ -14,7 +14,7 @@ import { startBackend } from '../src/backend/select.js';
 import { exportGenerator, generate, loadGenerator } from '../src/index.js';
 import { parseArch } from '../src/nn/arch.js';
 import { listCheckpoints } from '../src/train/checkpoint-dir.js';
-import { writeCheckpoint } from '../src/train/checkpoint-file.js';
+import { writeCheckpoint } from '../src/util/checkpoint-file.js';
 import { runTraining } from '../src/train/train-run.js';
 import { dirBytes } from './support/bad-input.js';
 import { cli, cliWithFileLimit } from './support/kill.js';

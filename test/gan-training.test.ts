@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Generator } from '../src/nn/generator.js';
 import { BLOCKS_BY_STAGE } from '../src/nn/discriminator.js';
 import { startBackend } from '../src/backend/select.js';
-import { readCheckpoint, writeCheckpoint } from '../src/train/checkpoint-file.js';
+import { readCheckpoint, writeCheckpoint } from '../src/util/checkpoint-file.js';
 import { ganStateArrays, ganStateMeta, restoreGanState } from '../src/train/gan-state.js';
 import { TINY_G, disposeGan, fakeReal, snapshot, tinyGan } from './support/tiny-gan.js';
 

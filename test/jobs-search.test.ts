@@ -1,6 +1,6 @@
 /**
  * The search job as the library calls it: a handle whose events Observable carries exactly the run's log
- * lines (to an early and a late subscriber alike) and completes when the run ends, whose result is the
+ * lines (to an early and a late subscriber alike, each one of the protocol's events) and completes when the run ends, whose result is the
  * report; bad input rejects the result with an InputError before anything is written, and an abort before
  * the actors start rejects it with the signal's reason.
  */
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { firstValueFrom, toArray } from 'rxjs';
 import { search } from '../src/jobs/search.js';
 import { tailEvents } from '../src/jobs/tail-events.js';
-import type { RunEvent } from '../src/jobs/run-events.js';
+import { eventSchemas, isEventType, type RunEvent } from '../src/protocol/events.js';
 import { parseEventLines } from '../src/supervisor/event-file.js';
 import { writeTinySearchConfig } from './support/kill.js';
 import { rejects } from './support/rejects.js';
@@ -38,6 +38,11 @@ test('a search\'s events are its log\'s lines, to an early and a late subscriber
   assert.is(report.derived.length, 1);
   assert.is(report.interrupted, false);
   assert.equal(await firstValueFrom(tailEvents(run.dir).pipe(toArray())), logged);
+  // Every line is one of the protocol's events, and its payload fits that event's one schema.
+  for (const e of logged) {
+    assert.ok(isEventType(e.type), `${e.type}: an event of src/protocol/events.ts`);
+    eventSchemas[e.type].parse(e.payload, `#${e.seq} ${e.type}`);
+  }
 });
 
 test('bad input rejects the result with an InputError and writes nothing; the events complete empty', async () => {

@@ -9,7 +9,7 @@ import { isInputError } from '../src/errors.js';
 import { DigitClassifier } from '../src/metrics/digits/digit-classifier.js';
 import { loadDigitClassifier, saveDigitWeights, type DigitWeightsMeta } from '../src/metrics/digits/digit-weights-file.js';
 import { shiftImages, trainDigitClassifier } from '../src/metrics/digits/train-digits.js';
-import { writeCheckpoint } from '../src/train/checkpoint-file.js';
+import { writeCheckpoint } from '../src/util/checkpoint-file.js';
 import { Rng } from '../src/util/rng.js';
 import { BACKENDS_UNDER_TEST, useBackend } from './support/backends.js';
 import { tempDir } from './support/datafiles.js';

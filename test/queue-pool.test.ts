@@ -10,7 +10,8 @@ import { QUEUE_PROTOCOL_VERSION } from '../src/protocol/queue-jobs.js';
 import { parseRedisUrl, redisOptions } from '../src/queue/connection.js';
 import { FolderSync, LockLostError } from '../src/queue/folder-snapshot.js';
 import { folderKey, jobLockKey } from '../src/queue/names.js';
-import { deriveOnQueue, type QueueEvent } from '../src/queue/derive-on-queue.js';
+import type { QueueEvent } from '../src/protocol/events.js';
+import { deriveOnQueue } from '../src/queue/derive-on-queue.js';
 import { QueueClient } from '../src/queue/queue-client.js';
 import { queueStatus } from '../src/queue/queue-status.js';
 import { cli, writeTinySearchConfig } from './support/kill.js';
@@ -19,10 +20,8 @@ import { startRedisServer, type RedisServer } from './support/redis-server.js';
 const test = suite('queue: a worker pool on a real Redis');
 const root = mkdtempSync(join(tmpdir(), 'agts-queue-'));
 const PASSWORD = 'pw-s3cret-7351';
-const config = writeTinySearchConfig(join(root, 'search.json'), 11, [1, 1, 1], { topK: 2, steps: 60 });
-// Checkpoints every 5 G steps: a killed worker's job resumes from the last one another worker finds in Redis.
-const settings = JSON.parse(readFileSync(config, 'utf8'));
-writeFileSync(config, JSON.stringify({ ...settings, train: { ...settings.train, checkpointEvery: 5 } }));
+// Derivations checkpoint every 5 G steps: a killed worker's job resumes from the last one another worker finds in Redis.
+const config = writeTinySearchConfig(join(root, 'search.json'), 11, [1, 1, 1], { topK: 2, steps: 60, checkpointEvery: 5 });
 
 let redis: RedisServer;
 const processes: { child: ChildProcess; output: string[]; done: Promise<number | null> }[] = [];

@@ -8,7 +8,7 @@ import { isInputError } from '../src/errors.js';
 import { QUEUE_PROTOCOL_VERSION, parseDeriveResult, parseJobProgress, parseQueueJob } from '../src/protocol/queue-jobs.js';
 import { parseRedisUrl, redisOptions } from '../src/queue/connection.js';
 import { travellingFiles } from '../src/queue/folder-snapshot.js';
-import { redactCredentials, redactor } from '../src/queue/redact.js';
+import { redactCredentials, redactor } from '../src/util/redact.js';
 import { fieldErrorOf as fieldOf } from './support/field-error.js';
 
 const test = suite('queue: protocol, connections, redaction');

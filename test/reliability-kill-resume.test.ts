@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCheckpoint } from '../src/train/checkpoint-file.js';
+import { readCheckpoint } from '../src/util/checkpoint-file.js';
 import { listCheckpoints } from '../src/train/checkpoint-dir.js';
 import { loadBlasAddon } from '../src/backend/blas/addon.js';
 import { cli, cliWithFileLimit, killAfter, randomDelay, writeTinySearchConfig } from './support/kill.js';

@@ -23,7 +23,7 @@ writeFileSync(config, JSON.stringify({
   eval: { samples: 130, features: 'digits', splits: 2 },
   search: {
     gf: 8, df: 8, iterations: [2, 2, 2], minibatches: 4, controllerSteps: 3, childSamples: 40, beamCandidates: 3, beamKeep: 2,
-    reset: { enabled: true, window: 20, threshold: 1e-3 }, derive: { candidates: 3, topK: 1, steps: 6 },
+    reset: { enabled: true, window: 20, threshold: 1e-3 }, derive: { candidates: 3, topK: 1, steps: 6, checkpointEvery: 2 },
   },
 }));
 

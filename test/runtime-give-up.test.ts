@@ -2,8 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ActorGaveUpError, ActorInputError } from '../src/protocol/errors.js';
-import { isInputError } from '../src/errors.js';
+import { ActorGaveUpError, ActorInputError, isInputError } from '../src/errors.js';
 import { parseFaultSpec } from '../src/supervisor/faults.js';
 import { miniSearch, readEvents, seqGaps, startFixtureSystem, tempRunDir } from './support/runtime.js';
 

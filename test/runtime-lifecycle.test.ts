@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ActorGaveUpError, ActorInputError, RunStoppedError } from '../src/protocol/errors.js';
+import { ActorGaveUpError, ActorInputError, RunStoppedError } from '../src/errors.js';
 import type { Placement } from '../src/protocol/lifecycle.js';
 import { NEW_ACTOR, exitCause, transition, type Lifecycle, type LifecycleEvent, type LifecycleRules } from '../src/supervisor/actor-lifecycle.js';
 

@@ -20,12 +20,12 @@ export function heldOutText(h: HeldOutFigures): string {
 }
 
 /** "IS 4.350 ± 0.120, FID 325.012<detail>; held-out real digits (2000): IS 9.203, FID 3.050" (without the held-out part where there are none). */
-export function scoresBesideReal(s: { is: InceptionScore | null; fid: number | null; heldOut: HeldOutFigures | null }, detail = ''): string {
+export function scoresBesideReal(s: { is: InceptionScore | null; fid: number | null; heldOut?: HeldOutFigures | null }, detail = ''): string {
   return `${isFidText(s.is, s.fid)}${detail}${s.heldOut ? `; ${heldOutText(s.heldOut)}` : ''}`;
 }
 
 /** "classes drawn: 0 26.0%  1 5.1%  … 9 2.6%; under 5%: 9; held-out real digits 9.1–11.2% each" */
-export function classesText(shares: readonly number[], heldOut: HeldOutFigures | null): string {
+export function classesText(shares: readonly number[], heldOut: HeldOutFigures | null | undefined): string {
   const under = shares.flatMap((s, c) => (s < UNDER_DRAWN_SHARE ? [c] : []));
   const real = heldOut ? `; held-out real digits ${(100 * Math.min(...heldOut.shares)).toFixed(1)}–${pct(Math.max(...heldOut.shares))} each` : '';
   return `classes drawn: ${shares.map((s, c) => `${c} ${pct(s)}`).join('  ')}; under ${pct(UNDER_DRAWN_SHARE)}: ${under.length ? under.join(', ') : 'none'}${real}`;

@@ -1,7 +1,7 @@
 import { filter, type Subscription } from 'rxjs';
 import { InputError } from '../errors.js';
 import { tailEvents } from '../jobs/tail-events.js';
-import type { LogEvent } from '../supervisor/events.js';
+import type { LogEvent } from '../protocol/events.js';
 import { stringFlag, type Command } from './command.js';
 
 const help = `Usage: autogan tail RUN_DIR [--follow] [--type T] [--actor A] [--json]

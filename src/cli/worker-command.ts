@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startBackend } from '../backend/select.js';
+import { search } from '../jobs/search.js';
 import { parseRedisUrl } from '../queue/connection.js';
 import { runWorker } from '../queue/worker.js';
 import { parseGpuList } from '../supervisor/placement.js';
@@ -41,7 +42,7 @@ export const workerCommand: Command = {
     const backend = await startBackend(backendFlag(values), { wantGpu: gpus !== null, log: stderrLine });
     const { signal, release } = interruptSignal(stderrLine);
     try {
-      await runWorker({ target, backend, gpus, concurrency, workDir, stallSeconds, log: stderrLine, signal });
+      await runWorker({ target, backend, gpus, concurrency, workDir, stallSeconds, log: stderrLine, signal, search });
       return 130;
     } finally {
       release();

@@ -9,7 +9,8 @@ import { readJsonFile } from './json-file.js';
 import { autoOrInteger, boolean, choice, configFile, integer, number, section, setting, textOrNull, tuple } from './schema.js';
 import { DIGITS_FEATURE_DIM } from '../metrics/digits/digit-classifier.js';
 import { INCEPTION_GRAPH } from '../metrics/inception/inception-graph.js';
-import { FieldError, checkedFromFile, type Infer } from '../protocol/schema.js';
+import { FieldError } from '../errors.js';
+import { checkedFromFile, type Infer } from '../util/schema.js';
 
 const positiveInt = integer({ min: 1 });
 const rate = number({ min: 0, aboveMin: true, max: 1 });
@@ -20,42 +21,70 @@ const ABOUT =
   'Rules between settings (model.bottom against the data set\'s image side, beamKeep ≤ beamCandidates, topK ≤ candidates, ' +
   'enough samples for an FID) are checked when the program reads it.';
 
+export const SEARCH_STRATEGIES = ['rl', 'random-shared', 'random-independent'] as const;
+export const SEARCH_LEVELS = ['multi', 'single'] as const;
+export const REWARDS = ['is', 'fid'] as const;
+export const FEATURE_NETWORKS = ['digits', 'inception'] as const;
+
+/** The data set: what every training reads. */
+export const DATA_SETTINGS = section('The data set.', {
+  dataset: setting(choice(DATASET_NAMES), 'cifar10', 'The data set trained on.'),
+  root: setting(textOrNull, null, 'Folder of the official files (CIFAR-10, STL-10); null for the embedded MNIST.'),
+});
+
+/** A GAN's training: the shared GAN's during the search, and every from-scratch training's. */
+export const TRAIN_SETTINGS = section('GAN training: of the final architectures, and of the shared GAN during the search.', {
+  steps: setting(positiveInt, 50000, 'Generator iterations (each after nCritic D steps): 50,000 in the reference.'),
+  dBatch: setting(positiveInt, 64, 'Real and fake images per D step (64 in the reference).'),
+  gBatch: setting(positiveInt, 128, 'Fake images per G step (128 in the reference).'),
+  nCritic: setting(positiveInt, 5, 'D steps per G step (5).'),
+  lrG: setting(rate, 2e-4, 'Adam learning rate of G.'),
+  lrD: setting(rate, 2e-4, 'Adam learning rate of D.'),
+  beta1: setting(beta, 0, 'Adam beta1 of both nets (0 in the reference).'),
+  beta2: setting(beta, 0.9, 'Adam beta2 of both nets (0.9 in the reference).'),
+  emaDecay: setting(number({ min: 0, max: 1 }), 0.999, 'EMA decay of G\'s weights (0.999).'),
+  sampleEvery: setting(positiveInt, 1000, 'Write a sample grid every this many G steps (and at the end).'),
+  checkpointEvery: setting(positiveInt, 1000, 'Write a checkpoint every this many G steps (and at the end).'),
+  // The reference's Inception network scores about 1 image/s on a CPU: periodic scoring is for the small configs.
+  evalEvery: setting(integer({ min: 0 }), 0, 'Score IS and FID every this many G steps, as the final evaluation does (eval.samples images on fixed latents), for the curves of the report; 0: only at the end.', { addedLater: true }),
+});
+
+/** The search's LSTM controller. */
+export const CONTROLLER_SETTINGS = section('The LSTM controller and its REINFORCE update.', {
+  hidden: setting(positiveInt, 100, 'LSTM hidden and input size (100).'),
+  lr: setting(rate, 3.5e-4, 'Adam learning rate.'),
+  beta1: setting(beta, 0, 'Adam beta1.'),
+  beta2: setting(beta, 0.9, 'Adam beta2.'),
+  entropyCoeff: setting(number({ min: 0 }), 1e-3, 'Weight of the entropy bonus in the reward (1e-3).'),
+  baselineDecay: setting(number({ min: 0, max: 1 }), 0.9, 'Decay of the moving-average baseline (0.9).'),
+});
+
+/** The dynamic reset's windows. */
+export const RESET_SETTINGS = section('Dynamic reset of the shared GAN when its losses stall.', {
+  enabled: setting(boolean, true, 'false runs the paper\'s "without reset" ablation.'),
+  window: setting(integer({ min: 2 }), 500, 'Window length, in losses.'),
+  threshold: setting(number({ min: 0 }), 1e-3, 'Variance threshold.'),
+});
+
 export const RUN_CONFIG_SCHEMA = configFile(section(ABOUT, {
   seed: setting(integer({ min: 0, max: 2 ** 31 - 1 }), 0, 'Seed of every random choice: the same seed and config give the same results.'),
-  data: section('The data set.', {
-    dataset: setting(choice(DATASET_NAMES), 'cifar10', 'The data set trained on.'),
-    root: setting(textOrNull, null, 'Folder of the official files (CIFAR-10, STL-10); null for the embedded MNIST.'),
-  }),
+  data: DATA_SETTINGS,
   model: section('The generator and discriminator of the final (from-scratch) training.', {
     latent: setting(positiveInt, 128, 'Latent size.'),
     gf: setting(positiveInt, 256, 'Generator width (gf_dim 256 in the reference).'),
     df: setting(positiveInt, 128, 'Discriminator width (df_dim 128 in the reference).'),
     bottom: setting(integer({ min: 1, max: 16 }), 4, 'Stem output side: 4 for 32 px images, 6 for 48 px (STL-10). Output side = bottom · 8.'),
   }),
-  train: section('GAN training: of the final architectures, and of the shared GAN during the search.', {
-    steps: setting(positiveInt, 50000, 'Generator iterations (each after nCritic D steps): 50,000 in the reference.'),
-    dBatch: setting(positiveInt, 64, 'Real and fake images per D step (64 in the reference).'),
-    gBatch: setting(positiveInt, 128, 'Fake images per G step (128 in the reference).'),
-    nCritic: setting(positiveInt, 5, 'D steps per G step (5).'),
-    lrG: setting(rate, 2e-4, 'Adam learning rate of G.'),
-    lrD: setting(rate, 2e-4, 'Adam learning rate of D.'),
-    beta1: setting(beta, 0, 'Adam beta1 of both nets (0 in the reference).'),
-    beta2: setting(beta, 0.9, 'Adam beta2 of both nets (0.9 in the reference).'),
-    emaDecay: setting(number({ min: 0, max: 1 }), 0.999, 'EMA decay of G\'s weights (0.999).'),
-    sampleEvery: setting(positiveInt, 1000, 'Write a sample grid every this many G steps (and at the end).'),
-    checkpointEvery: setting(positiveInt, 1000, 'Write a checkpoint every this many G steps (and at the end).'),
-    // The reference's Inception network scores about 1 image/s on a CPU: periodic scoring is for the small configs.
-    evalEvery: setting(integer({ min: 0 }), 0, 'Score IS and FID every this many G steps, as the final evaluation does (eval.samples images on fixed latents), for the curves of the report; 0: only at the end.', { addedLater: true }),
-  }),
+  train: TRAIN_SETTINGS,
   eval: section('IS and FID evaluation.', {
     samples: setting(positiveInt, 50000, 'Generated images per IS/FID evaluation (50,000 for papers\' numbers).'),
-    features: setting(choice(['digits', 'inception']), 'inception', 'Feature network: digits (embedded MNIST classifier) or inception (TensorFlow\'s 2015-12-05 graph).'),
+    features: setting(choice(FEATURE_NETWORKS), 'inception', 'Feature network: digits (embedded MNIST classifier) or inception (TensorFlow\'s 2015-12-05 graph).'),
     inceptionGraph: setting(textOrNull, null, 'Path of classify_image_graph_def.pb when features = inception.'),
     splits: setting(positiveInt, 10, 'Splits of the Inception Score.'),
   }),
   search: section('The architecture search.', {
-    strategy: setting(choice(['rl', 'random-shared', 'random-independent']), 'rl', 'rl: the LSTM controller with REINFORCE; random-shared / random-independent: the paper\'s baselines.'),
-    levels: setting(choice(['multi', 'single']), 'multi', 'multi: MLAS, one cell per stage with beam hand-over; single: SLAS, all 14 tokens at full resolution.'),
+    strategy: setting(choice(SEARCH_STRATEGIES), 'rl', 'rl: the LSTM controller with REINFORCE; random-shared / random-independent: the paper\'s baselines.'),
+    levels: setting(choice(SEARCH_LEVELS), 'multi', 'multi: MLAS, one cell per stage with beam hand-over; single: SLAS, all 14 tokens at full resolution.'),
     gf: setting(positiveInt, 128, 'Search-time width of the shared generator (128 in the reference).'),
     df: setting(positiveInt, 64, 'Search-time width of the shared discriminator (64 in the reference).'),
     iterations: setting(tuple([positiveInt, positiveInt, positiveInt]), [15, 20, 30], 'Search iterations of stages 0, 1, 2 (15, 20, 30 as the authors ran it); SLAS runs their sum at stage 2.'),
@@ -65,25 +94,16 @@ export const RUN_CONFIG_SCHEMA = configFile(section(ABOUT, {
     childSamples: setting(integer({ min: 2 }), 5000, 'Generated images per child\'s reward (5,000).'),
     beamCandidates: setting(positiveInt, 10, 'Beam hand-over: candidates M sampled at a stage\'s end (10).'),
     beamKeep: setting(positiveInt, 5, 'Beam hand-over: candidates K kept (5); at most beamCandidates.'),
-    controller: section('The LSTM controller and its REINFORCE update.', {
-      hidden: setting(positiveInt, 100, 'LSTM hidden and input size (100).'),
-      lr: setting(rate, 3.5e-4, 'Adam learning rate.'),
-      beta1: setting(beta, 0, 'Adam beta1.'),
-      beta2: setting(beta, 0.9, 'Adam beta2.'),
-      entropyCoeff: setting(number({ min: 0 }), 1e-3, 'Weight of the entropy bonus in the reward (1e-3).'),
-      baselineDecay: setting(number({ min: 0, max: 1 }), 0.9, 'Decay of the moving-average baseline (0.9).'),
-    }),
-    reset: section('Dynamic reset of the shared GAN when its losses stall.', {
-      enabled: setting(boolean, true, 'false runs the paper\'s "without reset" ablation.'),
-      window: setting(integer({ min: 2 }), 500, 'Window length, in losses.'),
-      threshold: setting(number({ min: 0 }), 1e-3, 'Variance threshold.'),
-    }),
+    controller: CONTROLLER_SETTINGS,
+    reset: RESET_SETTINGS,
     overlap: setting(boolean, false, 'Score snapshot v while the shared GAN trains iteration v+1 (the policy then lags one iteration).'),
-    reward: setting(choice(['is', 'fid']), 'is', 'Child reward: Inception Score, or 1/FID against the data set\'s statistics.'),
+    reward: setting(choice(REWARDS), 'is', 'Child reward: Inception Score, or 1/FID against the data set\'s statistics.'),
     derive: section('Derivation: architectures sampled from the final policy, the best trained from scratch.', {
       candidates: setting(positiveInt, 10, 'Architectures sampled from the final policy.'),
       topK: setting(positiveInt, 1, 'How many of them are trained from scratch; at most candidates.'),
       steps: setting(positiveInt, 50000, 'G steps of each from-scratch training.'),
+      // Runs saved before this key existed resume with its default: checkpoints change no result.
+      checkpointEvery: setting(positiveInt, 1000, 'Write a derivation\'s checkpoint every this many G steps (and at the end): each request to a deriver trains this many, so a lost deriver loses at most these, and a pool worker sends its folder this often.', { addedLater: true }),
       // Runs saved before this key existed resume with its default: how many derive at once changes no result.
       parallel: setting(autoOrInteger({ min: 1 }), 'auto', 'How many train at once without --gpus (auto: min(topK, cores / 2 rounded down, at least 1)); with --gpus, one per GPU.', { addedLater: true }),
     }),

@@ -1,11 +1,12 @@
 /**
- * The vocabulary of config files, on the schema library (src/protocol/schema.ts). A setting has its type and
+ * The vocabulary of config files, on the schema library (src/util/schema.ts). A setting has its type and
  * range, its default and a description; sections nest settings. A preset (a file in configs/) gives only its
  * differences from the defaults; a config a run saved gives every key. Errors name the dotted key and show
  * the wrong value as it was written; unknown keys are errors, listing the allowed ones (they are usually typos).
  * Integers stop at 2^53 − 1, past which JSON's numbers are no longer exact.
  */
-import { FieldError, isRecord, oneOf, scalar, showValue, type Infer, type JsonSchema, type Schema } from '../protocol/schema.js';
+import { FieldError } from '../errors.js';
+import { isRecord, oneOf, scalar, showValue, type Infer, type JsonSchema, type Schema } from '../util/schema.js';
 
 interface Range {
   readonly min?: number;
@@ -122,6 +123,11 @@ export function section<F extends Fields>(description: string, fields: F): Secti
     // A preset's form: every key may be left out.
     jsonSchema: { description, type: 'object', properties: Object.fromEntries(names.map((k) => [k, fields[k]!.jsonSchema])), additionalProperties: false },
   };
+}
+
+/** A section as a saved config holds it: every key there (but those added later), none filled in. */
+export function complete<T>(s: Section<T>): Schema<T> {
+  return { parse: (v, path) => s.check(v, path, true) };
 }
 
 /**

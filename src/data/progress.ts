@@ -1,4 +1,5 @@
 import { StatusLine, formatBar } from '../util/progress-bar.js';
+import type { ProgressStream } from '../util/output.js';
 
 /** How far a transfer has got. */
 export interface TransferProgress {
@@ -22,7 +23,7 @@ export function formatProgress(p: TransferProgress, width = 30): string {
 export class TransferBar {
   private readonly status: StatusLine;
 
-  constructor(out: NodeJS.WritableStream & { isTTY?: boolean }, private readonly label: string, intervalMs = 200) {
+  constructor(out: ProgressStream, private readonly label: string, intervalMs = 200) {
     this.status = new StatusLine(out, intervalMs);
   }
 

@@ -4,7 +4,8 @@
  * difference with CHECK_TOLERANCE. Runs in the browser too: no Node imports.
  */
 import * as tf from '@tensorflow/tfjs';
-import { FieldError, arr, checkedFromFile, finite, literal, natural, obj, type Infer } from '../protocol/schema.js';
+import { FieldError } from '../errors.js';
+import { arr, checkedFromFile, finite, literal, natural, obj, type Infer } from '../util/schema.js';
 import { generate, readExportJson, type ExportedGenerator, type ReadExportFile } from './exported-generator.js';
 
 export const CHECK_JSON = 'check.json';

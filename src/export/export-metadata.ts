@@ -3,7 +3,7 @@
  * the latent size, image side and channels, the architecture and where it was trained. Read back by
  * loadGenerator and the page, so it is checked like any other file we read.
  */
-import { intIn, literal, natural, obj, oneOf, str, type Infer } from '../protocol/schema.js';
+import { intIn, literal, natural, obj, oneOf, str, type Infer } from '../util/schema.js';
 
 export const EXPORT_PRODUCER = 'autogan-ts';
 

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InputError, fileError } from '../errors.js';
-import { arr, checkedFromFile, isRecord, literal, natural, objWith, oneOf, str } from '../protocol/schema.js';
+import { arr, checkedFromFile, isRecord, literal, natural, objWith, oneOf, str } from '../util/schema.js';
 import { EXPORT_PRODUCER, INPUT_NAME, OUTPUT_NAME, exportMetadataSchema, type ExportMetadata } from './export-metadata.js';
 
 export const MODEL_JSON = 'model.json';

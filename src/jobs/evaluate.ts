@@ -17,7 +17,8 @@ import { latentSampler, scoreImages } from '../metrics/score-generator.js';
 import { formatArch } from '../nn/arch.js';
 import { loadEmaGenerator } from '../train/ema-generator.js';
 import { ProgressBar } from '../util/progress-bar.js';
-import { SEED_MAX, noLog, optionalInt, type JobOutput } from './job-options.js';
+import { noLog, type JobOutput } from '../util/output.js';
+import { SEED_MAX, optionalInt } from './job-options.js';
 
 export const METRIC_NAMES = ['is', 'fid'] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];

@@ -12,7 +12,7 @@ import { EXPORT_FORMATS, writeGeneratorExport, type ExportFormat } from '../expo
 import type { ExportMetadata } from '../export/export-metadata.js';
 import { ONNX_OPSET } from '../export/onnx-model.js';
 import { loadEmaGenerator, type EmaGenerator } from '../train/ema-generator.js';
-import { noLog, type JobOutput } from './job-options.js';
+import { noLog, type JobOutput } from '../util/output.js';
 
 export interface ExportOptions extends JobOutput {
   /** A checkpoint of `autogan train` or its run directory (the newest intact checkpoint); a search's derive/topN too. */

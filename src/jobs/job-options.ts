@@ -14,20 +14,10 @@ export function resolveConfigSource(source: ConfigSource): { config: RunConfig; 
   return typeof source === 'string' ? { config: loadConfig(source), name: source } : { config: resolveConfig(source, 'config'), name: 'config' };
 }
 
-/** Where a job's words for people go. */
-export interface JobOutput {
-  /** Lines for people (the backend chosen, a resume, a reset); default: none. */
-  readonly log?: (line: string) => void;
-  /** Where progress bars are drawn (a terminal or a log stream); default: none. */
-  readonly progress?: NodeJS.WritableStream & { isTTY?: boolean };
-}
-
 /** A new run's default folder: runs/<kind>-<start time>. */
 export function defaultRunDir(kind: 'search' | 'train' | 'study'): string {
   return join('runs', `${kind}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 }
-
-export const noLog = (): void => undefined;
 
 /**
  * A resumed job keeps the settings it saved: any of `keys` given beside `resume` is an InputError naming it;

@@ -18,10 +18,13 @@ import { InputError, flagError, isInputError } from '../errors.js';
 import { openFeatureNetwork } from '../metrics/open-feature-network.js';
 import { referenceStats, referenceStatsCachePath, trainingStatsRequest } from '../metrics/reference-stats.js';
 import { formatArch } from '../nn/arch.js';
+import type { RunEvent } from '../protocol/events.js';
 import { parseRedisUrl } from '../queue/connection.js';
 import { deriveOnQueue } from '../queue/derive-on-queue.js';
 import { runKey } from '../queue/names.js';
+import { refreshReportQuietly } from '../report/refresh.js';
 import { QueueClient } from '../queue/queue-client.js';
+import { derivationDir } from '../search/derivation.js';
 import { loadSearchCheckpoint } from '../search/search-checkpoint.js';
 import { runSearchJob, type SearchReport } from '../search/search-run.js';
 import { startActorSystem } from '../supervisor/actor-system.js';
@@ -30,8 +33,8 @@ import type { FaultSpec } from '../supervisor/faults.js';
 import { deriverCount } from '../supervisor/placement.js';
 import { assertNewRunDir, createRunDir, openRunDir, removeNewRunDir, runDirPaths, type RunDir } from '../supervisor/run-dir.js';
 import { ProgressBar } from '../util/progress-bar.js';
-import { SEED_MAX, defaultRunDir, noLog, optionalInt, rejectBesideResume, resolveConfigSource, type ConfigSource, type JobOutput } from './job-options.js';
-import type { RunEvent } from './run-events.js';
+import { noLog, type JobOutput } from '../util/output.js';
+import { SEED_MAX, defaultRunDir, optionalInt, rejectBesideResume, resolveConfigSource, type ConfigSource } from './job-options.js';
 
 export type { SearchReport };
 
@@ -132,7 +135,7 @@ async function runSearch(opts: SearchOptions, dir: string, onLogOpen: (path: str
   try {
     opts.signal?.throwIfAborted();
     const runDir = resumed ?? createRunDir(dir, config);
-    const statsRequest = trainingStatsRequest(config, network, opts.statsCache ?? join(runDir.root, 'stats'), log);
+    const statsRequest = trainingStatsRequest(config.data, network, opts.statsCache ?? join(runDir.root, 'stats'), log);
     // The data set is first read here. Bad data files found in a run made just now take that run away again, so
     // the same call can be repeated once the files are fixed (the config saved in the run names the data folder).
     await referenceStats(statsRequest).catch((e: unknown) => {
@@ -153,6 +156,7 @@ async function runSearch(opts: SearchOptions, dir: string, onLogOpen: (path: str
         config, runDir: runDir.root, resume, ports: system.ports, backend: backend.name,
         placement: system.placements, log, progress: opts.progress, signal: opts.signal,
         restarts: () => system.restarts(),
+        onCheckpoint: () => refreshReportQuietly(runDir.root, log),
         resetSharedGan: (i: number) => system.resetSharedTrainer(i),
         derivers: (jobs) => system.startDerivers(deriverCount(gpus, config.search.derive.parallel, jobs), deriverActorConfig(config, statsFile, backend.name)),
         remoteDerive: queue ? async (todo, finished) => {
@@ -165,6 +169,11 @@ async function runSearch(opts: SearchOptions, dir: string, onLogOpen: (path: str
         } : undefined,
         emit: (e) => {
           system.events.emit('actor' in e ? e.actor : 'conductor', e.type, e);
+          // A derivation here checkpointed or ended: its report, and the search's that shows it, are rewritten.
+          if (e.type === 'derive.progress' || e.type === 'derive.finished') {
+            refreshReportQuietly(derivationDir(runDir.root, e.rank), log);
+            refreshReportQuietly(runDir.root, log);
+          }
           if (e.type === 'search.rewards') bar?.update(e.iteration + 1, `stage ${e.stage}  best reward ${Math.max(...e.rewards).toFixed(3)}: ${formatArch(e.archs[e.rewards.indexOf(Math.max(...e.rewards))]!)}`);
           else if (e.type === 'search.reset') log(`dynamic reset #${e.resets} at iteration ${e.iteration}`);
           else if (e.type === 'search.beam') log(`stage ${e.stage} beam: kept ${e.kept.map((a) => formatArch(a)).join(' | ')}`);

@@ -10,8 +10,10 @@ import { QueueClient } from '../queue/queue-client.js';
 import { studyRunOnQueue } from '../queue/study-on-queue.js';
 import { loadStudy, resolveStudy, type StudyConfig } from '../study/study-config.js';
 import type { StudyResult } from '../study/study-result.js';
-import { assertNewStudyDir, createStudyDir, openStudyDir, runStudy } from '../study/study-run.js';
-import { defaultRunDir, noLog, rejectBesideResume, type JobOutput } from './job-options.js';
+import { assertNewStudyDir, createStudyDir, openStudyDir, runStudy, type StudySearch } from '../study/study-run.js';
+import { noLog, type JobOutput } from '../util/output.js';
+import { defaultRunDir, rejectBesideResume } from './job-options.js';
+import { search, type SearchReport } from './search.js';
 
 /** A study config as a file holds it: `bootstrap`, `config` and `margins` (each metric's) may be left out. */
 export type StudyConfigInput = Omit<StudyConfig, 'bootstrap' | 'config' | 'margins'> & {
@@ -59,9 +61,23 @@ export async function study(opts: StudyOptions): Promise<StudyReport> {
     if (opts.resume === undefined) createStudyDir(dir, settings);
     const signal = opts.signal ?? new AbortController().signal;
     const remote = queue ? studyRunOnQueue({ client: queue, studyKey: runKey(dir), log, signal }) : undefined;
-    const result = await runStudy({ dir, study: settings, gpus, backend, signal, log, progress: opts.progress, remote });
+    const result = await runStudy({ dir, study: settings, gpus, backend, signal, log, progress: opts.progress, search: studySearch, remote });
     return { ...result, dir };
   } finally {
     await queue?.close();
   }
+}
+
+/**
+ * One run of the study in this process, run by the search job as it runs `autogan search`: its report (also in
+ * report.json), or null when stopped before it began.
+ */
+async function studySearch(s: StudySearch): Promise<SearchReport | null> {
+  const where = s.config === null ? { resume: s.dir } : { config: s.config, out: s.dir };
+  const run = search({ ...where, gpus: s.gpus, backend: s.backend, signal: s.signal, log: s.log, progress: s.progress, statsCache: s.statsCache });
+  return run.result.catch((e: unknown) => {
+    // Stopped while it started up: the run directory, if made, resumes from its beginning.
+    if (s.signal.aborted && e === s.signal.reason) return null;
+    throw e;
+  });
 }

@@ -1,7 +1,7 @@
 import type { Observable } from 'rxjs';
+import type { RunEvent } from '../protocol/events.js';
 import { eventStream } from '../supervisor/event-stream.js';
 import { runDirPaths } from '../supervisor/run-dir.js';
-import type { RunEvent } from './run-events.js';
 
 export interface TailOptions {
   /** Keep emitting events as the run writes them, until unsubscribed (default: the events so far, then complete). */

@@ -5,14 +5,15 @@
 import { join } from 'node:path';
 import { startBackend, type BackendName } from '../backend/select.js';
 import type { RunConfig } from '../config/run-config.js';
-import { TRAINING_SPLIT } from '../data/load.js';
 import { flagError } from '../errors.js';
 import { openFeatureNetwork } from '../metrics/open-feature-network.js';
-import { referenceStats } from '../metrics/reference-stats.js';
+import { referenceStats, trainingStatsRequest } from '../metrics/reference-stats.js';
 import { parseArch, validateArch } from '../nn/arch.js';
+import { refreshReportQuietly } from '../report/refresh.js';
 import { assertNewRunDir } from '../supervisor/run-dir.js';
 import { readSavedRun, runTraining, type FinalScoring, type TrainReport } from '../train/train-run.js';
-import { SEED_MAX, defaultRunDir, noLog, optionalInt, rejectBesideResume, resolveConfigSource, type ConfigSource, type JobOutput } from './job-options.js';
+import { noLog, type JobOutput } from '../util/output.js';
+import { SEED_MAX, defaultRunDir, optionalInt, rejectBesideResume, resolveConfigSource, type ConfigSource } from './job-options.js';
 
 export type { TrainReport };
 
@@ -41,10 +42,7 @@ export type TrainResult = TrainReport & { readonly dir: string };
 async function periodicScoring(config: RunConfig, outDir: string, log: (line: string) => void): Promise<{ scoring: FinalScoring; dispose(): void } | null> {
   if (config.train.evalEvery === 0) return null;
   const network = await openFeatureNetwork(config.eval.features, config.eval.inceptionGraph);
-  const reference = await referenceStats({
-    dataset: config.data.dataset, split: TRAINING_SPLIT[config.data.dataset], root: config.data.root, network,
-    statsFile: null, cacheDir: join(outDir, 'stats'), log,
-  });
+  const reference = await referenceStats(trainingStatsRequest(config.data, network, join(outDir, 'stats'), log));
   return { scoring: { net: network.net, reference, n: config.eval.samples, splits: config.eval.splits }, dispose: () => network.net.dispose() };
 }
 
@@ -74,6 +72,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const report = await runTraining({
       // A resumed run reads its saved config and architecture itself.
       config: config!, arch, outDir, resume: opts.resume !== undefined, backend: backend.name, log, progress: opts.progress, signal: opts.signal,
+      onCheckpoint: () => refreshReportQuietly(outDir, log),
       ...(scoring ? { scoring: scoring.scoring } : {}),
     });
     return { ...report, dir: outDir };

@@ -1,5 +1,6 @@
 import { fileError } from '../errors.js';
 import type { GaussianStats } from './fid.js';
+import { accumulateRows4, weights4 } from './linalg/rows4.js';
 
 /**
  * Mean and covariance of features, accumulated batch by batch so that 50,000 images' features never sit
@@ -60,29 +61,10 @@ export class FeatureStats {
     // comoment[i, j] += sum_r y[r, i] y[r, j] for j >= block of i: four rows of the co-moment against
     // four samples at a time (16 multiply-adds per 4 loads), while the batch stays in cache.
     const c = this.comoment;
+    const w = new Float64Array(16);
     for (let i = 0; i < dp; i += 4) {
-      const c0 = i * dp;
-      const c1 = c0 + dp;
-      const c2 = c1 + dp;
-      const c3 = c2 + dp;
-      for (let r = 0; r < mp; r += 4) {
-        const r0 = r * dp;
-        const r1 = r0 + dp;
-        const r2 = r1 + dp;
-        const r3 = r2 + dp;
-        // a[q][u] = y[r + u, i + q]
-        const a00 = y[r0 + i]!, a01 = y[r1 + i]!, a02 = y[r2 + i]!, a03 = y[r3 + i]!;
-        const a10 = y[r0 + i + 1]!, a11 = y[r1 + i + 1]!, a12 = y[r2 + i + 1]!, a13 = y[r3 + i + 1]!;
-        const a20 = y[r0 + i + 2]!, a21 = y[r1 + i + 2]!, a22 = y[r2 + i + 2]!, a23 = y[r3 + i + 2]!;
-        const a30 = y[r0 + i + 3]!, a31 = y[r1 + i + 3]!, a32 = y[r2 + i + 3]!, a33 = y[r3 + i + 3]!;
-        for (let j = i; j < dp; j++) {
-          const z0 = y[r0 + j]!, z1 = y[r1 + j]!, z2 = y[r2 + j]!, z3 = y[r3 + j]!;
-          c[c0 + j] += a00 * z0 + a01 * z1 + a02 * z2 + a03 * z3;
-          c[c1 + j] += a10 * z0 + a11 * z1 + a12 * z2 + a13 * z3;
-          c[c2 + j] += a20 * z0 + a21 * z1 + a22 * z2 + a23 * z3;
-          c[c3 + j] += a30 * z0 + a31 * z1 + a32 * z2 + a33 * z3;
-        }
-      }
+      // w[q][u] = y[r + u, i + q]
+      for (let r = 0; r < mp; r += 4) accumulateRows4(c, i * dp, dp, weights4(w, y, r * dp + i, 1, dp), y, r * dp, dp, i, dp);
     }
 
     // Merge: the two groups' means differ by delta, which adds n m / (n + m) delta delta^T.

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetName } from '../data/dataset.js';
-import type { RunConfig } from '../config/run-config.js';
 import { TRAINING_SPLIT, loadSplit } from '../data/load.js';
 import { fileError } from '../errors.js';
 import { ProgressBar } from '../util/progress-bar.js';
@@ -9,6 +8,7 @@ import { datasetFeatureStats } from './dataset-stats.js';
 import type { GaussianStats } from './fid.js';
 import { loadGaussianStats, saveGaussianStats } from './gaussian-stats-file.js';
 import type { OpenedFeatureNetwork } from './open-feature-network.js';
+import type { ProgressStream } from '../util/output.js';
 
 export interface ReferenceStatsRequest {
   readonly dataset: DatasetName;
@@ -22,12 +22,12 @@ export interface ReferenceStatsRequest {
   readonly cacheDir: string | null;
   readonly log: (line: string) => void;
   /** Where a progress bar of the computation goes (stderr); absent: none. */
-  readonly progress?: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly progress?: ProgressStream;
 }
 
-/** The request for a run's reference statistics: its data set's training split, cached in `cacheDir`. */
-export function trainingStatsRequest(config: RunConfig, network: OpenedFeatureNetwork, cacheDir: string, log: (line: string) => void): ReferenceStatsRequest {
-  return { dataset: config.data.dataset, split: TRAINING_SPLIT[config.data.dataset], root: config.data.root, network, statsFile: null, cacheDir, log };
+/** The request for a run's reference statistics: its data set's (a run config's `data`) training split, cached in `cacheDir`. */
+export function trainingStatsRequest(data: { readonly dataset: DatasetName; readonly root: string | null }, network: OpenedFeatureNetwork, cacheDir: string, log: (line: string) => void): ReferenceStatsRequest {
+  return { dataset: data.dataset, split: TRAINING_SPLIT[data.dataset], root: data.root, network, statsFile: null, cacheDir, log };
 }
 
 /** Where `referenceStats` caches a computation (null without a cache folder): actors in other threads load it from there. */

@@ -1,4 +1,5 @@
 import { pivotedCholesky } from './linalg/pivoted-cholesky.js';
+import { accumulateRows4, weights4 } from './linalg/rows4.js';
 import { symmetricEigenvalues } from './linalg/symmetric-eigenvalues.js';
 
 /**
@@ -49,35 +50,12 @@ function congruence(l: Float64Array, perm: Int32Array, r: number, s2: Float64Arr
   // C = S Lp, [np, rp]: C[i, a] = sum_{t >= a} S[i, t] Lp[t, a].
   const c = new Float64Array(np * rp);
   const panel = 256;
+  const w = new Float64Array(16);
   for (let a0 = 0; a0 < rp; a0 += panel) {
     const a1 = Math.min(a0 + panel, rp);
     for (let i = 0; i < np; i += 4) {
-      const s0 = i * np;
-      const s1 = s0 + np;
-      const s2r = s1 + np;
-      const s3 = s2r + np;
-      const c0 = i * rp;
-      const c1 = c0 + rp;
-      const c2 = c1 + rp;
-      const c3 = c2 + rp;
-      for (let t = a0; t < np; t += 4) {
-        const x00 = s[s0 + t]!, x01 = s[s0 + t + 1]!, x02 = s[s0 + t + 2]!, x03 = s[s0 + t + 3]!;
-        const x10 = s[s1 + t]!, x11 = s[s1 + t + 1]!, x12 = s[s1 + t + 2]!, x13 = s[s1 + t + 3]!;
-        const x20 = s[s2r + t]!, x21 = s[s2r + t + 1]!, x22 = s[s2r + t + 2]!, x23 = s[s2r + t + 3]!;
-        const x30 = s[s3 + t]!, x31 = s[s3 + t + 1]!, x32 = s[s3 + t + 2]!, x33 = s[s3 + t + 3]!;
-        const l0 = t * rp;
-        const l1 = l0 + rp;
-        const l2 = l1 + rp;
-        const l3 = l2 + rp;
-        const end = Math.min(a1, t + 4);
-        for (let a = a0; a < end; a++) {
-          const y0 = lp[l0 + a]!, y1 = lp[l1 + a]!, y2 = lp[l2 + a]!, y3 = lp[l3 + a]!;
-          c[c0 + a] += x00 * y0 + x01 * y1 + x02 * y2 + x03 * y3;
-          c[c1 + a] += x10 * y0 + x11 * y1 + x12 * y2 + x13 * y3;
-          c[c2 + a] += x20 * y0 + x21 * y1 + x22 * y2 + x23 * y3;
-          c[c3 + a] += x30 * y0 + x31 * y1 + x32 * y2 + x33 * y3;
-        }
-      }
+      // w[q][u] = S[i + q, t + u]; Lp[t + u, a] is zero for a > t + 3.
+      for (let t = a0; t < np; t += 4) accumulateRows4(c, i * rp, rp, weights4(w, s, i * np + t, np, 1), lp, t * rp, rp, a0, Math.min(a1, t + 4));
     }
   }
 
@@ -85,30 +63,9 @@ function congruence(l: Float64Array, perm: Int32Array, r: number, s2: Float64Arr
   const m = new Float64Array((r * (r + 1)) / 2);
   const rows = new Float64Array(4 * rp);
   for (let a = 0; a < rp; a += 4) {
-    const width = a + 4;
     rows.fill(0);
-    for (let t = a; t < np; t += 4) {
-      const l0 = t * rp + a;
-      const l1 = l0 + rp;
-      const l2 = l1 + rp;
-      const l3 = l2 + rp;
-      // y[q][u] = Lp[t + u, a + q]
-      const y00 = lp[l0]!, y01 = lp[l1]!, y02 = lp[l2]!, y03 = lp[l3]!;
-      const y10 = lp[l0 + 1]!, y11 = lp[l1 + 1]!, y12 = lp[l2 + 1]!, y13 = lp[l3 + 1]!;
-      const y20 = lp[l0 + 2]!, y21 = lp[l1 + 2]!, y22 = lp[l2 + 2]!, y23 = lp[l3 + 2]!;
-      const y30 = lp[l0 + 3]!, y31 = lp[l1 + 3]!, y32 = lp[l2 + 3]!, y33 = lp[l3 + 3]!;
-      const c0 = t * rp;
-      const c1 = c0 + rp;
-      const c2 = c1 + rp;
-      const c3 = c2 + rp;
-      for (let b = 0; b < width; b++) {
-        const z0 = c[c0 + b]!, z1 = c[c1 + b]!, z2 = c[c2 + b]!, z3 = c[c3 + b]!;
-        rows[b] += y00 * z0 + y01 * z1 + y02 * z2 + y03 * z3;
-        rows[rp + b] += y10 * z0 + y11 * z1 + y12 * z2 + y13 * z3;
-        rows[2 * rp + b] += y20 * z0 + y21 * z1 + y22 * z2 + y23 * z3;
-        rows[3 * rp + b] += y30 * z0 + y31 * z1 + y32 * z2 + y33 * z3;
-      }
-    }
+    // w[q][u] = Lp[t + u, a + q]
+    for (let t = a; t < np; t += 4) accumulateRows4(rows, 0, rp, weights4(w, lp, t * rp + a, 1, rp), c, t * rp, rp, 0, a + 4);
     for (let q = 0; q < 4 && a + q < r; q++) {
       m.set(rows.subarray(q * rp, q * rp + a + q + 1), ((a + q) * (a + q + 1)) / 2);
     }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { FieldError } from '../protocol/schema.js';
+import { FieldError } from '../errors.js';
 
 /** Named float32 arrays (weights, optimizer moments, buffers), as checkpoints and actor messages carry them. */
 export type TensorBundle = Record<string, { shape: number[]; data: Float32Array }>;

@@ -5,9 +5,9 @@
  * port type its logic implements and the supervisor's proxy provides (`PortOf`), the parent's typed `call` and
  * the actor's shell are all derived from that one table.
  */
-import { isInputError } from '../errors.js';
+import { FieldError, isInputError } from '../errors.js';
 import { NUM_STAGES, validateArch } from '../nn/arch.js';
-import { FieldError, arr, float32Array, int, intIn, json, natural, obj, oneOf, record, type Infer, type Schema } from './schema.js';
+import { arr, float32Array, int, intIn, json, natural, obj, oneOf, record, type Infer, type Schema } from '../util/schema.js';
 
 /** Bumped on any incompatible change; a message of another version is rejected at the boundary. */
 export const PROTOCOL_VERSION = 1;

@@ -1,6 +1,12 @@
 /** The Controller's channel: the policy's sampling, beam hand-over and REINFORCE steps. */
+import { CONTROLLER_SETTINGS, SEARCH_LEVELS, SEARCH_STRATEGIES } from '../config/run-config.js';
+import { complete } from '../config/schema.js';
 import { actorState, archTokens, method, stage } from './base.js';
-import { arr, finite, natural, none, num, obj, type Infer } from './schema.js';
+import { arr, finite, natural, none, num, obj, oneOf, type Infer } from '../util/schema.js';
+
+/** What a Controller is given at its start: the run's seed and the search's strategy, levels and controller settings. */
+export const controllerSettings = obj({ seed: natural, strategy: oneOf(SEARCH_STRATEGIES), levels: oneOf(SEARCH_LEVELS), controller: complete(CONTROLLER_SETTINGS) });
+export type ControllerSettings = Infer<typeof controllerSettings>;
 
 /**
  * A kept beam prefix with the LSTM state after its last token (reference: top K with (h, c)). The state goes

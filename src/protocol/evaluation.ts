@@ -4,7 +4,8 @@
  * coverage. The one definition every writer and reader checks against.
  */
 import { inceptionScore, savedLoss } from './saved-state.js';
-import { FieldError, arr, finite, intIn, natural, nullable, obj, optional, type Infer, type Schema } from './schema.js';
+import { FieldError } from '../errors.js';
+import { arr, finite, intIn, natural, nullable, obj, optional, type Infer, type Schema } from '../util/schema.js';
 
 /** A share of images: a fraction in [0, 1]. */
 const share: Schema<number> = {

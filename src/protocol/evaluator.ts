@@ -1,7 +1,20 @@
 /** The Evaluator's channel: scores children on a snapshot of the shared weights. */
+import { FEATURE_NETWORKS, REWARDS } from '../config/run-config.js';
 import { archTokens, method } from './base.js';
-import { weightSnapshot } from './shared-trainer.js';
-import { arr, intIn, num, obj } from './schema.js';
+import { generatorDims, weightSnapshot } from './shared-trainer.js';
+import { arr, intIn, natural, nullable, num, obj, oneOf, str, type Infer } from '../util/schema.js';
+
+/**
+ * What an Evaluator is given at its start: the run's seed, the shared generator's dimensions, the reward and its
+ * IS splits, the feature network to open, and the file of the data set's reference statistics (FID) or null.
+ */
+export const evaluatorSettings = obj({
+  seed: natural, generator: generatorDims, reward: oneOf(REWARDS), splits: intIn(1),
+  features: oneOf(FEATURE_NETWORKS), inceptionGraph: nullable(str), referenceStats: nullable(str),
+  /** Its native kernels' threads (src/backend/blas/threads.ts). */
+  threads: intIn(1),
+});
+export type EvaluatorSettings = Infer<typeof evaluatorSettings>;
 
 export const evaluatorMethods = {
   /**

@@ -6,11 +6,24 @@
  */
 import { PROTOCOL_VERSION, parseEnvelope, parseRequest, type MessageBase, type RequestOf } from './base.js';
 import { channels, ACTOR_KINDS, STREAMING_KINDS, STREAMS, type ActorKind, type ChannelOf, type StopMessage, type StreamMessage } from './channels.js';
-import { FieldError, finite, int, intIn, json, natural, nullable, obj, oneOf, str, type Infer } from './schema.js';
+import { FieldError } from '../errors.js';
+import { finite, int, intIn, json, natural, nullable, obj, oneOf, str, type Infer } from '../util/schema.js';
 
 /** An error as it crosses a boundary: never a throw, always this. `field` names the message field at fault. */
 export const wireError = obj({ name: str, message: str, field: nullable(str) });
 export type WireError = Infer<typeof wireError>;
+
+/** An error as a message: a FieldError keeps the field it names. */
+export function toWireError(e: unknown): WireError {
+  if (e instanceof FieldError) return { name: e.name, message: e.message, field: e.field };
+  if (e instanceof Error) return { name: e.name, message: e.message, field: null };
+  return { name: 'Error', message: String(e), field: null };
+}
+
+/** An actor's message failed the boundary check: names the actor, the message type and the field. */
+export function malformedMessageError(actorId: string, type: string, e: FieldError): WireError {
+  return { name: 'MalformedMessage', message: `${actorId}: rejected malformed ${type} message: ${e.message}`, field: e.field };
+}
 
 export const TRANSPORTS = ['thread', 'process'] as const;
 export type Transport = (typeof TRANSPORTS)[number];

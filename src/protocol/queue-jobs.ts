@@ -5,15 +5,17 @@
  * rejected by the worker, naming the field.
  */
 import { RUN_CONFIG_SCHEMA, type RunConfig } from '../config/run-config.js';
+import { complete } from '../config/schema.js';
 import { wholeArch, deriveStep, finalScores } from './deriver.js';
-import { FieldError, finite, intIn, isRecord, literal, natural, obj, oneOf, str, type Infer, type Schema } from './schema.js';
+import { FieldError } from '../errors.js';
+import { finite, intIn, isRecord, literal, natural, obj, oneOf, str, type Infer, type Schema } from '../util/schema.js';
 
 /** Bumped on any incompatible change of a payload, progress report or result. */
 export const QUEUE_PROTOCOL_VERSION = 1;
 const v = literal(QUEUE_PROTOCOL_VERSION);
 
 /** A run's whole effective config, as the coordinator saved it: every key present. */
-const runConfig: Schema<RunConfig> = { parse: (value, path) => RUN_CONFIG_SCHEMA.check(value, path, true) };
+const runConfig: Schema<RunConfig> = complete(RUN_CONFIG_SCHEMA);
 
 /** The kinds of job; a job's BullMQ name is its kind. */
 export const QUEUE_JOB_KINDS = ['derive', 'study-run'] as const;

@@ -4,7 +4,8 @@
  */
 import type { BatchCursor } from '../data/batches.js';
 import { Rng, type RngState } from '../util/rng.js';
-import { FieldError, arr, finite, intIn, natural, num, obj, type Schema } from './schema.js';
+import { FieldError } from '../errors.js';
+import { arr, finite, intIn, natural, num, obj, type Schema } from '../util/schema.js';
 
 /** A loss is data even when it is NaN or infinite (a diverged GAN); JSON writes those as null, read back as NaN. */
 export const savedLoss: Schema<number> = { parse: (v, path) => (v === null ? Number.NaN : num.parse(v, path)) };

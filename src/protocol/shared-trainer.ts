@@ -3,8 +3,18 @@
  * runs, the actor sends one `trainer.loss` per iteration under the request's id, and the parent may answer with
  * `trainer.stop` (the conductor's onLoss said 'stop'), honoured between iterations.
  */
+import { DATA_SETTINGS, TRAIN_SETTINGS } from '../config/run-config.js';
+import { complete } from '../config/schema.js';
 import { actorState, archTokens, method, stage, streaming, tensorBundle } from './base.js';
-import { arr, bool, finite, natural, none, nullable, num, obj, type Infer } from './schema.js';
+import { arr, bool, finite, intIn, natural, none, nullable, num, obj, type Infer } from '../util/schema.js';
+
+/** A generator's dimensions (src/nn/generator.ts): the shared one's are the search's widths. */
+export const generatorDims = obj({ latent: intIn(1), gf: intIn(1), bottom: intIn(1), channels: intIn(1) });
+
+/** What the SharedTrainer is given at its start: the run's seed, the data set, the shared GAN's widths and its training. */
+/** `threads`: its native kernels' threads (src/backend/blas/threads.ts). */
+export const trainerSettings = obj({ seed: natural, data: complete(DATA_SETTINGS), generator: generatorDims, df: intIn(1), train: complete(TRAIN_SETTINGS), threads: intIn(1) });
+export type TrainerSettings = Infer<typeof trainerSettings>;
 
 /**
  * One iteration's losses; `gLoss` is null on D-only iterations. Losses may be NaN or infinite: a diverged GAN's

@@ -5,7 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import { flagError } from '../errors.js';
-import { redactCredentials, redactor } from './redact.js';
+import { redactCredentials, redactor } from '../util/redact.js';
 
 export interface RedisTarget {
   readonly host: string;

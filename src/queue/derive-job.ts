@@ -11,6 +11,7 @@ import type { RunConfig } from '../config/run-config.js';
 import { openFeatureNetwork } from '../metrics/open-feature-network.js';
 import { referenceStats, referenceStatsCachePath, trainingStatsRequest } from '../metrics/reference-stats.js';
 import { QUEUE_PROTOCOL_VERSION, type DeriveJobData, type DeriveJobResult } from '../protocol/queue-jobs.js';
+import { refreshReportQuietly } from '../report/refresh.js';
 import { startDeriverPool } from '../supervisor/actor-system.js';
 import { runDirPaths } from '../supervisor/run-dir.js';
 import { inJobFolder, type RunningJob, type WorkerContext } from './job-folder.js';
@@ -33,6 +34,8 @@ export async function runDeriveJob(job: RunningJob, data: DeriveJobData, ctx: Wo
           }),
           pool.failure.then((e) => Promise.reject(e)),
         ]);
+        // The worker owns the folder while the job runs: its report goes with its checkpoint.
+        refreshReportQuietly(folder.dir, ctx.log);
         const bytes = await folder.push();
         if (chunk.scores) return { step: chunk.step, steps: chunk.steps, scores: chunk.scores };
         await job.updateProgress({ v: QUEUE_PROTOCOL_VERSION, at: 'checkpoint', worker: ctx.name, step: chunk.step, steps: chunk.steps, ...last, bytes });
@@ -49,7 +52,7 @@ export async function runDeriveJob(job: RunningJob, data: DeriveJobData, ctx: Wo
 async function statsOf(config: RunConfig, ctx: WorkerContext): Promise<string> {
   const network = await openFeatureNetwork(config.eval.features, config.eval.inceptionGraph);
   try {
-    const request = trainingStatsRequest(config, network, join(ctx.workDir, 'stats'), ctx.log);
+    const request = trainingStatsRequest(config.data, network, join(ctx.workDir, 'stats'), ctx.log);
     await referenceStats(request);
     return referenceStatsCachePath(request)!;
   } finally {

@@ -6,19 +6,11 @@
  */
 import type { RunConfig } from '../config/run-config.js';
 import { QUEUE_PROTOCOL_VERSION, parseDeriveResult } from '../protocol/queue-jobs.js';
-import type { DeriveEvent, DeriveTask, RemoteDerivation } from '../search/derivation.js';
+import type { DeriveEvent, QueueEvent } from '../protocol/events.js';
+import type { DeriveTask, RemoteDerivation } from '../search/derivation.js';
 import { writeFolder } from './folder-snapshot.js';
 import { deriveJobId } from './names.js';
 import type { QueueClient } from './queue-client.js';
-
-/** The pool's own events in the run's log, beside derive.*: `job` is the BullMQ job id. */
-export type QueueEvent =
-  /** `attached`: the job was already in the queue (a resumed coordinator), so it was not enqueued again. */
-  | { type: 'queue.submitted'; job: string; rank: number; attached: boolean }
-  /** A worker took the job; `from` is the G step its folder resumed at (0: from scratch). */
-  | { type: 'queue.started'; job: string; worker: string; from: number }
-  | { type: 'queue.recorded'; job: string; worker: string; files: number; bytes: number; overheadSeconds: number }
-  | { type: 'queue.failed'; job: string; rank: number; attempts: number; error: string };
 
 export interface QueueDerivationOptions {
   readonly client: QueueClient;

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileError } from '../errors.js';
-import { checkedFromFile, obj, str } from '../protocol/schema.js';
+import { checkedFromFile, obj, str } from '../util/schema.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 /** The one BullMQ queue: each job's name is its kind (derive). */

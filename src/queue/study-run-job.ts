@@ -1,13 +1,15 @@
 /**
- * A study run as a job on a worker: an ordinary search with its derivation (src/jobs/search.ts: the actors,
- * placement and supervision of `autogan search`) in the job's folder, restored from Redis, so that a retried
+ * A study run as a job on a worker: an ordinary search with its derivation (the search job, src/jobs/search.ts,
+ * which the worker is handed: the actors, placement and supervision of `autogan search`) in the job's folder, restored from Redis, so that a retried
  * run resumes from the newest checkpoint its last worker sent. The folder (the run directory) goes to Redis
  * after each checkpoint the search or a derivation writes, and whole at the end: the coordinator reads the
  * finished run from it as a local study reads its run directory.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { search } from '../jobs/search.js';
+import type { Subscribable } from 'rxjs';
+import type { BackendName } from '../backend/select.js';
+import type { RunConfig } from '../config/run-config.js';
 import { QUEUE_PROTOCOL_VERSION, type StudyRunJobData, type StudyRunJobResult } from '../protocol/queue-jobs.js';
 import { inJobFolder, type RunningJob, type WorkerContext } from './job-folder.js';
 
@@ -17,7 +19,19 @@ import { inJobFolder, type RunningJob, type WorkerContext } from './job-folder.j
  */
 const AFTER_CHECKPOINT = new Set(['search.trained', 'derive.progress', 'search.derived']);
 
-export async function runStudyRunJob(job: RunningJob, data: StudyRunJobData, ctx: WorkerContext): Promise<StudyRunJobResult | 'stopped'> {
+/** What a study run takes of the search job: a new search of `config` in `out`, or the one in `resume` continued. */
+export type SearchJob = (opts: {
+  readonly config?: RunConfig;
+  readonly out?: string;
+  readonly resume?: string;
+  readonly gpus: readonly number[] | null;
+  readonly backend: BackendName;
+  readonly signal: AbortSignal;
+  readonly log: (line: string) => void;
+  readonly statsCache: string;
+}) => { readonly events: Subscribable<{ readonly type: string }>; readonly result: Promise<{ readonly interrupted: boolean }> };
+
+export async function runStudyRunJob(job: RunningJob, data: StudyRunJobData, ctx: WorkerContext, search: SearchJob): Promise<StudyRunJobResult | 'stopped'> {
   const done = await inJobFolder(job, ctx, async (folder) => {
     const resumed = existsSync(join(folder.dir, 'config.json'));
     const run = search({
@@ -27,7 +41,7 @@ export async function runStudyRunJob(job: RunningJob, data: StudyRunJobData, ctx
       statsCache: join(ctx.workDir, 'stats'),
     });
     const pushes = coalesced(folder.push, (e) => ctx.log(`job ${job.id}: sending its folder: ${ctx.redact(String((e as Error)?.message ?? e))}`));
-    const subscription = run.events.subscribe((e) => AFTER_CHECKPOINT.has(e.type) && pushes.request());
+    const subscription = run.events.subscribe({ next: (e) => AFTER_CHECKPOINT.has(e.type) && pushes.request() });
     let interrupted: boolean;
     try {
       interrupted = (await run.result).interrupted;

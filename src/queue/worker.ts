@@ -14,11 +14,11 @@ import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { BackendInfo } from '../backend/select.js';
 import { parseJobProgress, parseQueueJob, type DeriveJobResult, type JobProgress, type StudyRunJobResult } from '../protocol/queue-jobs.js';
-import { FieldError } from '../protocol/schema.js';
+import { FieldError } from '../errors.js';
 import { checkReachable, redisOptions, reportErrors, type RedisTarget } from './connection.js';
 import { runDeriveJob } from './derive-job.js';
 import { LockLostError } from './folder-snapshot.js';
-import { runStudyRunJob } from './study-run-job.js';
+import { runStudyRunJob, type SearchJob } from './study-run-job.js';
 import { KEY_PREFIX, QUEUE_NAME } from './names.js';
 
 export interface WorkerOptions {
@@ -33,6 +33,8 @@ export interface WorkerOptions {
   readonly log: (line: string) => void;
   /** Ends the worker: jobs in hand stop after their current step and go back to the queue. */
   readonly signal: AbortSignal;
+  /** The search job (src/jobs/search.ts), which runs a study run as `autogan search` runs a search. */
+  readonly search: SearchJob;
 }
 
 export async function runWorker(o: WorkerOptions): Promise<void> {
@@ -58,7 +60,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     const gpus = gpuShare.take();
     const running = { id: job.id!, token: token!, updateProgress: (p: JobProgress) => job.updateProgress(parseJobProgress(p)) };
     const jobCtx = { ...ctx, gpus, signal: lockSignal ? AbortSignal.any([o.signal, lockSignal]) : o.signal };
-    const attempt = data.kind === 'derive' ? runDeriveJob(running, data, jobCtx) : runStudyRunJob(running, data, jobCtx);
+    const attempt = data.kind === 'derive' ? runDeriveJob(running, data, jobCtx) : runStudyRunJob(running, data, jobCtx, o.search);
     const settled = attempt.catch(() => undefined);
     inHand.set(job.id!, settled);
     try {

@@ -2,7 +2,7 @@
  * The events of a run's log that the report lists and marks on its timeline: errors, restarts, resets, resumes
  * and stops, each as a short sentence.
  */
-import type { LogEvent } from '../supervisor/events.js';
+import type { LogEvent } from '../protocol/events.js';
 import type { MarkKind } from './svg/timeline.js';
 
 export interface Incident {

@@ -3,7 +3,8 @@
  * damaged or of the wrong shape becomes a Problem the report names, and the rest is still shown.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { FieldError, type Schema } from '../protocol/schema.js';
+import { FieldError } from '../errors.js';
+import { type Schema } from '../util/schema.js';
 
 export interface Problem {
   /** The file (relative to the run directory) and, where known, the line or field. */

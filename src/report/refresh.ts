@@ -3,7 +3,7 @@
  * does it at every checkpoint and at its end, and `autogan report` does it for any run, old ones included.
  */
 import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { searchPage } from './html/search-page.js';
@@ -64,18 +64,13 @@ export function refreshReport(dir: string, opts: RefreshOptions = {}): RefreshRe
 }
 
 /**
- * The run's own refresh, at its checkpoints: a report that cannot be written is logged, never the end of a
- * search. A derived architecture's run (SEARCH/derive/topK) refreshes its search's report too, which shows it.
+ * The refresh a job makes of a run directory it owns, at its checkpoints: a report that cannot be written is
+ * logged, never the end of the run.
  */
 export function refreshReportQuietly(dir: string, log: (line: string) => void): void {
-  const dirs = [dir];
-  const parent = dirname(dirname(dir));
-  if (basename(dirname(dir)) === 'derive' && existsSync(join(parent, 'events.jsonl'))) dirs.push(parent);
-  for (const d of dirs) {
-    try {
-      refreshReport(d);
-    } catch (e) {
-      log(`report: could not refresh ${join(d, 'report.html')}: ${(e as Error).message}`);
-    }
+  try {
+    refreshReport(dir);
+  } catch (e) {
+    log(`report: could not refresh ${join(dir, 'report.html')}: ${(e as Error).message}`);
   }
 }

@@ -6,15 +6,17 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { arr, bool, finite, natural, obj, record, str, type Schema } from '../protocol/schema.js';
+import { eventSchemas, type EventType, type LogEvent, type PayloadOf } from '../protocol/events.js';
 import { parseEventLines } from '../supervisor/event-file.js';
-import type { LogEvent } from '../supervisor/events.js';
-import { eventSchemas, type CheckedType, type PayloadOf } from './event-schemas.js';
+import { arr, bool, finite, natural, obj, record, str, type Schema } from '../util/schema.js';
 import { incidentOf, type Incident } from './incidents.js';
 import { Problems, listNames, readJson } from './read-files.js';
 import { readTrainRun, type TrainRunData } from './train-data.js';
 
-/** A conductor event of the log whose payload was checked, in log order. */
+/** The events the report reads. */
+type CheckedType = Extract<EventType, 'run.started' | 'actor.placed' | 'actor.busy' | `search.${string}`>;
+
+/** A search event of the log whose payload was checked, in log order. */
 export type CheckedEvent = { [T in CheckedType]: { readonly seq: number; readonly time: number; readonly type: T; readonly payload: PayloadOf<T> } }[CheckedType];
 
 export interface RunSegment {

@@ -8,6 +8,7 @@
  */
 import type { SearchConfig } from '../config/run-config.js';
 import { NUM_STAGES } from '../nn/arch.js';
+import type { SearchEvent } from '../protocol/events.js';
 import type { BeamPrefix, ControllerPort, EvaluatorPort, ResetterPort, SharedTrainerPort, TrainLoss, WeightSnapshot } from './ports.js';
 
 export interface SearchPorts {
@@ -16,16 +17,6 @@ export interface SearchPorts {
   readonly evaluator: EvaluatorPort;
   readonly resetter: ResetterPort;
 }
-
-/** Events the conductor reports, for the event log and progress display. */
-export type SearchEvent =
-  | { type: 'search.stage'; stage: number; prefixes: number[][] }
-  | { type: 'search.trained'; iteration: number; stage: number; dLoss: number; gLoss: number; minibatches: number; stoppedEarly: boolean; seconds: number }
-  | { type: 'search.rewards'; iteration: number; stage: number; archs: number[][]; rewards: number[]; baseline: number; entropy: number; advantage: number; policyLoss: number; seconds: number }
-  | { type: 'search.reset'; iteration: number; stage: number; resets: number }
-  | { type: 'search.beam'; stage: number; candidates: number[][]; scores: number[]; kept: number[][] }
-  /** The final candidates, sampled from the final policy and scored on the final shared weights. */
-  | { type: 'search.candidates'; archs: number[][]; rewards: number[] };
 
 /** One search iteration's record in the report. */
 export interface IterationRecord {

@@ -16,7 +16,8 @@ import type { SearchConfig } from '../config/run-config.js';
 import { stage as stageSchema } from '../protocol/base.js';
 import { beamPrefix } from '../protocol/controller.js';
 import { rngState } from '../protocol/saved-state.js';
-import { FieldError, arr, finite, natural, nullable, obj, type Infer } from '../protocol/schema.js';
+import { FieldError } from '../errors.js';
+import { arr, finite, natural, nullable, obj, type Infer } from '../util/schema.js';
 
 /** The config's controller slice, plus whether one stage decides all 14 tokens (SLAS). */
 export type ControllerConfig = SearchConfig['controller'] & { readonly levels: SearchConfig['levels'] };

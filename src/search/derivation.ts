@@ -8,40 +8,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileError } from '../errors.js';
-import type { HeldOutFigures } from '../metrics/held-out-figures.js';
 import { describeArch, formatArch } from '../nn/arch.js';
-import type { ClassCoverage, EvalPoint } from '../protocol/evaluation.js';
+import type { DeriveEvent, DerivedResult } from '../protocol/events.js';
 import { newestCheckpointStep } from '../train/checkpoint-dir.js';
 import type { FinalScores, TrainReport } from '../train/train-run.js';
 import { ProgressBar } from '../util/progress-bar.js';
 import type { DeriveChunk, DeriveWorker } from './ports.js';
-
-export interface DerivedResult {
-  readonly rank: number;
-  readonly arch: string;
-  readonly words: string[];
-  readonly proxyReward: number;
-  readonly is: { mean: number; std: number } | null;
-  readonly fid: number | null;
-  /** With the digit classifier: the final samples' class shares and D's per-class share of real digits called real. */
-  readonly classes: ClassCoverage | null;
-  /** With the digit classifier: the held-out real digits' IS, FID and class shares, beside which `is` and `fid` are read. */
-  readonly heldOut: HeldOutFigures | null;
-  readonly steps: number;
-  readonly dir: string;
-}
+import type { ProgressStream } from '../util/output.js';
 
 export type Scores = NonNullable<DeriveChunk['scores']>;
-
-/** Derivation's events; `actor` is the deriver that did the work, and the event's source in the log. */
-export type DeriveEvent =
-  | { type: 'derive.started'; actor: string; rank: number; arch: number[]; dir: string }
-  /** At every checkpoint, with the losses of the last step. */
-  | { type: 'derive.progress'; actor: string; rank: number; step: number; steps: number; dLoss: number; gLoss: number }
-  /** At every periodic evaluation (train.evalEvery), as the derivation's report.json records it. */
-  | ({ type: 'derive.evaluated'; actor: string; rank: number } & EvalPoint)
-  | ({ type: 'derive.finished'; actor: string; rank: number; steps: number; seconds: number } & Scores)
-  | { type: 'search.derived'; result: DerivedResult };
 
 export interface DerivationOptions {
   /** The candidates to derive, best first: rank 1 trains in derive/top1, and so on. */
@@ -56,7 +31,7 @@ export interface DerivationOptions {
   readonly emit: (e: DeriveEvent) => void;
   readonly log: (line: string) => void;
   /** Where the progress bar over all derivations' G steps goes (stderr); absent: none. */
-  readonly progress?: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly progress?: ProgressStream;
   /** Ends every derivation after its current step, with a checkpoint (SIGINT). */
   readonly signal?: AbortSignal;
 }
@@ -82,8 +57,13 @@ export interface DeriveTask {
  */
 export type RemoteDerivation = (todo: readonly DeriveTask[], finished: (task: DeriveTask) => void) => Promise<number>;
 
+/** Where candidate `rank` (1: the best) trains: derive/top1, and so on. */
+export function derivationDir(runDir: string, rank: number): string {
+  return join(runDir, 'derive', `top${rank}`);
+}
+
 export async function runDerivation(o: DerivationOptions): Promise<Derivation> {
-  const jobs: DeriveTask[] = o.candidates.map((c, i) => ({ rank: i + 1, arch: c.arch, reward: c.reward, dir: join(o.runDir, 'derive', `top${i + 1}`) }));
+  const jobs: DeriveTask[] = o.candidates.map((c, i) => ({ rank: i + 1, arch: c.arch, reward: c.reward, dir: derivationDir(o.runDir, i + 1) }));
   const derived: DerivedResult[] = [];
   // A derivation's result is what its folder's report says, however it was trained (here, on the pool, or before a resume).
   const record = (job: DeriveTask): boolean => {

@@ -13,15 +13,20 @@ import type { GaussianStats } from '../metrics/fid.js';
 import { openTraining, type TrainingSession } from '../train/train-run.js';
 import type { DeriveChunk, DeriveJob, DeriverPort, DeriveStep, StreamVerdict } from './ports.js';
 
-/** A derivation's training config: the run's, for `search.derive.steps` G steps. */
+/**
+ * A derivation's config: the run's, training for `search.derive.steps` G steps with a checkpoint every
+ * `search.derive.checkpointEvery`, which is also how far each request to a deriver trains.
+ */
 export function derivationConfig(config: RunConfig): RunConfig {
-  return { ...config, train: { ...config.train, steps: config.search.derive.steps } };
+  const { steps, checkpointEvery } = config.search.derive;
+  return { ...config, train: { ...config.train, steps, checkpointEvery } };
 }
 
 export class Deriver implements DeriverPort {
   private held: { readonly dir: string; readonly run: TrainingSession } | null = null;
 
   constructor(
+    /** The derivations' config (derivationConfig): what a new derivation saves in its folder and trains by. */
     private readonly config: RunConfig,
     private readonly net: FeatureNetwork,
     /** The data set's statistics for FID; null: IS only. */
@@ -53,7 +58,7 @@ export class Deriver implements DeriverPort {
     this.dispose();
     const { config } = this;
     const run = await openTraining({
-      config: derivationConfig(config), arch: job.arch, outDir: job.dir, resume: existsSync(join(job.dir, 'config.json')),
+      config, arch: job.arch, outDir: job.dir, resume: existsSync(join(job.dir, 'config.json')),
       backend: this.backend, log: this.log,
       scoring: { net: this.net, reference: this.reference, n: config.eval.samples, splits: config.eval.splits },
     });

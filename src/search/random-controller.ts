@@ -8,7 +8,7 @@ import { checkBundle } from '../nn/tensor-bundle.js';
 import { stage } from '../protocol/base.js';
 import { beamPrefix } from '../protocol/controller.js';
 import { rngState } from '../protocol/saved-state.js';
-import { arr, obj } from '../protocol/schema.js';
+import { arr, obj } from '../util/schema.js';
 import { Rng } from '../util/rng.js';
 import { stageTokens } from './policy.js';
 import type { ActorState, BeamPrefix, ControllerPort, ControllerUpdateStats, SampledArch } from './ports.js';

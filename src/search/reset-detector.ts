@@ -5,7 +5,8 @@
  * model and re-creates the shared GAN; the windows are cleared.
  */
 import { checkBundle } from '../nn/tensor-bundle.js';
-import { FieldError, arr, finite, obj } from '../protocol/schema.js';
+import { FieldError } from '../errors.js';
+import { arr, finite, obj } from '../util/schema.js';
 import type { ActorState, ResetterPort, TrainLoss } from './ports.js';
 
 /** A window only ever holds finite losses: a non-finite one is answered with a reset, never pushed. */

@@ -5,20 +5,19 @@
  * changes; a bad part is an InputError naming the file and the field or array as the file stores it.
  */
 import type { RunConfig } from '../config/run-config.js';
-import { fileError, type InputError } from '../errors.js';
+import { ActorRequestError, FieldError, fileError, type InputError } from '../errors.js';
 import { Discriminator } from '../nn/discriminator.js';
 import { Generator } from '../nn/generator.js';
 import { checkBundle } from '../nn/tensor-bundle.js';
 import { archTokens, stage } from '../protocol/base.js';
 import { beamPrefix } from '../protocol/controller.js';
-import { ActorRequestError } from '../protocol/errors.js';
 import { savedLoss, seconds } from '../protocol/saved-state.js';
-import { FieldError, arr, bool, checkedFromFile, finite, json, literal, natural, nullable, obj, type Infer, type Schema } from '../protocol/schema.js';
-import type { NamedArray } from '../train/checkpoint-file.js';
+import { arr, bool, checkedFromFile, finite, json, literal, natural, nullable, obj, type Infer, type Schema } from '../util/schema.js';
+import type { NamedArray } from '../util/checkpoint-file.js';
 import { loadNewestCheckpoint, requireCheckpointDir, saveCheckpoint, type LoadedCheckpoint } from '../train/checkpoint-dir.js';
 import { ganStateLayout } from '../train/gan-state.js';
 import { stageSchedule, type ConductorState, type SearchPorts } from './conductor.js';
-import { makeController, makeResetter, searchGeneratorDims } from './local-ports.js';
+import { controllerSettingsOf, makeController, makeResetter, resetterSettingsOf, searchGeneratorDims } from './local-ports.js';
 import type { ActorState, TensorBundle } from './ports.js';
 import { sharedTrainerMeta } from './shared-trainer.js';
 
@@ -102,7 +101,7 @@ function checkConductor(c: ConductorState, config: RunConfig): void {
 async function checkActorState(actor: StatefulActor, state: ActorState, config: RunConfig): Promise<void> {
   switch (actor) {
     case 'controller': {
-      const controller = makeController(config);
+      const controller = makeController(controllerSettingsOf(config));
       try {
         await controller.restore({ state });
       } finally {
@@ -111,7 +110,7 @@ async function checkActorState(actor: StatefulActor, state: ActorState, config: 
       return;
     }
     case 'resetter':
-      return makeResetter(config).restore({ state });
+      return makeResetter(resetterSettingsOf(config)).restore({ state });
     case 'trainer': {
       sharedTrainerMeta.parse(state.meta, 'meta');
       const dims = searchGeneratorDims(config);

@@ -8,13 +8,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../config/run-config.js';
 import { formatArch } from '../nn/arch.js';
-import { refreshReportQuietly } from '../report/refresh.js';
+import type { DerivedResult, SearchRunEvent } from '../protocol/events.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { initialConductorState, runSearch, topDistinct, type ConductorState, type SearchEvent, type SearchPorts } from './conductor.js';
-import { runDerivation, type DeriveEvent, type DerivedResult, type RemoteDerivation } from './derivation.js';
+import { initialConductorState, runSearch, topDistinct, type ConductorState, type SearchPorts } from './conductor.js';
+import { runDerivation, type RemoteDerivation } from './derivation.js';
 import type { DeriveWorker } from './ports.js';
 import { SearchSampleGrids, searchGridName } from './sample-grids.js';
 import { restoreSearch, saveSearchCheckpoint, type LoadedSearchCheckpoint } from './search-checkpoint.js';
+import type { ProgressStream } from '../util/output.js';
 
 export type { DerivedResult };
 
@@ -41,12 +42,6 @@ export interface SearchReport {
   readonly interrupted: boolean;
 }
 
-/** What a search run reports besides the conductor's events: each iteration's sample grid, the derivations. */
-export type SearchRunEvent =
-  | SearchEvent
-  | DeriveEvent
-  | { type: 'search.samples'; iteration: number; stage: number; arch: number[]; file: string };
-
 export interface SearchRunOptions {
   readonly config: RunConfig;
   readonly runDir: string;
@@ -61,12 +56,14 @@ export interface SearchRunOptions {
   readonly remoteDerive?: RemoteDerivation;
   readonly emit: (e: SearchRunEvent) => void;
   readonly log: (line: string) => void;
-  readonly progress?: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly progress?: ProgressStream;
   readonly signal?: AbortSignal;
   /** Restarts of actors so far, for the report (the supervisor counts them). */
   readonly restarts?: () => number;
   /** Re-creates the shared GAN after a collapse (the supervisor's restart-on-collapse). */
   readonly resetSharedGan?: (resetIndex: number) => Promise<void>;
+  /** After each checkpoint and after report.json: the job that owns the run directory rewrites its report then. */
+  readonly onCheckpoint?: () => void;
 }
 
 export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport> {
@@ -89,7 +86,7 @@ export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport
       emit: opts.emit,
       checkpoint: async (s) => {
         await saveSearchCheckpoint(ckptDir, config, s, ports);
-        refreshReportQuietly(runDir, log);
+        opts.onCheckpoint?.();
       },
       signal: opts.signal,
       resetSharedGan: opts.resetSharedGan,
@@ -125,7 +122,7 @@ export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport
     interrupted: interrupted || derived.length < order.length,
   };
   writeFileAtomic(join(runDir, 'report.json'), [Buffer.from(JSON.stringify(report, null, 2))]);
-  refreshReportQuietly(runDir, log);
+  opts.onCheckpoint?.();
   return report;
 }
 

@@ -14,9 +14,9 @@ import { GanTrainer, type GanTrainConfig } from '../train/gan-trainer.js';
 import { ganStateArrays, ganStateMeta, ganStateMetaSchema, restoreGanState } from '../train/gan-state.js';
 import type { ActorState, SharedTrainerPort, StreamVerdict, TensorBundle, TrainLoss, TrainSummary, WeightSnapshot } from './ports.js';
 import { bundleFromEntries } from '../nn/tensor-bundle.js';
-import { isInputError } from '../errors.js';
+import { FieldError, isInputError } from '../errors.js';
 import { batchCursor } from '../protocol/saved-state.js';
-import { FieldError, natural, obj, type Infer } from '../protocol/schema.js';
+import { natural, obj, type Infer } from '../util/schema.js';
 
 export interface SharedTrainerConfig {
   readonly generator: GeneratorDims;

@@ -14,12 +14,11 @@ import { isDeepStrictEqual } from 'node:util';
 import type { BackendName } from '../backend/select.js';
 import { resolveConfig, type RunConfig } from '../config/run-config.js';
 import { InputError, fileError } from '../errors.js';
-import { noLog, type JobOutput } from '../jobs/job-options.js';
 import { assertNewRunDir, openRunDir, removeNewRunDir, runDirPaths } from '../supervisor/run-dir.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { noLog, type JobOutput } from '../util/output.js';
 import { armRunConfig, type ArmName } from './arms.js';
 import { readRunOutcome } from './run-outcome.js';
-import { runStudySearch } from './run-search.js';
 import { loadSavedStudy, savedStudy, type ResolvedStudy } from './study-config.js';
 import { studyMarkdown } from './study-markdown.js';
 import { studyResult, type StudyResult, type StudyRunState } from './study-result.js';
@@ -47,6 +46,23 @@ export function openStudyDir(dir: string): ResolvedStudy {
   return loadSavedStudy(join(dir, STUDY_CONFIG_FILE));
 }
 
+/**
+ * One search of the study, new or resumed, in its own run directory: an ordinary search run (tail-able, and
+ * resumable on its own with `search --resume`).
+ */
+export interface StudySearch extends JobOutput {
+  /** The run directory: new (or empty) for a new run, else the run to continue. */
+  readonly dir: string;
+  /** A new run's config; null continues the run saved in `dir` from its newest intact checkpoint. */
+  readonly config: RunConfig | null;
+  readonly gpus: readonly number[] | null;
+  readonly backend: BackendName;
+  /** Stops the search after its current step. */
+  readonly signal: AbortSignal;
+  /** The study's folder for the reference statistics, computed by its first run and read by the rest. */
+  readonly statsCache: string;
+}
+
 export interface StudyRunOptions extends JobOutput {
   readonly dir: string;
   readonly study: ResolvedStudy;
@@ -54,6 +70,11 @@ export interface StudyRunOptions extends JobOutput {
   readonly backend: BackendName;
   /** Stops the run in progress after its current step, with a checkpoint, and the study after it. */
   readonly signal: AbortSignal;
+  /**
+   * Runs (or continues) one search and its derivation in this process, the search job as `autogan search` runs it
+   * (src/jobs/study.ts hands it in); resolves when the search ends, done or stopped.
+   */
+  readonly search: (run: StudySearch) => Promise<unknown>;
   /**
    * Runs a run elsewhere instead of here (`study --redis`: src/queue/study-on-queue.ts), all of them at once:
    * resolves true once the run's directory is in the study, false when stopped first.
@@ -109,7 +130,7 @@ export async function runStudy(o: StudyRunOptions): Promise<StudyResult> {
     for (const [i, state] of left) {
       if (o.signal.aborted) break;
       const { path, config, started } = prepare(state, i);
-      await runStudySearch({ dir: path.root, config: started ? null : config, gpus: o.gpus, backend: o.backend, signal: o.signal, log, progress: o.progress, statsCache: join(o.dir, 'stats') });
+      await o.search({ dir: path.root, config: started ? null : config, gpus: o.gpus, backend: o.backend, signal: o.signal, log, progress: o.progress, statsCache: join(o.dir, 'stats') });
       if (o.signal.aborted) break;
       finish(state, i, path.root);
     }

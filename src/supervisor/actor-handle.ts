@@ -11,14 +11,14 @@
 import { EventEmitter } from 'eventemitter3';
 import { PROTOCOL_VERSION, idOf, type ActorState, type ArgsOf, type MethodSpec, type RequestFault, type ResultOf, type StreamItemOf, type StreamVerdict } from '../protocol/base.js';
 import { channels, type ActorKind, type ChannelOf } from '../protocol/channels.js';
-import { ActorRequestError, RunStoppedError, type ActorFailure } from '../protocol/errors.js';
+import type { RuntimeEvents, RuntimeEventType } from '../protocol/events.js';
 import { message, parseActorMessage, streamItemOf, type ActorInit, type ActorMessage, type Placement } from '../protocol/lifecycle.js';
-import { FieldError } from '../protocol/schema.js';
+import { ActorRequestError, FieldError, RunStoppedError, type ActorFailure } from '../errors.js';
 import type { ActorChannel, ExitInfo } from './actor-channel.js';
 import { NEW_ACTOR, exitCause, isFinal, isServing, transition, type ActorStatus, type Lifecycle, type LifecycleEvent, type RuntimeTiming } from './actor-lifecycle.js';
 import { BusyTracker } from './busy-spans.js';
 import type { Clock } from './clock.js';
-import { emitEvent, type EventSink, type RuntimeEvents, type RuntimeEventType } from './events.js';
+import { emitEvent, type EventSink } from './events.js';
 import type { FaultPlan } from './faults.js';
 import type { ActorPlacement } from './placement.js';
 import type { RestartPolicy } from './restart-policy.js';

@@ -10,7 +10,7 @@
  *   any but error ──halted, shut down──▶ stopped      error and stopped are final: later events change nothing
  */
 import { INJECTED_CRASH_EXIT } from '../actors/exit-codes.js';
-import { ActorGaveUpError, ActorInputError, type ActorFailure } from '../protocol/errors.js';
+import { ActorGaveUpError, ActorInputError, type ActorFailure } from '../errors.js';
 import type { Placement } from '../protocol/lifecycle.js';
 import type { ExitInfo } from './actor-channel.js';
 import { decideRestart, type RestartPolicy } from './restart-policy.js';

@@ -12,9 +12,9 @@
 import { EventEmitter } from 'eventemitter3';
 import { chooseOpenBlasCore } from '../backend/blas/openblas-core.js';
 import type { BackendName } from '../backend/select.js';
+import type { ActorFailure } from '../errors.js';
 import { nameSeed } from '../nn/params.js';
 import type { ActorKind } from '../protocol/channels.js';
-import type { ActorFailure } from '../protocol/errors.js';
 import type { ControllerPort, DeriveWorker, EvaluatorPort, ResetterPort, SharedTrainerPort } from '../search/ports.js';
 import { spawnActor, type ActorChannel } from './actor-channel.js';
 import { ActorHandle } from './actor-handle.js';
@@ -28,7 +28,7 @@ import { portOf, splitAcross, withInputErrors } from './port-proxies.js';
 import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy.js';
 import type { RunDir } from './run-dir.js';
 import { defaultLogicModules } from '../actors/logic-modules.js';
-import { redactCredentials } from '../queue/redact.js';
+import { redactCredentials } from '../util/redact.js';
 
 export const DEFAULT_TIMING: RuntimeTiming = {
   heartbeatMs: 1000,

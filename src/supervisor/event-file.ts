@@ -3,8 +3,8 @@
  * was killed mid-write) and skipped, never an error. Shared by the writer (to continue `seq` on resume)
  * and by `tail`.
  */
-import { FieldError } from '../protocol/schema.js';
-import { logEvent, type LogEvent } from './events.js';
+import { logEvent, type LogEvent } from '../protocol/events.js';
+import { FieldError } from '../errors.js';
 
 /** The event on `line`, or null when the line is not one (not JSON, or not an event's fields). */
 function eventOrNull(line: string): LogEvent | null {

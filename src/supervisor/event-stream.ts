@@ -7,8 +7,8 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { Observable } from 'rxjs';
 import { fileError } from '../errors.js';
+import type { LogEvent } from '../protocol/events.js';
 import { parseEventLines } from './event-file.js';
-import type { LogEvent } from './events.js';
 
 export interface EventStreamOptions {
   readonly follow: boolean;

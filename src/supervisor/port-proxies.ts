@@ -1,13 +1,13 @@
 /**
  * The ports the conductor drives (src/search/ports.ts), as proxies that send typed requests to supervised
  * actors. The conductor cannot tell them from the logic classes called in-process. `portOf` derives a proxy
- * from the actor's method table; the two with behaviour of their own wrap ports.
+ * from the actor's method table, and `withInputErrors` wraps every request of one; `splitAcross` is the one
+ * written per request: how several Evaluators share a request is a decision of its own.
  */
-import { InputError } from '../errors.js';
+import { ActorRequestError, InputError } from '../errors.js';
 import { methodName, type StreamVerdict } from '../protocol/base.js';
 import { channels, type ActorKind, type PortOfKind } from '../protocol/channels.js';
-import { ActorRequestError } from '../protocol/errors.js';
-import type { DeriverPort, EvaluatorPort } from '../search/ports.js';
+import type { EvaluatorPort } from '../search/ports.js';
 import type { ActorHandle } from './actor-handle.js';
 
 /** Each request of the actor's table as a method: `sample({ count })` calls `controller.sample`. */
@@ -30,15 +30,14 @@ export function splitAcross(ports: readonly EvaluatorPort[]): EvaluatorPort {
 }
 
 /**
- * A derivation folder the deriver cannot resume (a damaged config or checkpoint) stays bad input (exit 2), which
- * retrying would only meet again.
+ * The port with every request's InputError kept as one: a derivation folder the deriver cannot resume (a damaged
+ * config or checkpoint) stays bad input (exit 2), which retrying would only meet again. Whatever requests the
+ * kind's table holds.
  */
-export function withInputErrors(port: DeriverPort): DeriverPort {
-  return {
-    advance: (job, onStep) =>
-      port.advance(job, onStep).catch((e: unknown) => {
-        if (e instanceof ActorRequestError && e.wire.name === 'InputError') throw new InputError(e.wire.message);
-        throw e;
-      }),
+export function withInputErrors<P extends Record<string, (...args: never[]) => Promise<unknown>>>(port: P): P {
+  const kept = (e: unknown): never => {
+    if (e instanceof ActorRequestError && e.wire.name === 'InputError') throw new InputError(e.wire.message);
+    throw e;
   };
+  return Object.fromEntries(Object.entries(port).map(([name, request]) => [name, (...args: never[]) => request(...args).catch(kept)])) as P;
 }

@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileError, isInputError } from '../errors.js';
-import { readCheckpoint, writeCheckpoint, type CheckpointContents, type NamedArray } from './checkpoint-file.js';
+import { readCheckpoint, writeCheckpoint, type CheckpointContents, type NamedArray } from '../util/checkpoint-file.js';
 
 const NAME = /^step-(\d{9})\.ckpt$/;
 

@@ -10,7 +10,7 @@ import { DATASET_CHANNELS } from '../config/run-config.js';
 import { fileError } from '../errors.js';
 import { Generator } from '../nn/generator.js';
 import { loadNewestCheckpoint } from './checkpoint-dir.js';
-import { readCheckpoint, type CheckpointContents } from './checkpoint-file.js';
+import { readCheckpoint, type CheckpointContents } from '../util/checkpoint-file.js';
 import { parseTrainCheckpointMeta, type TrainCheckpointMeta } from './train-checkpoint-meta.js';
 
 export interface EmaGenerator {

@@ -4,10 +4,10 @@
  * iteration counter that seeds the noise. Restoring it continues training exactly where it stopped.
  */
 import type { GanTrainer } from './gan-trainer.js';
-import type { NamedArray } from './checkpoint-file.js';
+import type { NamedArray } from '../util/checkpoint-file.js';
 import { Adam } from '../nn/adam.js';
 import { bundleFromEntries, checkBundle, layoutOf, restoreEntries, type BundleLayout, type TensorBundle } from '../nn/tensor-bundle.js';
-import { natural, obj, type Infer } from '../protocol/schema.js';
+import { natural, obj, type Infer } from '../util/schema.js';
 
 export const ganStateMetaSchema = obj({ iteration: natural, optGSteps: natural, optDSteps: natural });
 export type GanStateMeta = Infer<typeof ganStateMetaSchema>;

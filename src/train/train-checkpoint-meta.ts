@@ -7,7 +7,8 @@ import { resolveConfig, type RunConfig } from '../config/run-config.js';
 import { archTokens } from '../protocol/base.js';
 import { evalPoint, type EvalPoint } from '../protocol/evaluation.js';
 import { batchCursor, savedLoss as loss, seconds } from '../protocol/saved-state.js';
-import { FieldError, arr, checkedFromFile, intIn, json, literal, natural, obj, optional, type Infer } from '../protocol/schema.js';
+import { FieldError } from '../errors.js';
+import { arr, checkedFromFile, intIn, json, literal, natural, obj, optional, type Infer } from '../util/schema.js';
 import { ganStateMetaSchema } from './gan-state.js';
 
 export const lossPoint = obj({ step: intIn(1), dLoss: loss, gLoss: loss });

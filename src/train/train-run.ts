@@ -16,9 +16,8 @@ import { loadSplit, TRAINING_SPLIT } from '../data/load.js';
 import { MinibatchStream } from '../data/batches.js';
 import { readJsonFile } from '../config/json-file.js';
 import { DATASET_CHANNELS, resolveConfig, type RunConfig } from '../config/run-config.js';
-import { fileError, isInputError } from '../errors.js';
+import { FieldError, fileError, isInputError } from '../errors.js';
 import type { ClassCoverage, EvalPoint } from '../protocol/evaluation.js';
-import { FieldError } from '../protocol/schema.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { writeImageGrid } from '../util/png-grid.js';
 import { ProgressBar } from '../util/progress-bar.js';
@@ -32,7 +31,7 @@ import type { GaussianStats } from '../metrics/fid.js';
 import type { HeldOutFigures } from '../metrics/held-out-figures.js';
 import type { InceptionScore } from '../metrics/inception-score.js';
 import { latentSampler, scoreImages } from '../metrics/score-generator.js';
-import { refreshReportQuietly } from '../report/refresh.js';
+import type { ProgressStream } from '../util/output.js';
 
 export interface TrainReport {
   readonly kind: 'train';
@@ -89,10 +88,12 @@ export interface TrainRunOptions {
   readonly backend: string;
   readonly log: (line: string) => void;
   /** Where the progress bar goes (stderr); absent: none (a deriver actor reports its steps as messages instead). */
-  readonly progress?: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly progress?: ProgressStream;
   /** Aborting stops after the current step with a checkpoint (SIGINT/SIGTERM). */
   readonly signal?: AbortSignal;
   readonly scoring?: FinalScoring;
+  /** After each checkpoint and after report.json: the job that owns the run directory rewrites its report then. */
+  readonly onCheckpoint?: () => void;
 }
 
 /** The losses of one G step (D's averaged over its n_critic steps), and the evaluation made after it, if one was. */
@@ -291,7 +292,7 @@ export async function openTraining(opts: Omit<TrainRunOptions, 'signal'>): Promi
         }
         if (step % train.checkpointEvery === 0 && step !== train.steps) {
           checkpoint();
-          refreshReportQuietly(outDir, log);
+          opts.onCheckpoint?.();
         }
         if (onStep?.({ step, dLoss, gLoss, ...(evaluated && { evaluated }) }) === 'stop') return true;
       }
@@ -326,7 +327,7 @@ export async function openTraining(opts: Omit<TrainRunOptions, 'signal'>): Promi
         scores,
       };
       writeFileAtomic(join(outDir, 'report.json'), [Buffer.from(JSON.stringify(report, null, 2))]);
-      refreshReportQuietly(outDir, log);
+      opts.onCheckpoint?.();
       return report;
     },
     dispose,

@@ -1,4 +1,5 @@
 /** Progress lines on a stream (stderr), for counted work and for transfers. */
+import type { ProgressStream } from './output.js';
 
 /** A duration for people: 42s, 3m05s, 2h10m; "?" when unknown. */
 export function formatDuration(seconds: number): string {
@@ -24,7 +25,7 @@ export class StatusLine {
   private lastDecile = -1;
 
   constructor(
-    private readonly out: NodeJS.WritableStream & { isTTY?: boolean },
+    private readonly out: ProgressStream,
     private readonly intervalMs: number,
     private readonly now: () => number = Date.now,
   ) {}
@@ -56,7 +57,7 @@ export class ProgressBar {
   private readonly start: number;
 
   constructor(
-    out: NodeJS.WritableStream & { isTTY?: boolean },
+    out: ProgressStream,
     private readonly label: string,
     private readonly total: number,
     private readonly unit = 'it',

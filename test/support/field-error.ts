@@ -1,4 +1,4 @@
-import { FieldError } from '../../src/protocol/schema.js';
+import { FieldError } from '../../src/errors.js';
 
 /** The message of the FieldError `f` throws (`field: problem`); fails when it accepts or throws anything else. */
 export function fieldErrorOf(f: () => unknown): string {

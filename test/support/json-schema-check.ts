@@ -3,7 +3,7 @@
  * Schema validator is installed, and one is not worth a dependency). A keyword it does not know is an error,
  * so a schema can never pass by using a constraint this check skips.
  */
-import type { JsonSchema } from '../../src/protocol/schema.js';
+import type { JsonSchema } from '../../src/util/schema.js';
 
 /** Where a value first breaks its schema: the value's path (`search.iterations[2]`, '' for the whole) and the keyword. */
 export interface Violation {

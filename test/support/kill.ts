@@ -51,7 +51,7 @@ export function writeTinySearchConfig(path: string, seed: number, iterations: re
     eval: { samples: 130, features: 'digits', splits: 2 },
     search: {
       gf: 4, df: 4, iterations, minibatches: 3, controllerSteps: 2, childSamples: 20, beamCandidates: 3, beamKeep: 2,
-      reset: { enabled: true, window: 50, threshold: 1e-3 }, derive: { candidates: 3, topK: 1, steps: 2, ...derive },
+      reset: { enabled: true, window: 50, threshold: 1e-3 }, derive: { candidates: 3, topK: 1, steps: 2, checkpointEvery: 1, ...derive },
     },
   }));
   return path;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startActorSystem, type ActorSystem, type ActorSystemOptions } from '../../src/supervisor/actor-system.js';
 import { parseEventLines } from '../../src/supervisor/event-file.js';
-import type { LogEvent } from '../../src/supervisor/events.js';
+import type { LogEvent } from '../../src/protocol/events.js';
 import { createRunDir, type RunDir } from '../../src/supervisor/run-dir.js';
 import { writeFileAtomic } from '../../src/util/atomic-write.js';
 import type { ActorKind } from '../../src/protocol/channels.js';

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { resolveConfig, type RunConfig } from '../../src/config/run-config.js';
 import { openFeatureNetwork } from '../../src/metrics/open-feature-network.js';
 import { localPorts } from '../../src/search/local-ports.js';
-import { Deriver } from '../../src/search/deriver.js';
+import { Deriver, derivationConfig } from '../../src/search/deriver.js';
 import { runSearchJob, type SearchReport } from '../../src/search/search-run.js';
 import { loadSearchCheckpoint } from '../../src/search/search-checkpoint.js';
-import type { SearchEvent } from '../../src/search/conductor.js';
+import type { SearchEvent } from '../../src/protocol/events.js';
 
 /** The smallest search that still visits three stages, hands a beam over and derives one architecture. */
 export function tinySearchConfig(over: Record<string, unknown> = {}): RunConfig {
@@ -20,7 +20,7 @@ export function tinySearchConfig(over: Record<string, unknown> = {}): RunConfig 
     search: {
       gf: 4, df: 4, iterations: [1, 1, 1], minibatches: 3, controllerSteps: 2, childSamples: 20,
       beamCandidates: 3, beamKeep: 2, reset: { enabled: true, window: 50, threshold: 1e-3 },
-      derive: { candidates: 3, topK: 1, steps: 2 },
+      derive: { candidates: 3, topK: 1, steps: 2, checkpointEvery: 100 },
     },
   };
   const merged = JSON.parse(JSON.stringify(base)) as Record<string, Record<string, unknown>>;
@@ -40,7 +40,7 @@ export async function runTinySearch(
 ): Promise<{ report: SearchReport; events: SearchEvent[] }> {
   const network = await openFeatureNetwork('digits', null);
   const ports = await localPorts(config, network.net, null);
-  const deriver = new Deriver(config, network.net, null, 'test', () => {});
+  const deriver = new Deriver(derivationConfig(config), network.net, null, 'test', () => {});
   const events: SearchEvent[] = [];
   try {
     const report = await runSearchJob({

@@ -1,9 +1,9 @@
-/** The Resetter actor's logic: the loss-variance windows of the dynamic reset. */
+/** The Resetter actor's logic: the loss-variance windows of the dynamic reset, from the settings it is given. */
 import type { ActorInit } from '../../protocol/lifecycle.js';
+import { resetterSettings } from '../../protocol/resetter.js';
 import { makeResetter } from '../../search/local-ports.js';
 import type { ActorLogic } from '../actor-logic.js';
-import { actorConfigOf } from './actor-config.js';
 
 export function createLogic(init: ActorInit): ActorLogic<'resetter'> {
-  return makeResetter(actorConfigOf(init.config).run);
+  return makeResetter(resetterSettings.parse(init.config, 'config'));
 }

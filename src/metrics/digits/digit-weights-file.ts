@@ -1,5 +1,5 @@
 /**
- * The digit classifier's weights file: the checkpoint format of src/train/checkpoint-file.ts (named float32
+ * The digit classifier's weights file: the checkpoint format of src/util/checkpoint-file.ts (named float32
  * arrays, JSON metadata, SHA-256), with metadata that records how the weights were made and how well they
  * classify the held-out digits. The project ships one in weights/, made by `autogan metrics train-digits`.
  */
@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileError } from '../../errors.js';
-import { readCheckpoint, writeCheckpoint, type NamedArray } from '../../train/checkpoint-file.js';
+import { readCheckpoint, writeCheckpoint, type NamedArray } from '../../util/checkpoint-file.js';
 import { DigitClassifier, type DigitClassifierOptions } from './digit-classifier.js';
 
 export const DIGITS_WEIGHTS_KIND = 'digits-classifier';

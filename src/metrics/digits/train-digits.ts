@@ -10,6 +10,7 @@ import { Adam } from '../../nn/adam.js';
 import { ProgressBar } from '../../util/progress-bar.js';
 import { Rng } from '../../util/rng.js';
 import { DIGITS_CLASSES, DigitClassifier } from './digit-classifier.js';
+import type { ProgressStream } from '../../util/output.js';
 
 export interface DigitTrainConfig {
   readonly seed: number;
@@ -63,7 +64,7 @@ function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
 export function trainDigitClassifier(
   train: ImageDataset,
   cfg: DigitTrainConfig,
-  progress?: NodeJS.WritableStream & { isTTY?: boolean },
+  progress?: ProgressStream,
   onEpoch?: (epoch: number, meanLoss: number, net: DigitClassifier) => void,
 ): DigitClassifier {
   if (!train.labels) throw new Error(`${train.name}/${train.split} has no labels`);

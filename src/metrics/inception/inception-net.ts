@@ -8,7 +8,24 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureNetwork } from '../feature-network.js';
 import { INCEPTION_GRAPH, convLayers, type Block, type Layer } from './inception-graph.js';
-import type { InceptionWeights } from './load-inception.js';
+
+/** A conv with its batch norm folded in: y = relu(conv(x, filter) + bias). */
+export interface FoldedConv {
+  readonly filter: Float32Array; // HWIO
+  readonly bias: Float32Array; // [cout]
+}
+
+/** Everything the network computes with, as plain arrays. */
+export interface InceptionWeights {
+  /** ResizeBilinear's align_corners (false in the 2015 graph: TF1's corner-aligned-at-top-left sampling). */
+  readonly alignCorners: boolean;
+  /** `Sub/y` and `Mul/y`: pixels in 0..255 become (p − shift) × scale. */
+  readonly shift: number;
+  readonly scale: number;
+  readonly convs: ReadonlyMap<string, FoldedConv>;
+  /** `softmax/weights`, [2048, 1008]. */
+  readonly softmax: Float32Array;
+}
 
 type T4 = tf.Tensor4D;
 

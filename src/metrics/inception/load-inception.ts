@@ -9,26 +9,8 @@ import { fileError } from '../../errors.js';
 import { decodeGraphDef, type NodeDef } from './graphdef.js';
 import { GraphError, GraphIndex, attrBool, attrFloat, attrInts, attrString, fmtShape } from './graph-index.js';
 import { INCEPTION_GRAPH, convLayers, convWeightNames, poolLayers, type ConvLayer, type PoolLayer } from './inception-graph.js';
-import { InceptionNet, type InceptionNetOptions } from './inception-net.js';
+import { InceptionNet, type FoldedConv, type InceptionNetOptions, type InceptionWeights } from './inception-net.js';
 import { ProtobufError } from './protobuf.js';
-
-/** A conv with its batch norm folded in: y = relu(conv(x, filter) + bias). */
-export interface FoldedConv {
-  readonly filter: Float32Array; // HWIO
-  readonly bias: Float32Array; // [cout]
-}
-
-/** Everything the network computes with, as plain arrays. */
-export interface InceptionWeights {
-  /** ResizeBilinear's align_corners (false in the 2015 graph: TF1's corner-aligned-at-top-left sampling). */
-  readonly alignCorners: boolean;
-  /** `Sub/y` and `Mul/y`: pixels in 0..255 become (p − shift) × scale. */
-  readonly shift: number;
-  readonly scale: number;
-  readonly convs: ReadonlyMap<string, FoldedConv>;
-  /** `softmax/weights`, [2048, 1008]. */
-  readonly softmax: Float32Array;
-}
 
 /** Loads the graph file and builds the network on the current tfjs backend. */
 export async function loadInception(path: string, opts: InceptionNetOptions = {}): Promise<InceptionNet> {

@@ -9,7 +9,7 @@
 import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { finite, natural, nullable, obj, str, type Infer } from '../../protocol/schema.js';
+import { finite, natural, nullable, obj, str, type Infer } from '../../util/schema.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { tryLock } from '../../util/pid-lock.js';
 import { writeError } from '../../util/write-error.js';

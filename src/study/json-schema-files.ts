@@ -4,9 +4,9 @@
  * complete and check them. `npm run build:schema` writes them; a test checks that the committed files are what
  * these give.
  */
-import { jsonSchemaDocument } from '../protocol/schema.js';
-import { STUDY_JSON_SCHEMA } from '../study/study-config.js';
-import { RUN_CONFIG_SCHEMA } from './run-config.js';
+import { jsonSchemaDocument } from '../util/schema.js';
+import { STUDY_JSON_SCHEMA } from './study-config.js';
+import { RUN_CONFIG_SCHEMA } from '../config/run-config.js';
 
 export const RUN_CONFIG_JSON_SCHEMA_FILE = 'schema/run-config.schema.json';
 export const STUDY_CONFIG_JSON_SCHEMA_FILE = 'schema/study-config.schema.json';

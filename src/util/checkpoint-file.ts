@@ -9,9 +9,9 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { fileError } from '../errors.js';
-import { FieldError, arr, checkedFromFile, json, natural, obj, str } from '../protocol/schema.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { FieldError, fileError } from '../errors.js';
+import { arr, checkedFromFile, json, natural, obj, str } from './schema.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 const MAGIC = 'AGTSCKPT';
 const VERSION = 2;

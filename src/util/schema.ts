@@ -11,14 +11,7 @@
  * Each schema also says what it accepts as JSON Schema (draft 2020-12) where JSON can say it, so a file
  * format defined here can be published for editors and other tools (`jsonSchemaDocument`).
  */
-import { fileError, quote } from '../errors.js';
-
-export class FieldError extends Error {
-  override readonly name = 'FieldError';
-  constructor(readonly field: string, readonly problem: string) {
-    super(`${field}: ${problem}`);
-  }
-}
+import { FieldError, fileError, quote } from '../errors.js';
 
 /**
  * Runs `check` on what was read from the file `path`: a FieldError it throws becomes an input error naming the
