@@ -11,15 +11,15 @@
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { BackendInfo } from '../backend/select.js';
 import { parseJobProgress, parseQueueJob, type DeriveJobResult, type JobProgress, type StudyRunJobResult } from '../protocol/queue-jobs.js';
 import { FieldError } from '../protocol/schema.js';
-import { checkReachable, redisOptions, reportErrors, type RedisTarget } from './connection.js';
+import { checkReachable, type RedisTarget } from './connection.js';
 import { runDeriveJob } from './derive-job.js';
 import { LockLostError } from './folder-snapshot.js';
 import { runStudyRunJob } from './study-run-job.js';
 import { KEY_PREFIX, QUEUE_NAME } from './names.js';
+import { queueConnection } from './reconnecting.js';
 
 export interface WorkerOptions {
   readonly target: RedisTarget;
@@ -39,8 +39,8 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   mkdirSync(o.workDir, { recursive: true });
   await checkReachable(o.target);
   const name = `${hostname()}-${process.pid}`;
-  const redis = new Redis(redisOptions(o.target));
-  reportErrors(redis, o.target, o.log);
+  const connection = queueConnection(o.target, o.log);
+  const { redis } = connection;
   const gpuShare = gpuSharing(o.gpus);
   const ctx = { name, workDir: o.workDir, redis, backend: o.backend, gpus: o.gpus, log: o.log, redact: o.target.redact, signal: o.signal };
   /** Attempts in hand by job id: a job this worker lost and took again waits for its old attempt to end. */
@@ -83,14 +83,14 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     }
   };
   const worker = new Worker(QUEUE_NAME, processor, {
-    connection: redisOptions(o.target), prefix: KEY_PREFIX, name, concurrency: o.concurrency,
+    connection: connection.options, prefix: KEY_PREFIX, name, concurrency: o.concurrency,
     lockDuration: o.stallSeconds * 1000, stalledInterval: o.stallSeconds * 1000,
     // A job whose worker was lost twice is still worth a third try: the checkpoints make retries cheap.
     maxStalledCount: 2,
   });
   // A lock that could not be renewed is gone: stop the job at once rather than run it beside its new holder.
   worker.on('lockRenewalFailed', (ids) => ids.forEach((id) => worker.cancelJob(id, 'lost its lock')));
-  reportErrors(worker, o.target, o.log);
+  connection.watch(worker);
   try {
     await worker.waitUntilReady();
     o.log(`worker ${name}: taking jobs from ${o.target.shown} (${o.concurrency} at once, backend ${o.backend.name})`);
