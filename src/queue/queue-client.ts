@@ -95,7 +95,12 @@ export class QueueClient {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    if (this.redis.status === 'ready') await Promise.allSettled([this.events.close(), this.queue.close()]);
+    else {
+      // Without Redis a polite close would wait for it (QUIT, and the end of a read in the offline queue): drop the
+      // connections, leaving those waits unanswered.
+      for (const c of [this.events, this.queue]) c.disconnect().catch(() => undefined);
+    }
     this.redis.disconnect();
   }
 }
