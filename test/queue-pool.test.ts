@@ -13,6 +13,7 @@ import { folderKey, jobLockKey } from '../src/queue/names.js';
 import type { QueueEvent } from '../src/protocol/events.js';
 import { deriveOnQueue } from '../src/queue/derive-on-queue.js';
 import { QueueClient } from '../src/queue/queue-client.js';
+import { reconnectDelayMs } from '../src/queue/reconnecting.js';
 import { queueStatus } from '../src/queue/queue-status.js';
 import { cli, writeTinySearchConfig } from './support/kill.js';
 import { startRedisServer, type RedisServer } from './support/redis-server.js';
@@ -24,20 +25,77 @@ const PASSWORD = 'pw-s3cret-7351';
 const config = writeTinySearchConfig(join(root, 'search.json'), 11, [1, 1, 1], { topK: 2, steps: 60, checkpointEvery: 5 });
 
 let redis: RedisServer;
-const processes: { child: ChildProcess; output: string[]; done: Promise<number | null> }[] = [];
+/** A line of a process's log, with when it came (ms). */
+interface Line { at: number; text: string }
+interface Started {
+  child: ChildProcess;
+  output: string[];
+  /** Its stderr line by line. */
+  lines: Line[];
+  done: Promise<number | null>;
+}
+const processes: Started[] = [];
 
 /** `autogan ARGS` as a separate process; its output is kept (to check that no password shows in it). */
-function start(...args: string[]) {
+function start(...args: string[]): Started {
   const child = spawn(process.execPath, ['dist/main.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
+  const lines: Line[] = [];
+  let partial = '';
   child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
-  child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
+  child.stderr!.on('data', (d: Buffer) => {
+    output.push(d.toString());
+    const parts = (partial + d.toString()).split('\n');
+    partial = parts.pop()!;
+    for (const text of parts) lines.push({ at: Date.now(), text });
+  });
   const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const p = { child, output, done };
+  const p = { child, output, lines, done };
   processes.push(p);
   return p;
 }
-const startWorker = (name: string) => start('worker', '--redis', redis.url, '--dir', join(root, name), '--stall-seconds', '10');
+
+const running = (p: Started) => p.child.exitCode === null && p.child.signalCode === null;
+
+/** Resolves once `p` has written a line that `pick` accepts; rejects if it exits first. */
+function waitForLine(p: Started, pick: (line: string) => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const look = () => {
+      if (p.lines.some((l) => pick(l.text))) resolve();
+      else if (!running(p)) reject(new Error(`exited (${p.child.exitCode}) before the line came:\n${p.output.join('')}`));
+      else setTimeout(look, 100);
+    };
+    look();
+  });
+}
+
+/** Milliseconds from now until `p` exits, and its exit code. */
+async function timedExit(p: Started): Promise<{ ms: number; code: number | null }> {
+  const t = Date.now();
+  const code = await p.done;
+  return { ms: Date.now() - t, code };
+}
+
+/**
+ * A process's reconnect lines: one per attempt, numbered 1, 2, 3… with no repeat (however many clients it has),
+ * each announcing the scheduled delay, and never followed by the next sooner than that delay.
+ */
+function assertBacksOff(lines: readonly Line[], atLeast: number): void {
+  const all = lines.map((l) => l.text).join('\n');
+  const attempts = lines.map((l) => ({ at: l.at, m: / reconnect attempt (\d+) in (\d+(?:\.\d+)?) s$/.exec(l.text) })).filter((a) => a.m !== null);
+  const numbers = attempts.map((a) => Number(a.m![1]));
+  // One loss, one run of attempts (a process that lost Redis twice would number each run from 1).
+  assert.equal(numbers, numbers.map((_, i) => i + 1), all);
+  assert.ok(numbers.length >= atLeast, `${numbers.length} reconnect lines, expected at least ${atLeast}:\n${all}`);
+  for (const [i, a] of attempts.entries()) {
+    assert.is(Number(a.m![2]) * 1000, reconnectDelayMs(i + 1));
+    // Lines come when an attempt fails, so the gap after one is its delay or more (a loaded machine adds to it).
+    if (i + 1 < attempts.length) assert.ok(attempts[i + 1]!.at - a.at >= reconnectDelayMs(i + 1) - 300, `attempt ${i + 2} came ${attempts[i + 1]!.at - a.at} ms after attempt ${i + 1}`);
+  }
+  assert.ok(lines.some((l) => l.text.includes('connect ECONNREFUSED')), all);
+}
+const STALL_SECONDS = 10;
+const startWorker = (name: string) => start('worker', '--redis', redis.url, '--dir', join(root, name), '--stall-seconds', String(STALL_SECONDS));
 
 interface Event { seq: number; source: string; type: string; payload: Record<string, unknown> }
 const events = (dir: string): Event[] => (existsSync(join(dir, 'events.jsonl')) ? readFileSync(join(dir, 'events.jsonl'), 'utf8').split('\n').filter((l) => l.endsWith('}')).map((l) => JSON.parse(l) as Event) : []);
@@ -198,6 +256,101 @@ test('a folder push fenced by a lock that holds another token is refused and cha
   } finally {
     direct.disconnect();
   }
+});
+
+test('with Redis down, a worker holding no job stops at once, saying it did not reach the queue, and a coordinator\'s client closes at once; reconnect lines back off, one per attempt, and say when Redis is back', async () => {
+  // The earlier tests' workers, stopped as a service manager does, with Redis there.
+  for (const p of processes.filter(running)) {
+    await waitForLine(p, (l) => l.includes('taking jobs from'));
+    p.child.kill('SIGTERM');
+    assert.is(await p.done, 130, p.output.join(''));
+    assert.ok(/worker \S+: stopped\n/.test(p.output.join('')), p.output.join(''));
+  }
+  const idle = startWorker('w-idle');
+  const patient = startWorker('w-patient');
+  // A coordinator waiting for a job no worker takes yet (delayed an hour).
+  const coordinator: Line[] = [];
+  const client = await QueueClient.open(parseRedisUrl(redis.url), (text) => coordinator.push({ at: Date.now(), text }));
+  const mnist = resolveConfig(JSON.parse(readFileSync(config, 'utf8')), config);
+  const later = await client.queue.add('derive', { v: QUEUE_PROTOCOL_VERSION, kind: 'derive', run: 'run-later', rank: 1, arch: [1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 1, 0, 3], config: mnist }, { jobId: 'run-later.derive.top1', delay: 3_600_000 });
+  const stopWaiting = new AbortController();
+  const waiting = client.finished(later, stopWaiting.signal);
+  for (const w of [idle, patient]) await waitForLine(w, (l) => l.includes('taking jobs from'));
+  await redis.stop();
+  // Attempts 1 to 4 are 0, 1, 3 and 7 s after the loss.
+  await waitForLine(idle, (l) => l.includes(' reconnect attempt 4 in '));
+  idle.child.kill('SIGTERM');
+  const { ms, code } = await timedExit(idle);
+  assert.is(code, 130, idle.output.join(''));
+  assert.ok(ms < 5000, `the idle worker took ${ms} ms to exit`);
+  assert.ok(idle.output.join('').includes(`stopped without reaching the queue at redis://***@127.0.0.1:${redis.port}`), idle.output.join(''));
+  assertBacksOff(idle.lines, 4);
+  stopWaiting.abort();
+  assert.is(await waiting, null);
+  const closing = Date.now();
+  await client.close();
+  assert.ok(Date.now() - closing < 2000, `the coordinator's client took ${Date.now() - closing} ms to close`);
+  assertBacksOff(coordinator, 4);
+
+  await redis.restart();
+  await waitForLine(patient, (l) => / reconnected after \d+ attempts$/.test(l));
+  assertBacksOff(patient.lines, 4);
+  patient.child.kill('SIGTERM');
+  assert.is(await patient.done, 130, patient.output.join(''));
+  assert.ok(/worker \S+: stopped\n/.test(patient.output.join('')), patient.output.join(''));
+  const tidy = await QueueClient.open(parseRedisUrl(redis.url), () => undefined);
+  await tidy.forget(later.id!);
+  await tidy.close();
+});
+
+test('workers stopped mid-job: with Redis there the job goes back at once with its checkpoint; with Redis down the worker gives the job up within the stall period and exits, and once Redis is back another worker resumes it from the last checkpoint that reached Redis; the run ends as an uninterrupted one', async () => {
+  const out = join(root, 'stopped-mid-job');
+  // Workers restarted one after another on one machine, in one folder: the first test's worker's (stopped above),
+  // where the data set's statistics are cached.
+  const restart = () => startWorker('w1');
+  const polite = restart();
+  const coordinator = start('search', '--config', config, '--out', out, '--overlap', 'off', '--redis', redis.url);
+  const jobOf = (rank: unknown) => events(out).find((e) => e.type === 'queue.submitted' && e.payload.rank === rank)!.payload.job as string;
+  const startsOf = (job: string) => events(out).filter((e) => e.type === 'queue.started' && e.payload.job === job).map((e) => e.payload);
+  const first = await waitForEvent(out, (e) => e.type === 'derive.progress' && (e.payload.step as number) >= 10, coordinator.done);
+  assert.ok(String(first.source).endsWith(`-${polite.child.pid}`), String(first.source));
+  const handedBack = jobOf(first.payload.rank);
+  polite.child.kill('SIGTERM');
+  assert.is(await polite.done, 130, polite.output.join(''));
+  assert.ok(/worker \S+: stopped\n/.test(polite.output.join('')), polite.output.join(''));
+
+  const holder = restart();
+  const midJob = await waitForEvent(out, (e) => e.type === 'derive.progress' && String(e.source).endsWith(`-${holder.child.pid}`) && (e.payload.step as number) >= 10, coordinator.done);
+  const job = jobOf(midJob.payload.rank);
+  await redis.stop();
+  holder.child.kill('SIGTERM');
+  const { ms, code } = await timedExit(holder);
+  assert.is(code, 130, holder.output.join(''));
+  // The current step, then at most the stall period waiting for Redis, then the job's actors shut down.
+  assert.ok(ms < (STALL_SECONDS + 20) * 1000, `the worker took ${ms} ms to exit`);
+  const said = holder.output.join('');
+  assert.ok(said.includes(`job ${job}: stopped, but Redis did not answer for ${STALL_SECONDS} s`), said);
+  assert.ok(said.includes(`stopped without reaching the queue at redis://***@127.0.0.1:${redis.port}`), said);
+
+  await redis.restart();
+  const taker = restart();
+  assert.is(await coordinator.done, 0, coordinator.output.join(''));
+  // Handed back with Redis there: the next worker went on from the checkpoint the stopped one sent.
+  const next = startsOf(handedBack).find((s) => s.worker !== first.source);
+  assert.ok(next && (next.from as number) >= (first.payload.step as number), JSON.stringify(startsOf(handedBack)));
+  // Given up without Redis: taken again once Redis was back, from the last checkpoint that had reached it.
+  const resumed = startsOf(job).at(-1)!;
+  assert.ok(String(resumed.worker).endsWith(`-${taker.child.pid}`), JSON.stringify(startsOf(job)));
+  assert.ok((resumed.from as number) >= (midJob.payload.step as number), `taken again at step ${resumed.from}, not from its checkpoint at ${midJob.payload.step}`);
+  const recorded = events(out).filter((e) => e.type === 'queue.recorded').map((e) => e.payload.job as string);
+  assert.equal(recorded.sort(), [...new Set(recorded)].sort());
+  const expected = JSON.parse(readFileSync(join(root, 'local', 'report.json'), 'utf8'));
+  const got = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  const same = (d: { rank: number; arch: string; is: unknown; fid: number; steps: number }) => ({ rank: d.rank, arch: d.arch, is: d.is, fid: d.fid, steps: d.steps });
+  assert.equal(got.derived.map(same), expected.derived.map(same));
+  // The coordinator waited out the outage with the same backing-off lines, and said when Redis was back.
+  assertBacksOff(coordinator.lines, 3);
+  assert.ok(coordinator.lines.some((l) => / reconnected after \d+ attempts$/.test(l.text)), coordinator.output.join(''));
 });
 
 test.run();

@@ -8,6 +8,7 @@ import { isInputError } from '../src/errors.js';
 import { QUEUE_PROTOCOL_VERSION, parseDeriveResult, parseJobProgress, parseQueueJob } from '../src/protocol/queue-jobs.js';
 import { parseRedisUrl, redisOptions } from '../src/queue/connection.js';
 import { travellingFiles } from '../src/queue/folder-snapshot.js';
+import { reconnectDelayMs } from '../src/queue/reconnecting.js';
 import { redactCredentials, redactor } from '../src/util/redact.js';
 import { fieldErrorOf as fieldOf } from './support/field-error.js';
 
@@ -35,6 +36,10 @@ test('redis:// and rediss:// URLs: user, password, port, database, TLS', () => {
   const plain = parseRedisUrl('redis://localhost');
   assert.equal([plain.port, plain.db, plain.tls, plain.username, plain.password], [6379, 0, false, null, null]);
   assert.equal(redisOptions(plain), { host: 'localhost', port: 6379, db: 0, maxRetriesPerRequest: null });
+});
+
+test('reconnect attempts back off: 1 s, doubling, to a cap well inside the default stall period', () => {
+  assert.equal([1, 2, 3, 4, 5, 6, 20].map(reconnectDelayMs), [1000, 2000, 4000, 8000, 10_000, 10_000, 10_000]);
 });
 
 test('a bad URL is an error naming --redis, never showing the password', () => {

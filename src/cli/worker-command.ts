@@ -13,9 +13,11 @@ const help = `Usage: autogan worker --redis URL [--gpus LIST] [--backend B] [--c
 A worker of the pool: takes jobs (derivations of \`search --redis\`, runs of \`study --redis\`) from the queue
 at URL and runs them with the
 actors, placement and supervision of a local run, until SIGINT or SIGTERM (then each job in hand stops after its
-current step, sends its checkpoint and goes back to the queue). Start any number, on any machines that reach
-Redis; they need the data set the jobs train on, and no shared filesystem: a job's checkpoints and results travel
-through Redis.
+current step, sends its checkpoint and goes back to the queue; exit code 130). With Redis unreachable at that
+moment, a worker with no job in hand exits at once; one with a job waits for Redis at most --stall-seconds, then
+exits and leaves the job to lapse to another worker, which resumes it from the last checkpoint that reached Redis.
+Start any number, on any machines that reach Redis; they need the data set the jobs train on, and no shared
+filesystem: a job's checkpoints and results travel through Redis.
 
 Options:
   --redis URL          redis://[user:password@]host[:port][/db], or rediss://… for TLS
@@ -43,9 +45,11 @@ export const workerCommand: Command = {
     const { signal, release } = interruptSignal(stderrLine);
     try {
       await runWorker({ target, backend, gpus, concurrency, workDir, stallSeconds, log: stderrLine, signal, search });
-      return 130;
     } finally {
       release();
     }
+    // Stopped, its jobs ended and its connections closed. Without Redis the queue library still holds timers for
+    // waits it abandoned (a blocking read's watchdog, a dead socket's close): seconds that keep nothing alive.
+    process.exit(130);
   },
 };

@@ -1,7 +1,8 @@
 /**
  * Where the queue is: a `redis://` or `rediss://` (TLS) URL, `[user[:password]@]host[:port][/db]`, parsed into
  * the options BullMQ hands to ioredis. Commands wait through a lost connection instead of failing (a restarted
- * Redis comes back with its append-only file), so a coordinator or worker rides out a Redis restart.
+ * Redis comes back with its append-only file), so a coordinator or worker rides out a Redis restart; how its
+ * clients reconnect meanwhile is reconnecting.ts.
  */
 import { Redis } from 'ioredis';
 import { flagError } from '../errors.js';
@@ -87,9 +88,4 @@ export async function checkReachable(t: RedisTarget): Promise<void> {
   } finally {
     probe.disconnect();
   }
-}
-
-/** Logs a client's connection errors (redacted) instead of letting them print with the command's arguments. */
-export function reportErrors(client: { on(event: 'error', f: (e: Error) => void): unknown }, t: RedisTarget, log: (line: string) => void): void {
-  client.on('error', (e: Error) => log(`queue at ${t.shown}: ${t.redact(e.message)}`));
 }

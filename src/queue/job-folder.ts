@@ -26,6 +26,8 @@ export interface WorkerContext {
   readonly redact: (text: string) => string;
   /** The worker is stopping: a job ends after its current step, with its checkpoint sent. */
   readonly signal: AbortSignal;
+  /** A job's exchange with Redis, given up once the worker has waited the stop's grace for it (stop-grace.ts). */
+  readonly bounded: <T>(p: Promise<T>) => Promise<T>;
 }
 
 /** The job as the processor sees it. */
@@ -68,10 +70,10 @@ export async function inJobFolder<R extends object>(job: RunningJob, ctx: Worker
   mkdirSync(scratch, { recursive: true });
   try {
     const sync = new FolderSync(ctx.redis, folderKey(job.id), join(scratch, 'folder'), { lockKey: jobLockKey(job.id), token: job.token });
-    await timed(() => sync.restore());
+    await timed(() => ctx.bounded(sync.restore()));
     // Progress only informs the coordinator: a report lost while Redis restarts costs nothing.
     job.updateProgress({ v: QUEUE_PROTOCOL_VERSION, at: 'started', worker: ctx.name, from: newestCheckpointStep(join(sync.dir, 'checkpoints')) }).catch(() => undefined);
-    const out: R | 'stopped' = await work({ work: scratch, dir: sync.dir, push: () => timed(() => sync.push()) });
+    const out: R | 'stopped' = await work({ work: scratch, dir: sync.dir, push: () => timed(() => ctx.bounded(sync.push())) });
     return out === 'stopped' ? out : { ...out, seconds: (Date.now() - t0) / 1000, overheadSeconds: transfer };
   } finally {
     rmSync(scratch, { recursive: true, force: true });

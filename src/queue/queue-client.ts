@@ -3,11 +3,12 @@
  * following their progress, waiting for their end, and reading the folders they leave in Redis.
  */
 import { Queue, QueueEvents, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { parseJobProgress, type JobProgress, type QueueJobData } from '../protocol/queue-jobs.js';
-import { checkReachable, redisOptions, reportErrors, type RedisTarget } from './connection.js';
+import { checkReachable, type RedisTarget } from './connection.js';
 import { readFolder } from './folder-snapshot.js';
 import { KEY_PREFIX, QUEUE_NAME, folderKey } from './names.js';
+import { queueConnection } from './reconnecting.js';
 
 /** Tries of a job before it ends failed (a worker's crash counts when its job stalls; see worker.ts). */
 export const JOB_ATTEMPTS = 3;
@@ -20,15 +21,14 @@ export class QueueClient {
     readonly redis: Redis,
   ) {}
 
-  /** `log` gets connection trouble after the start (Redis restarting), redacted. */
+  /** `log` gets connection trouble after the start (Redis restarting: a line per reconnect attempt), redacted. */
   static async open(target: RedisTarget, log: (line: string) => void): Promise<QueueClient> {
     await checkReachable(target);
-    const connection = redisOptions(target);
-    const queue = new Queue(QUEUE_NAME, { connection, prefix: KEY_PREFIX });
-    const events = new QueueEvents(QUEUE_NAME, { connection, prefix: KEY_PREFIX });
-    const redis = new Redis(connection);
-    for (const c of [queue, events, redis]) reportErrors(c, target, log);
-    const client = new QueueClient(target, queue, events, redis);
+    const connection = queueConnection(target, log);
+    const queue = new Queue(QUEUE_NAME, { connection: connection.options, prefix: KEY_PREFIX });
+    const events = new QueueEvents(QUEUE_NAME, { connection: connection.options, prefix: KEY_PREFIX });
+    for (const c of [queue, events]) connection.watch(c);
+    const client = new QueueClient(target, queue, events, connection.redis);
     try {
       await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
     } catch (e) {
@@ -95,7 +95,12 @@ export class QueueClient {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    if (this.redis.status === 'ready') await Promise.allSettled([this.events.close(), this.queue.close()]);
+    else {
+      // Without Redis a polite close would wait for it (QUIT, and the end of a read in the offline queue): drop the
+      // connections, leaving those waits unanswered.
+      for (const c of [this.events, this.queue]) c.disconnect().catch(() => undefined);
+    }
     this.redis.disconnect();
   }
 }
