@@ -1,4 +1,4 @@
-import { test } from 'uvu';
+import { test } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
