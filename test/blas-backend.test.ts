@@ -10,9 +10,9 @@ import { DISABLE_ENV } from '../src/backend/blas/addon.js';
 import { BINARY_OPS } from '../src/backend/blas/elementwise.js';
 import { InputError } from '../src/errors.js';
 import { convAndGrads } from './support/blas-conv.js';
+import { skipping } from './support/skipped.js';
 
 const addon = registerBlasBackend();
-if (!addon.ok) console.log(`blas-backend: native kernel checks skipped: ${addon.why}`);
 
 const rnd = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
 
@@ -60,7 +60,7 @@ const convCases: Record<string, ConvCase> = {
 
 const s = suite('blas backend');
 
-const check = addon.ok ? s : s.skip;
+const check = addon.ok ? s : skipping(s, `the blas addon is unavailable, so its kernels are not compared: ${addon.why}`);
 
 for (const [name, c] of Object.entries(convCases)) {
   check(`conv ${name}: forward${c.dilations ? '' : ' and both gradients'} agree with the stock cpu kernels`, async () => {
