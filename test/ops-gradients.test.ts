@@ -7,7 +7,11 @@ import { gradCheck, awayFromZero } from './support/gradcheck.js';
 import { BACKENDS_UNDER_TEST, useBackend } from './support/backends.js';
 
 type T4 = tf.Tensor4D;
-const TOL = 2e-2;
+/**
+ * The worst error measured over every case, 48 probes each, is 1.5e-4 (a 3x3 conv on wasm: float32 rounding of
+ * its forward pass); a wrong gradient term is off by far more than this bound, which leaves room for that.
+ */
+const TOL = 1e-3;
 const rnd = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
 /** With smallWeights, a ReLU's input stays near its bias, so finite differences stay on one side of its kink. */
 const smallWeights = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 0.1, 'float32', seed);
