@@ -3,15 +3,10 @@ import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import * as ops from '../src/backend/ops.js';
 import { lstmCell } from '../src/nn/lstm.js';
-import { gradCheck, awayFromZero } from './support/gradcheck.js';
+import { GRAD_TOL, gradCheck, awayFromZero } from './support/gradcheck.js';
 import { BACKENDS_UNDER_TEST, useBackend } from './support/backends.js';
 
 type T4 = tf.Tensor4D;
-/**
- * The worst error measured over every case, 48 probes each, is 1.5e-4 (a 3x3 conv on wasm: float32 rounding of
- * its forward pass); a wrong gradient term is off by far more than this bound, which leaves room for that.
- */
-const TOL = 1e-3;
 const rnd = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
 /** With smallWeights, a ReLU's input stays near its bias, so finite differences stay on one side of its kink. */
 const smallWeights = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 0.1, 'float32', seed);
@@ -65,7 +60,7 @@ for (const backend of BACKENDS_UNDER_TEST) {
       const { f, inputs } = make();
       const before = tf.memory().numTensors;
       const { worst, where } = gradCheck(f, inputs);
-      assert.ok(worst < TOL, `${name} on ${backend}: relative error ${worst.toExponential(2)} at ${where}`);
+      assert.ok(worst < GRAD_TOL, `${name} on ${backend}: relative error ${worst.toExponential(2)} at ${where}`);
       assert.is(tf.memory().numTensors, before, 'the check leaks no tensors');
       inputs.forEach((t) => t.dispose());
     });
