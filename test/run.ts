@@ -6,8 +6,9 @@
  * is dropped: the suite's remaining tests never run, none is reported failed, and the exit code is 0. Suites made
  * with test/support/suite.ts report such an error as each test's failure; for any suite, this runner compares how
  * many tests ran with how many it has, which needs no cooperation from the test file and so also catches hooks
- * that were not written through the helper. A test file that throws while it loads becomes a failed test of its
- * own (plain uvu stops the whole run there). Tests skipped for a missing optional dependency are listed with why.
+ * that were not written through the helper. A test file that throws while it loads, or a suite whose `after`
+ * hook throws, becomes a failed test of its own (plain uvu stops the whole run there). Tests skipped for a
+ * missing optional dependency are listed with why.
  *
  * Usage: node .test-build/test/run.js [DIR] [PATTERN], as `uvu DIR PATTERN`.
  */
@@ -47,7 +48,14 @@ for (const [index, file] of files.entries()) {
   }
   const runs = group.slice(1) as (() => Promise<Outcome>)[];
   group.splice(1, runs.length, ...runs.map((run, i) => async (): Promise<Outcome> => {
-    const outcome = await run();
+    let outcome: Outcome;
+    try {
+      outcome = await run();
+    } catch (error) {
+      // An `after` hook threw: uvu's runner rethrows it and loses the suite's counts. One failure, so the other
+      // suites still run and the run fails naming it.
+      return [`  ${file.name}, suite ${i + 1} of ${runs.length}: an after hook threw: ${(error as Error).stack ?? String(error)}\n`, 0, 0, 1];
+    }
     const [errors, passed, , total] = outcome;
     if (errors === true && passed < total) {
       unrun.push(`${file.name}, suite ${i + 1} of ${runs.length}: ${total - passed} of its ${total} tests did not run, and none failed: `
