@@ -1,17 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import { loadBlasAddon } from '../src/backend/blas/addon.js';
 import { startBackend, type BackendName } from '../src/backend/select.js';
 import { loadConfig } from '../src/config/run-config.js';
 import { parseArch, STAGE_PREFIX_LENGTH } from '../src/nn/arch.js';
 import { BLOCKS_BY_STAGE, Discriminator } from '../src/nn/discriminator.js';
 import { Generator, type GeneratorPaths } from '../src/nn/generator.js';
 import { GanTrainer } from '../src/train/gan-trainer.js';
+import { convPaths } from './conv-paths.js';
+import { pytorchPeer } from './pytorch-peer.js';
 import { printTable, type BenchRow } from './report.js';
 
 /** The architecture every shared run takes (its prefix at stages 0 and 1): the published CIFAR-10 top-1. */
 export const TOP1 = parseArch('1 0 1 1  1 0 0 1 1  1 0 1 0 3');
-/** The reference code's step on a 2-core Zen 3, 2 threads (issue 8): gf 32, df 32, batch 32/32, CIFAR-10 shape. */
-const PYTORCH_S = [0.039, 0.108, 0.28];
 
 export interface StepCase {
   readonly widths: string;
@@ -92,24 +91,25 @@ function cases(backend: BackendName): StepCase[] {
 
 /**
  * Training step time (one D step + one G step, `GanTrainer.trainIteration` with n_critic 1) of the shared GAN
- * and of the derived top-1 generator, per CPU backend, against the reference code's PyTorch figures.
+ * and of the derived top-1 generator, per CPU backend (blas on each of its convolution paths), with the settings
+ * a user gets, against the reference code's PyTorch step timed in the same session (`--pytorch`, pytorch-peer.ts).
  * `cpu_s` is the process's CPU time per step (all threads): a steadier figure than wall time on a busy machine.
  */
 export async function benchGanStep(backends: readonly BackendName[]): Promise<void> {
   const rows: BenchRow[] = [];
+  const peer = pytorchPeer();
   for (const backend of backends) {
     await startBackend(backend);
-    const load = loadBlasAddon();
-    const threads = backend === 'blas' && load.ok ? load.addon.threads() : null;
-    for (const c of cases(backend)) {
+    for (const path of convPaths(backend)) for (const c of cases(backend)) {
+      path.use();
       const { wall, cpu } = timeSteps(c);
-      const pytorch = c.widths === 'issue-8 table' && c.paths === 'shared' ? PYTORCH_S[c.stage]! : null;
+      const pytorch = peer && c.widths === 'issue-8 table' && c.paths === 'shared' ? peer.stepSeconds(c.stage) : null;
       rows.push({
-        bench: 'gan-step', backend, blas_threads: threads, widths: c.widths, generator: c.paths, stage: c.stage, px: 4 * 2 ** (c.stage + 1),
+        bench: 'gan-step', backend, convs: path.name, threads: path.threads(), widths: c.widths, generator: c.paths, stage: c.stage, px: 4 * 2 ** (c.stage + 1),
         gf: c.gf, df: c.df, latent: c.latent, channels: c.channels, batch: `${c.dBatch}/${c.gBatch}`,
         step_s: wall, cpu_s: cpu, steps_per_s: 1 / wall, pytorch_s: pytorch, x_pytorch: pytorch === null ? null : wall / pytorch,
       });
     }
   }
-  printTable(`GAN training step (one D + one G step), arch ${TOP1.join(' ')} (prefix at stages 0/1); PyTorch: reference code, 2 threads`, rows);
+  printTable(`GAN training step (one D + one G step), arch ${TOP1.join(' ')} (prefix at stages 0/1); PyTorch: ${peer?.describe ?? 'not run (--pytorch DIR)'}`, rows);
 }

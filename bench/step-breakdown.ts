@@ -4,6 +4,7 @@
  */
 import { startBackend, type BackendName } from '../src/backend/select.js';
 import { loadConfig } from '../src/config/run-config.js';
+import { convPaths } from './conv-paths.js';
 import { stepFixture } from './gan-step.js';
 import { timeKernels } from './kernel-timer.js';
 import { printTable, type BenchRow } from './report.js';
@@ -38,10 +39,14 @@ export async function benchStepBreakdown(backends: readonly BackendName[]): Prom
   const cfg = loadConfig(new URL('../../configs/mnist-tiny.json', import.meta.url).pathname);
   for (const backend of backends.filter((b) => b !== 'cpu')) {
     await startBackend(backend);
-    const rows = [
-      ...breakdown(backend, 'mnist-tiny derived', 'derived', cfg.model.latent, cfg.model.gf, cfg.model.df, 1, cfg.train.dBatch),
-      ...breakdown(backend, 'issue-8 shared, stage 2', 'shared', 128, 32, 32, 3, 32),
-    ];
-    printTable(`Where one training step (one D + one G step, 32 px) goes on ${backend}: by kernel and outside the kernels`, rows);
+    for (const path of convPaths(backend)) {
+      path.use();
+      const label = path.name ? `${backend}, convolutions on ${path.name}` : backend;
+      const rows = [
+        ...breakdown(label, 'mnist-tiny derived', 'derived', cfg.model.latent, cfg.model.gf, cfg.model.df, 1, cfg.train.dBatch),
+        ...breakdown(label, 'issue-8 shared, stage 2', 'shared', 128, 32, 32, 3, 32),
+      ];
+      printTable(`Where one training step (one D + one G step, 32 px) goes on ${label}: by kernel and outside the kernels`, rows);
+    }
   }
 }

@@ -12,6 +12,7 @@ import { Writable } from 'node:stream';
 import { startBackend, type BackendName } from '../src/backend/select.js';
 import { loadConfig, type RunConfig } from '../src/config/run-config.js';
 import { runTraining } from '../src/train/train-run.js';
+import { convPaths } from './conv-paths.js';
 import { TOP1 } from './gan-step.js';
 import { printTable, type BenchRow } from './report.js';
 
@@ -39,11 +40,12 @@ export async function benchTrainStep(backends: readonly BackendName[]): Promise<
   for (const backend of backends.filter((b) => b !== 'cpu')) {
     await startBackend(backend);
     const steps = backend === 'wasm' ? 4 : 30;
-    for (const [recipe, config, pytorch] of [['old mnist-tiny (issue 12)', old, PYTORCH_OLD_RECIPE_S], ['mnist-tiny', tiny, null]] as const) {
+    for (const path of convPaths(backend)) for (const [recipe, config, pytorch] of [['old mnist-tiny (issue 12)', old, PYTORCH_OLD_RECIPE_S], ['mnist-tiny', tiny, null]] as const) {
+      path.use();
       const s = await secondsPerStep(backend, config, steps);
       const t = config.train;
       rows.push({
-        bench: 'train-step', backend, recipe, gf: config.model.gf, df: config.model.df, batch: `${t.dBatch}/${t.gBatch}`, n_critic: t.nCritic, steps,
+        bench: 'train-step', backend, convs: path.name, recipe, gf: config.model.gf, df: config.model.df, batch: `${t.dBatch}/${t.gBatch}`, n_critic: t.nCritic, steps,
         s_per_g_step: s, pytorch_s: pytorch, x_pytorch: pytorch === null ? null : s / pytorch,
       });
     }

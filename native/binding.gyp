@@ -2,9 +2,9 @@
   "targets": [
     {
       "target_name": "blas",
-      "sources": ["blas.c", "elementwise.c"],
-      "cflags": ["-O3", "<!@(pkg-config --cflags openblas 2>/dev/null || true)"],
-      "libraries": ["<!@(pkg-config --libs openblas 2>/dev/null || echo -lopenblas)"]
+      "sources": ["blas.c", "elementwise.c", "dnnl_conv.c", "dnnl_resample.c"],
+      "cflags": ["-O3", "<!@(pkg-config --cflags openblas 2>/dev/null || true)", "<!@(bash detect-dnnl.sh cflags)"],
+      "libraries": ["<!@(pkg-config --libs openblas 2>/dev/null || echo -lopenblas)", "<!@(bash detect-dnnl.sh libs)"]
     }
   ]
 }

@@ -10,6 +10,8 @@
 #include <node_api.h>
 #include <cblas.h>
 #include "elementwise.h"
+#include "conv_geom.h"
+#include "dnnl_conv.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +23,6 @@ void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
 char *openblas_get_config(void);
 
-typedef struct {
-  int batch, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW, dilH, dilW, padTop, padLeft;
-} Geom;
-#define GEOM_LEN 15
-
 /*
  * Patch rows are built this many floats at a time (1 MiB, half an L2), but at least MIN_CHUNK_ROWS rows: the
  * patches are still in cache when sgemm reads them, and the sgemms stay tall enough to run at speed when OpenBLAS
@@ -36,10 +33,12 @@ typedef struct {
 #define CHUNK_FLOATS (256L * 1024)
 #define MIN_CHUNK_ROWS 1024L
 
-/* One scratch buffer per Node environment (main thread or worker), grown on demand, freed with it. */
+/* One Node environment's (main thread's or worker's) state: a patch buffer grown on demand and the oneDNN
+   plans, freed with the environment. */
 typedef struct {
   float *buf;
   size_t cap;
+  DnnlState *dnnl;
 } Scratch;
 
 static void free_scratch(napi_env env, void *data, void *hint) {
@@ -47,12 +46,18 @@ static void free_scratch(napi_env env, void *data, void *hint) {
   (void)hint;
   Scratch *s = data;
   free(s->buf);
+  dnnl_state_free(s->dnnl);
   free(s);
 }
 
-static float *scratch(napi_env env, size_t n) {
+static Scratch *state(napi_env env) {
   Scratch *s = NULL;
   napi_get_instance_data(env, (void **)&s);
+  return s;
+}
+
+static float *scratch(napi_env env, size_t n) {
+  Scratch *s = state(env);
   if (s->cap < n) {
     free(s->buf);
     s->buf = malloc(n * sizeof(float));
@@ -92,14 +97,15 @@ static int get_ints(napi_env env, napi_value v, int *out, size_t n) {
   return 1;
 }
 
-/* (a, b, c, geometry) with sizes checked against the geometry: na, nb, nc are the element counts needed. */
+/* (a, b, c, geometry[, bias, relu]) with sizes checked against the geometry; the forward conv alone takes the
+   optional bias (a Float32Array of outC, or null) and ReLU flag, which land in *bias and *relu. */
 static int conv_args(napi_env env, napi_callback_info info, float **a, float **b, float **c, Geom *g,
-                     int which) {
-  size_t argc = 4;
-  napi_value argv[4];
+                     int which, float **bias, int *relu) {
+  size_t argc = 6;
+  napi_value argv[6];
   size_t la, lb, lc;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc != 4) return fail(env, "expected 4 arguments");
+  if (argc < 4 || argc > (which == 0 ? 6u : 4u)) return fail(env, "wrong number of arguments");
   if (!get_f32(env, argv[0], a, &la) || !get_f32(env, argv[1], b, &lb) || !get_f32(env, argv[2], c, &lc) ||
       !get_ints(env, argv[3], (int *)g, GEOM_LEN))
     return 0;
@@ -111,6 +117,21 @@ static int conv_args(napi_env env, napi_callback_info info, float **a, float **b
   size_t need[3][3] = {{x, w, y}, {y, w, x}, {x, y, w}};
   if (la != need[which][0] || lb != need[which][1] || lc != need[which][2])
     return fail(env, "array length does not match the convolution geometry");
+  if (which != 0) return 1;
+  *bias = NULL;
+  *relu = 0;
+  napi_valuetype t = napi_undefined;
+  if (argc > 4) napi_typeof(env, argv[4], &t);
+  if (t != napi_undefined && t != napi_null) {
+    size_t lbias;
+    if (!get_f32(env, argv[4], bias, &lbias)) return 0;
+    if (lbias != (size_t)g->outC) return fail(env, "bias length does not match the output channels");
+  }
+  if (argc > 5) {
+    bool on = false;
+    if (napi_get_value_bool(env, argv[5], &on) != napi_ok) return fail(env, "expected a boolean ReLU flag");
+    *relu = on;
+  }
   return 1;
 }
 
@@ -191,12 +212,25 @@ static int conv_forward(napi_env env, const float *x, const float *w, float *y, 
   return 1;
 }
 
-/* conv2d(x, w, y, geom): y = conv(x, w). */
+/* y = max(y + bias, 0) over [rows, n], the epilogue of the OpenBLAS path's fused conv. */
+static void bias_relu(float *y, long rows, long n, const float *bias, int relu) {
+  for (long r = 0; r < rows; r++, y += n) {
+    if (bias)
+      for (long j = 0; j < n; j++) y[j] += bias[j];
+    if (relu)
+      for (long j = 0; j < n; j++) y[j] = y[j] > 0.f ? y[j] : 0.f;
+  }
+}
+
+/* conv2d(x, w, y, geom[, bias, relu]): y = conv(x, w) (+ bias, then ReLU), on oneDNN where it takes it. */
 static napi_value conv2d(napi_env env, napi_callback_info info) {
-  float *x, *w, *y;
+  float *x, *w, *y, *bias;
+  int relu;
   Geom g;
-  if (!conv_args(env, info, &x, &w, &y, &g, 0)) return NULL;
+  if (!conv_args(env, info, &x, &w, &y, &g, 0, &bias, &relu)) return NULL;
+  if (dnnl_conv(state(env)->dnnl, DNNL_CONV_FORWARD, x, w, y, &g, bias, relu)) return undefined(env);
   if (!conv_forward(env, x, w, y, &g)) return napi_throw_error(env, NULL, "out of memory for conv patches"), NULL;
+  if (bias || relu) bias_relu(y, (long)g.batch * g.outH * g.outW, g.outC, bias, relu);
   return undefined(env);
 }
 
@@ -221,11 +255,12 @@ static int backprop_input_as_conv(napi_env env, const float *dy, const float *w,
   return ok;
 }
 
-/* conv2dBackpropInput(dy, w, dx, geom): dx = col2im(dy · wᵀ). */
+/* conv2dBackpropInput(dy, w, dx, geom): dx = col2im(dy · wᵀ), on oneDNN where it takes it. */
 static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
   float *dy, *w, *dx;
   Geom g;
-  if (!conv_args(env, info, &dy, &w, &dx, &g, 1)) return NULL;
+  if (!conv_args(env, info, &dy, &w, &dx, &g, 1, NULL, NULL)) return NULL;
+  if (dnnl_conv(state(env)->dnnl, DNNL_CONV_BACKWARD_DATA, dy, w, dx, &g, NULL, 0)) return undefined(env);
   const long M = (long)g.batch * g.outH * g.outW, K = (long)g.fH * g.fW * g.inC, N = g.outC;
   if (is_pointwise(&g)) {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, K, N, 1.f, dy, N, w, N, 0.f, dx, K);
@@ -248,11 +283,13 @@ static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-/* conv2dBackpropFilter(x, dy, dw, geom): dw = im2col(x)ᵀ · dy, accumulated over row chunks. */
+/* conv2dBackpropFilter(x, dy, dw, geom): dw = im2col(x)ᵀ · dy, accumulated over row chunks; on oneDNN where it
+   takes it. */
 static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) {
   float *x, *dy, *dw;
   Geom g;
-  if (!conv_args(env, info, &x, &dy, &dw, &g, 2)) return NULL;
+  if (!conv_args(env, info, &x, &dy, &dw, &g, 2, NULL, NULL)) return NULL;
+  if (dnnl_conv(state(env)->dnnl, DNNL_CONV_BACKWARD_WEIGHTS, x, dy, dw, &g, NULL, 0)) return undefined(env);
   const long M = (long)g.batch * g.outH * g.outW, K = (long)g.fH * g.fW * g.inC, N = g.outC;
   if (M == 0) {
     memset(dw, 0, (size_t)K * N * sizeof(float));
@@ -319,6 +356,74 @@ static napi_value threads(napi_env env, napi_callback_info info) {
   return v;
 }
 
+/*
+ * resample(mode, backward, input, output, dims): mode 0 nearest, 1 linear upsampling, 2 average pooling; dims
+ * [batch, inH, inW, C, outH, outW] of the forward map. Returns false where oneDNN did not compute it (no oneDNN,
+ * switched off, refused): the caller then takes its own path.
+ */
+static napi_value resample(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  int32_t mode = -1;
+  bool backward = false;
+  float *in, *out;
+  size_t lin, lout;
+  int d[6];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 5 || napi_get_value_int32(env, argv[0], &mode) != napi_ok || mode < 0 || mode > 2 ||
+      napi_get_value_bool(env, argv[1], &backward) != napi_ok)
+    return fail(env, "expected (mode 0-2, backward, input, output, dims)"), NULL;
+  if (!get_f32(env, argv[2], &in, &lin) || !get_f32(env, argv[3], &out, &lout) || !get_ints(env, argv[4], d, 6)) return NULL;
+  const size_t fwd_in = (size_t)d[0] * d[1] * d[2] * d[3], fwd_out = (size_t)d[0] * d[4] * d[5] * d[3];
+  if (lin != (backward ? fwd_out : fwd_in) || lout != (backward ? fwd_in : fwd_out))
+    return fail(env, "array length does not match the resampling dims"), NULL;
+  const int kinds[3][2] = {{DNNL_NEAREST_FORWARD, DNNL_NEAREST_BACKWARD},
+                           {DNNL_LINEAR_FORWARD, DNNL_LINEAR_BACKWARD},
+                           {DNNL_AVG_POOL_FORWARD, DNNL_AVG_POOL_BACKWARD}};
+  napi_value v;
+  napi_get_boolean(env, dnnl_resample(state(env)->dnnl, kinds[mode][backward], in, out, d[0], d[1], d[2], d[3], d[4], d[5]), &v);
+  return v;
+}
+
+/* useDnnl(on): whether this environment's convolutions run on oneDNN (where the addon has it). */
+static napi_value use_dnnl(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  bool on = false;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 1 || napi_get_value_bool(env, argv[0], &on) != napi_ok) return fail(env, "expected a boolean"), NULL;
+  dnnl_state_enable(state(env)->dnnl, on);
+  return undefined(env);
+}
+
+/* dnnl(): "oneDNN x.y.z <kernel>" while this environment's convolutions run on oneDNN, else null. */
+static napi_value dnnl(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value v;
+  DnnlState *d = state(env)->dnnl;
+  if (!dnnl_state_enabled(d)) napi_get_null(env, &v);
+  else napi_create_string_utf8(env, dnnl_describe(d), NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
+static napi_value set_dnnl_threads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t n = 0;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 1 || napi_get_value_int32(env, argv[0], &n) != napi_ok || n < 1)
+    return fail(env, "expected a thread count >= 1"), NULL;
+  dnnl_set_threads(n);
+  return undefined(env);
+}
+
+static napi_value dnnl_threads_js(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value v;
+  napi_create_int32(env, dnnl_threads(), &v);
+  return v;
+}
+
 static napi_value config(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value v;
@@ -343,6 +448,7 @@ static void keep_freed_memory(void) {
 NAPI_MODULE_INIT() {
   keep_freed_memory();
   Scratch *s = calloc(1, sizeof(Scratch));
+  if (s) s->dnnl = dnnl_state_create();
   if (!s || napi_set_instance_data(env, s, free_scratch, NULL) != napi_ok) {
     napi_throw_error(env, NULL, "cannot allocate the addon's state");
     return NULL;
@@ -355,6 +461,11 @@ NAPI_MODULE_INIT() {
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threads", NULL, threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"config", NULL, config, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"resample", NULL, resample, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"useDnnl", NULL, use_dnnl, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"dnnl", NULL, dnnl, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setDnnlThreads", NULL, set_dnnl_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"dnnlThreads", NULL, dnnl_threads_js, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns);
   define_elementwise(env, exports);

@@ -3,13 +3,14 @@
 # and by `npm run build`. Never fails: without the addon the pure tfjs backends serve.
 cd "$(dirname "$0")/../native" || exit 0
 addon=build/Release/blas.node
-if [ -f "$addon" ] && [ -z "$(find blas.c elementwise.c elementwise.h binding.gyp -newer "$addon")" ]; then exit 0; fi
+if [ -f "$addon" ] && [ -z "$(find ./*.c ./*.h binding.gyp detect-dnnl.sh -newer "$addon")" ]; then exit 0; fi
 if ! command -v node-gyp >/dev/null; then
   echo "native: node-gyp not found (run this through npm: npm run build:native); the blas backend is unavailable"
   exit 0
 fi
 if node-gyp rebuild >build.log 2>&1; then
-  echo "native: built the OpenBLAS addon; the blas backend is available"
+  if [ -n "$(bash detect-dnnl.sh cflags)" ]; then with="with oneDNN's convolutions"; else with="without oneDNN (install libdnnl-dev for its faster convolutions)"; fi
+  echo "native: built the OpenBLAS addon $with; the blas backend is available"
 else
   rm -rf build
   echo "native: OpenBLAS addon not built (see native/build.log; it needs libopenblas-dev and a C compiler); the pure tfjs backends serve"

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# System packages: OpenBLAS for the optional native fast path (the `blas` backend, native/), where the pure tfjs
-# backends serve without it; and chromium, which the report's browser test (test/report-run.test.ts) drives
+# System packages: OpenBLAS and oneDNN for the optional native fast path (the `blas` backend, native/; oneDNN's
+# primitives compute its convolutions, OpenBLAS the rest and the convolutions where oneDNN is absent), where the
+# pure tfjs backends serve without them; and chromium, which the report's browser test (test/report-run.test.ts) drives
 # headless and which that test needs: without it the test fails saying how to install it; and redis-server, which
 # the worker pool's tests (test/queue-pool.test.ts) start on a free port of their own (never as a service), with
 # openssl making the certificates of the TLS test (test/queue-tls.test.ts); and NumPy with SciPy, the independent
 # float64 reference of the metrics' cross-checks (test/support/python.ts), which fail in CI where they are missing.
 set -uo pipefail
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
-  echo "install-system-deps: no root apt-get here; skipping libopenblas-dev, chromium, redis-server, openssl, python3-numpy and python3-scipy"
+  echo "install-system-deps: no root apt-get here; skipping libopenblas-dev, libdnnl-dev, chromium, redis-server, openssl, python3-numpy and python3-scipy"
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
@@ -15,6 +16,9 @@ apt-get update -qq >/dev/null
 apt-get install -y -qq libopenblas-dev >/dev/null \
   && echo "install-system-deps: libopenblas-dev installed" \
   || echo "install-system-deps: libopenblas-dev did not install; the pure backends will serve"
+apt-get install -y -qq libdnnl-dev >/dev/null \
+  && echo "install-system-deps: libdnnl-dev (oneDNN) installed" \
+  || echo "install-system-deps: libdnnl-dev did not install; the blas backend will compute convolutions on OpenBLAS"
 apt-get install -y -qq chromium >/dev/null \
   && echo "install-system-deps: chromium installed" \
   || echo "install-system-deps: chromium did not install; the report's browser test will fail until it is"

@@ -62,9 +62,24 @@ const s = suite('blas backend');
 
 const check = addon.ok ? s : skipping(s, `the blas addon is unavailable, so its kernels are not compared: ${addon.why}`);
 
-for (const [name, c] of Object.entries(convCases)) {
-  check(`conv ${name}: forward${c.dilations ? '' : ' and both gradients'} agree with the stock cpu kernels`, async () => {
-    const worst = await disagreement(() => {
+/** The addon's convolution paths: oneDNN's primitives where it was built with them, and OpenBLAS's im2col always. */
+const CONV_PATHS = addon.ok && addon.addon.dnnl() !== null ? (['oneDNN', 'OpenBLAS'] as const) : (['OpenBLAS'] as const);
+if (addon.ok && CONV_PATHS.length === 1) console.log('blas-backend: the addon has no oneDNN; its convolutions are checked on OpenBLAS alone');
+
+/** Runs `f` with the addon's convolutions on one path, then puts oneDNN back where the addon has it. */
+async function onConvPath<T>(path: (typeof CONV_PATHS)[number], f: () => Promise<T>): Promise<T> {
+  if (!addon.ok) return f();
+  addon.addon.useDnnl(path === 'oneDNN');
+  try {
+    return await f();
+  } finally {
+    addon.addon.useDnnl(true);
+  }
+}
+
+for (const path of CONV_PATHS) for (const [name, c] of Object.entries(convCases)) {
+  check(`conv on ${path}, ${name}: forward${c.dilations ? '' : ' and both gradients'} agree with the stock cpu kernels`, async () => {
+    const worst = await onConvPath(path, () => disagreement(() => {
       const x = rnd(c.x, 1) as tf.Tensor4D;
       const w = rnd(c.w, 2) as tf.Tensor4D;
       const conv = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad, 'NHWC', c.dilations ?? 1);
@@ -73,7 +88,7 @@ for (const [name, c] of Object.entries(convCases)) {
       const r = rnd(y.shape, 3);
       const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a, b), r)))([x, w]);
       return [y, dx!, dw!];
-    });
+    }));
     assert.ok(worst < TOL, `relative difference ${worst}`);
   });
 }
@@ -136,18 +151,19 @@ for (const [name, c] of Object.entries(matCases)) {
   });
 }
 
-check('fused conv2d and matMul (bias, ReLU) agree with the stock cpu kernels, other activations included', async () => {
+for (const path of CONV_PATHS) check(`fused conv2d (convs on ${path}) and matMul (bias, ReLU) agree with the stock cpu kernels, other activations included`, async () => {
   for (const activation of ['linear', 'relu', 'elu', 'prelu'] as const) {
     for (const withBias of [true, false]) {
-      const worst = await disagreement(() => {
+      const worst = await onConvPath(path, () => disagreement(() => {
         const bias = (n: number) => (withBias ? rnd([n], 23) : undefined);
         const prelu = (shape: number[]) => (activation === 'prelu' ? tf.fill(shape, 0.2) : undefined);
         return [
           tf.fused.conv2d({ x: rnd([2, 6, 5, 3], 24) as tf.Tensor4D, filter: rnd([3, 3, 3, 4], 25) as tf.Tensor4D, strides: 1, pad: 'same', bias: bias(4), activation, preluActivationWeights: prelu([4]) }),
           tf.fused.matMul({ a: rnd([2, 3, 5], 26), b: rnd([2, 4, 5], 27), transposeB: true, bias: bias(4), activation, preluActivationWeights: prelu([4]) }),
           tf.fused.matMul({ a: rnd([3, 5], 28), b: rnd([5, 6], 29), bias: withBias ? rnd([], 30) : undefined, activation, preluActivationWeights: prelu([6]) }),
+          tf.fused.conv2d({ x: rnd([2, 6, 5, 3], 31) as tf.Tensor4D, filter: rnd([3, 3, 3, 4], 32) as tf.Tensor4D, strides: 1, pad: 'same', bias: withBias ? rnd([], 33) : undefined, activation, preluActivationWeights: prelu([4]) }),
         ];
-      });
+      }));
       assert.ok(worst < TOL, `${activation}, bias ${withBias}: relative difference ${worst}`);
     }
   }
@@ -311,7 +327,7 @@ s('without the addon, auto starts wasm and says on a line of its own how to get 
   const lines = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, [DISABLE_ENV]: '1' }, encoding: 'utf8' }).split('\n');
   if (lines[0]!.startsWith('backend: node')) return; // tfjs-node is installed here: auto never reaches wasm
   assert.match(lines[0]!, /^backend: wasm \(tfjs "wasm"\): .*skipped: .*blas \(see the next line\)$/);
-  assert.is(lines[1], 'backend: blas, the faster CPU backend (OpenBLAS, every core), is off: disabled by AUTOGAN_NO_BLAS=1 (unset it to use the addon)');
+  assert.is(lines[1], 'backend: blas, the faster CPU backend (native kernels on oneDNN and OpenBLAS), is off: disabled by AUTOGAN_NO_BLAS=1 (unset it to use the addon)');
 });
 
 s.run();

@@ -38,6 +38,7 @@ test('every shipped study config names the study schema and is valid by it; bad 
   const bad: [unknown, string][] = [
     [{ ...good, arms: ['full', 'bogus'] }, 'arms[1]'], [{ ...good, seeds: [1] }, 'seeds'], [{ ...good, budget: { ...(good.budget as object), minibatches: 0 } }, 'budget.minibatches'],
     [{ ...good, config: { train: { lrG: 0 } } }, 'config.train.lrG'], [{ ...good, bogus: 1 }, 'bogus'], [{ ...good, bootstrap: { resamples: 5 } }, 'bootstrap.resamples'],
+    [{ ...good, margins: { fidd: { absolute: 5 } } }, 'margins.fidd'],
   ];
   for (const [study, key] of bad) {
     const theirs = jsonSchemaViolation(publishedStudy, study);
@@ -46,6 +47,11 @@ test('every shipped study config names the study schema and is valid by it; bad 
     const e = (() => { try { resolveStudy(study, 'x.json', 'configs'); return null; } catch (err) { return err as Error; } })();
     assert.instance(e, InputError);
     assert.ok(e!.message.startsWith(`x.json: ${key}:`), `${e!.message} (expected the key ${key})`);
+  }
+  // A margin is one of two forms (anyOf): the schema names the margin, our check the key inside it.
+  for (const margin of [{ relative: 10, of: 'full' }, { absolute: 0 }, { relative: 0.1 }, { absolute: 1, relative: 0.1 }]) {
+    assert.is(jsonSchemaViolation(publishedStudy, { ...good, margins: { fid: margin } })?.path, 'margins.fid', JSON.stringify(margin));
+    assert.throws(() => resolveStudy({ ...good, margins: { fid: margin } }, 'x.json', 'configs'), /^x\.json: margins\.fid\.(relative|absolute|of): /);
   }
   const { base: _base, ...noBase } = good;
   assert.ok(jsonSchemaViolation(publishedStudy, noBase), 'a study without its base is accepted by the schema');

@@ -3,6 +3,8 @@ import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import * as ops from '../src/backend/ops.js';
 import { useBackend } from './support/backends.js';
+import { loadBlasAddon } from '../src/backend/blas/addon.js';
+import type { BackendName } from '../src/backend/select.js';
 import { gradCheck } from './support/gradcheck.js';
 
 const close = (a: tf.Tensor, b: tf.Tensor, tol = 1e-4) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]! < tol;
@@ -48,14 +50,20 @@ test('conv 1x1 equals tf.conv2d with a 1x1 kernel', async () => {
   assert.ok(close(ops.conv1x1(x, w), tf.conv2d(x, w, 1, 'same')));
 });
 
-/** ops whose wasm route (its resize, pooling and conv kernels, untransposed matMuls) differs from cpu's. */
-const wasmRoutes: Record<string, { f: (...xs: tf.Tensor[]) => tf.Tensor; shapes: number[][] }> = {
+/**
+ * ops whose wasm route (its resize, pooling and conv kernels, untransposed matMuls) or blas route with oneDNN
+ * (its resampling and pooling kernels, 1×1 convs as convolutions) differs from cpu's.
+ */
+const ownRoutes: Record<string, { f: (...xs: tf.Tensor[]) => tf.Tensor; shapes: number[][] }> = {
   'nearest x2': { f: (x) => ops.upsampleNearest(x as tf.Tensor4D, 2), shapes: [[3, 4, 5, 6]] },
   'nearest x4': { f: (x) => ops.upsampleNearest(x as tf.Tensor4D, 4), shapes: [[2, 3, 2, 5]] },
   'bilinear x2': { f: (x) => ops.upsampleBilinear(x as tf.Tensor4D, 2), shapes: [[3, 4, 5, 6]] },
   'bilinear x4': { f: (x) => ops.upsampleBilinear(x as tf.Tensor4D, 4), shapes: [[2, 3, 2, 5]] },
   'average pool 2': { f: (x) => ops.avgPool2(x as tf.Tensor4D), shapes: [[3, 8, 6, 4]] },
   'conv 3x3 + bias': { f: (x, w, b) => ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D), shapes: [[3, 7, 6, 5], [3, 3, 5, 4], [4]] },
+  'bilinear x3': { f: (x) => ops.upsampleBilinear(x as tf.Tensor4D, 3), shapes: [[2, 3, 4, 5]] },
+  'average pool 2, not square': { f: (x) => ops.avgPool2(x as tf.Tensor4D), shapes: [[2, 4, 10, 3]] },
+  'conv 1x1 + bias, ReLU': { f: (x, w, b) => ops.conv1x1(x as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D, 'relu'), shapes: [[3, 4, 5, 6], [1, 1, 6, 7], [7]] },
   'linear + bias, ReLU': { f: (x, w, b) => ops.linear(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D, 'relu'), shapes: [[9, 5], [5, 7], [7]] },
   'transposed conv k2 s2': { f: (x, w) => ops.deconv2x2(x as tf.Tensor4D, w as tf.Tensor4D), shapes: [[2, 3, 4, 5], [2, 2, 3, 5]] },
 };
@@ -71,18 +79,22 @@ function valueAndGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, shapes: number[][])
   });
 }
 
-test('on wasm, ops that take wasm routes equal cpu in value and gradient', async () => {
-  for (const [name, { f, shapes }] of Object.entries(wasmRoutes)) {
-    await useBackend('cpu');
-    const want = valueAndGrads(f, shapes);
-    await useBackend('wasm');
-    const got = valueAndGrads(f, shapes);
-    got.forEach((g, i) => {
-      const worst = g.reduce((m, v, j) => Math.max(m, Math.abs(v - want[i]![j]!)), 0);
-      assert.ok(worst < 1e-4, `${name}, ${i === 0 ? 'value' : `gradient ${i}`}: differs by ${worst}`);
-    });
-  }
-});
+const blas = loadBlasAddon();
+const routes: BackendName[] = ['wasm', ...(blas.ok && blas.addon.dnnl() !== null ? (['blas'] as const) : [])];
+for (const backend of routes) {
+  test(`on ${backend}, ops that take their own routes there equal cpu in value and gradient`, async () => {
+    for (const [name, { f, shapes }] of Object.entries(ownRoutes)) {
+      await useBackend('cpu');
+      const want = valueAndGrads(f, shapes);
+      await useBackend(backend);
+      const got = valueAndGrads(f, shapes);
+      got.forEach((g, i) => {
+        const worst = g.reduce((m, v, j) => Math.max(m, Math.abs(v - want[i]![j]!)), 0);
+        assert.ok(worst < 1e-4, `${name}, ${i === 0 ? 'value' : `gradient ${i}`}: differs by ${worst}`);
+      });
+    }
+  });
+}
 
 // The known defects exist in this tfjs: these tests show that the checks above would catch them if the
 // workarounds in ops.ts were removed. If one starts failing, tfjs fixed the defect and the workaround can go.

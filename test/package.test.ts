@@ -61,7 +61,7 @@ test('the packed tarball holds every module dist/main.js and the library import,
   const graph = importGraph(repo, ['dist/main.js', 'dist/index.js', 'dist/actors/actor-host.js']);
   for (const f of graph.files) assert.ok(inTarball.has(f), `${f} is imported but not packed`);
   for (const p of graph.packages) assert.ok(p in (pkg.dependencies ?? {}) || p in (pkg.peerDependencies ?? {}), `${p} is imported but not a dependency`);
-  for (const f of ['dist/index.d.ts', 'weights/digits-classifier.bin', 'configs/smoke.json', 'native/binding.gyp', 'native/blas.c', 'scripts/build-native.sh']) assert.ok(inTarball.has(f), `${f} is not packed`);
+  for (const f of ['dist/index.d.ts', 'dist/page/export-page.js', 'weights/digits-classifier.bin', 'configs/smoke.json', 'native/binding.gyp', 'native/blas.c', 'scripts/build-native.sh']) assert.ok(inTarball.has(f), `${f} is not packed`);
   mkdirSync(installed, { recursive: true });
   run('tar', ['-xzf', join(root, packed!.filename), '--strip-components=1', '-C', installed], root);
   for (const dep of Object.keys(pkg.dependencies ?? {})) {

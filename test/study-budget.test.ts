@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MIN_SEEDS } from '../src/study/claims.js';
+import { MIN_SEEDS } from '../src/study/decision.js';
 import { readRunOutcome } from '../src/study/run-outcome.js';
 import { meanStd } from '../src/study/statistics.js';
 import { budgetDifferences, type StudyResult } from '../src/study/study-result.js';
@@ -80,8 +80,9 @@ test('the arms table is the mean ± std over seeds of the runs, and every verdic
     for (const cmp of [...c.comparisons, ...c.timings.comparisons]) {
       assert.is(cmp.pairs, 2);
       const d = cmp.difference!;
-      // Two seeds are under MIN_SEEDS: an interval off zero does not decide.
-      assert.is(cmp.verdict, d.low > 0 || d.high < 0 ? 'too few seeds' : 'no difference', `${c.id} ${cmp.metric}`);
+      // Two seeds are under MIN_SEEDS: an interval off zero does not decide; the tiny study sets no margins.
+      assert.is(cmp.equivalence, null);
+      assert.is(cmp.verdict, d.low > 0 || d.high < 0 ? 'too few seeds' : 'undecided', `${c.id} ${cmp.metric}`);
     }
     assert.is(c.verdict, c.comparisons[0]!.verdict);
   }
@@ -93,7 +94,7 @@ test('the arms table is the mean ± std over seeds of the runs, and every verdic
 
 test('study.md has one line per claim with its verdict and interval, and a row per run; each run is an ordinary search run', () => {
   const md = readFileSync(join(dir, 'study.md'), 'utf8');
-  const claimLines = md.split('\n').filter((l) => /^- \*\*(better|no difference|worse|too few seeds|positive|negative|no correlation shown)\*\*: /.test(l));
+  const claimLines = md.split('\n').filter((l) => /^- \*\*(better|worse|equivalent within the margin|undecided|too few seeds|positive|negative|no correlation shown)\*\*: /.test(l));
   assert.is(claimLines.length, 5);
   for (const l of claimLines.slice(0, 4)) assert.match(l, /FID of the derived architecture [-+]?\d+\.\d \[-?\d+\.\d, -?\d+\.\d\]/);
   assert.match(claimLines[4]!, /Spearman's ρ -?\d\.\d\d \[-?\d\.\d\d, -?\d\.\d\d\]|too few seeds/);

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ARM_NAMES, armSearchConfig } from '../src/study/arms.js';
+import { loadConfig } from '../src/config/run-config.js';
 import { loadStudy } from '../src/study/study-config.js';
 
 /** `autogan study ARGS`, stopped after a minute: a config wrongly accepted would start a whole study. */
@@ -43,6 +44,22 @@ test('every shipped study config is valid, every arm of it included', () => {
   assert.equal([study.arms.length, study.seeds.length, base.data.dataset], [ARM_NAMES.length, 6, 'mnist']);
 });
 
+test('the deciding studies of docs/studies.md: margins stated, claims seeds from the power figures, 20+ proxy architectures at the default derivation', () => {
+  const claims = loadStudy('configs/mnist-claims-study.json').study;
+  assert.equal(claims.margins, { fid: { relative: 0.1, of: 'full' }, is: { relative: 0.1, of: 'full' }, minibatches: null, searchSeconds: null });
+  // The largest FID count of the first study's claims (31, 47, 30), at its budget.
+  assert.is(claims.seeds.length, 47);
+  assert.equal(claims.budget, loadStudy('configs/mnist-study.json').study.budget);
+  const reset = loadStudy('configs/mnist-reset-study.json');
+  assert.equal(reset.study.arms, ['full', 'no-reset']);
+  assert.equal([reset.base.search.reset, reset.base.train.nCritic], [{ enabled: true, window: 100, threshold: 1e-3 }, 5]);
+  assert.ok(reset.study.margins.minibatches !== null);
+  const proxy = loadStudy('configs/mnist-proxy-study.json').study;
+  assert.ok(proxy.seeds.length * proxy.budget.derive.topK >= 20);
+  assert.is(proxy.budget.derive.topK, proxy.budget.derive.candidates, 'every candidate derived: no selection by proxy');
+  assert.is(proxy.budget.derive.steps, loadConfig('configs/mnist-tiny.json').search.derive.steps);
+});
+
 /** `study ARGS` on a config with `over` replacing keys of the tiny study: exit 2, one line, nothing written. */
 function refused(name: string, over: Record<string, unknown>, pattern: RegExp, extra: string[] = []): void {
   const config = writeTinyStudy(join(root, `${name}.json`), over);
@@ -56,7 +73,7 @@ function refused(name: string, over: Record<string, unknown>, pattern: RegExp, e
 }
 
 test('a bad study config is an exit-2 error naming the key, before anything is written', () => {
-  refused('unknown-key', { budgett: 1 }, /: budgett: unknown key \(allowed: base, config, arms, seeds, budget, bootstrap\)/);
+  refused('unknown-key', { budgett: 1 }, /: budgett: unknown key \(allowed: base, config, arms, seeds, budget, margins, bootstrap\)/);
   refused('no-budget', { budget: undefined }, /: budget: missing/);
   refused('budget-key', { budget: { minibatches: 45, childEvaluations: 15 } }, /: budget\.derive: missing/);
   refused('bad-arm', { arms: ['full', 'randm'] }, /: arms\[1\]: expected one of full\|random-shared\|random-independent\|no-reset\|single-level, got "randm"/);
@@ -72,6 +89,15 @@ test('a bad study config is an exit-2 error naming the key, before anything is w
   refused('topk', { budget: { minibatches: 45, childEvaluations: 15, derive: { candidates: 3, topK: 4, steps: 2 } } }, /: budget\.derive\.topK: 4 exceeds budget\.derive\.candidates \(3\)/);
   refused('override', { config: { search: { gf: 0 } } }, /: config\.search\.gf: must be ≥ 1, got 0/);
   refused('bootstrap', { bootstrap: { resamples: 10 } }, /: bootstrap\.resamples: must be ≥ 100, got 10/);
+  refused('margin-metric', { margins: { fidd: { absolute: 5 } } }, /: margins\.fidd: unknown key \(allowed: fid, is, minibatches, searchSeconds\)/);
+  refused('margin-number', { margins: { fid: 0.1 } }, /: margins\.fid: expected \{"absolute": X\} or \{"relative": F, "of": ARM\}, got 0\.1/);
+  refused('margin-zero', { margins: { fid: { absolute: 0 } } }, /: margins\.fid\.absolute: must be > 0, got 0/);
+  refused('margin-percent', { margins: { is: { relative: 10, of: 'full' } } }, /: margins\.is\.relative: must be ≤ 1, got 10/);
+  refused('margin-no-arm', { margins: { fid: { relative: 0.1 } } }, /: margins\.fid\.of: missing \(a margin is/);
+  refused('margin-both', { margins: { fid: { absolute: 5, relative: 0.1 } } }, /: margins\.fid\.relative: unknown key \(a margin is/);
+  refused('margin-bad-arm', { margins: { fid: { relative: 0.1, of: 'ful' } } }, /: margins\.fid\.of: expected one of full\|random-shared\|random-independent\|no-reset\|single-level, got "ful"/);
+  refused('margin-arm-not-run', { arms: ['full', 'random-shared'], margins: { fid: { relative: 0.1, of: 'single-level' } } },
+    /: margins\.fid\.of: "single-level" is not one of the study's arms \(full, random-shared\)/);
   const missingBase = writeTinyStudy(join(root, 'missing-base.json'), { base: join(root, 'nope.json') });
   const r = cli('study', '--config', missingBase, '--out', join(root, 'missing-base-out'));
   assert.is(r.status, 2);

@@ -11,8 +11,29 @@
  * All images are NHWC: [B, H, W, C]. Conv filters are HWIO: [kh, kw, Cin, Cout].
  */
 import * as tf from '@tensorflow/tfjs';
+import { onDnnl } from './blas/addon.js';
+import { BLAS_TF_NAME } from './blas/backend.js';
+import { RESAMPLE, RESAMPLE_GRAD, RESAMPLE_MODES, type ResampleAttrs } from './blas/resample.js';
 
 type T4 = tf.Tensor4D;
+
+/**
+ * Whether the blas backend computes on oneDNN now: then upsampling and pooling are one kernel each way
+ * (blas/resample.ts) and 1×1 convs are convolutions, which its primitives run faster than OpenBLAS's thin sgemms.
+ */
+function onBlasWithDnnl(): boolean {
+  return tf.getBackend() === BLAS_TF_NAME && onDnnl();
+}
+
+tf.registerGradient({
+  kernelName: RESAMPLE,
+  gradFunc: (dy, _saved, attrs) => ({ x: () => tf.engine().runKernel(RESAMPLE_GRAD, { dy: dy as tf.Tensor }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor }),
+});
+
+function resampleNatively(x: T4, mode: keyof typeof RESAMPLE_MODES, outH: number, outW: number): T4 {
+  const attrs: ResampleAttrs = { mode: RESAMPLE_MODES[mode], inH: x.shape[1], inW: x.shape[2], outH, outW };
+  return tf.engine().runKernel(RESAMPLE, { x }, attrs as unknown as tf.NamedAttrMap) as T4;
+}
 
 function backendHasKernel(kernel: string): boolean {
   return tf.getKernel(kernel, tf.getBackend()) !== undefined;
@@ -94,8 +115,9 @@ export function conv2d(x: T4, w: T4, bias?: tf.Tensor1D, activation: Activation 
   return runAliased(CONV_VIA_FORWARD, 'FusedConv2D', inputs, { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1, activation }) as T4;
 }
 
-/** 1×1 convolution as a (fused) matMul: w is [1, 1, Cin, Cout]. */
+/** 1×1 convolution: w is [1, 1, Cin, Cout]. A (fused) matMul, except where convolutions run on oneDNN. */
 export function conv1x1(x: T4, w: T4, bias?: tf.Tensor1D, activation: Activation = 'linear'): T4 {
+  if (onBlasWithDnnl()) return tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'valid', bias, activation }) as T4;
   const [b, h, wd, cin] = x.shape;
   const cout = w.shape[3];
   return linear(x.reshape([b * h * wd, cin]), w.reshape([cin, cout]), bias, activation).reshape([b, h, wd, cout]);
@@ -210,6 +232,7 @@ function upsampleSeparable(x: T4, factor: number, mode: 'nearest' | 'linear'): T
  * ResizeNearestNeighborGrad, which is right there).
  */
 export function upsampleNearest(x: T4, factor: number): T4 {
+  if (onBlasWithDnnl()) return resampleNatively(x, 'nearest', factor * x.shape[1], factor * x.shape[2]);
   if (!onWasm()) return upsampleSeparable(x, factor, 'nearest');
   const [, h, w] = x.shape;
   return withAdjoint(
@@ -225,6 +248,7 @@ export function upsampleNearest(x: T4, factor: number): T4 {
  * PyTorch's reference uses; see test/ops-values.test.ts.
  */
 export function upsampleBilinear(x: T4, factor: number): T4 {
+  if (onBlasWithDnnl()) return resampleNatively(x, 'linear', factor * x.shape[1], factor * x.shape[2]);
   return onWasm() && factor % 2 === 0 ? bilinearOnWasm(x, factor) : upsampleSeparable(x, factor, 'linear');
 }
 
@@ -264,6 +288,7 @@ function pool2Matrix(n: number): tf.Tensor2D {
  */
 export function avgPool2(x: T4): T4 {
   const [, h, w] = x.shape;
+  if (onBlasWithDnnl()) return resampleNatively(x, 'avgPool', h / 2, w / 2);
   if (!onWasm()) return separable(x, pool2Matrix(h), pool2Matrix(w));
   return withAdjoint(
     x,

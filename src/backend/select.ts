@@ -86,10 +86,10 @@ export async function startBackend(requested: BackendName, opts: StartOptions = 
   const info = await choose(requested, opts);
   // Both lines read the addon's load, which starting blas (or trying it, under auto) already did: no new load.
   const blas = info.name === 'blas' || (requested === 'auto' && info.name === 'wasm') ? loadBlasAddon() : null;
-  const kernels = info.name === 'blas' && blas?.ok ? ` [${blas.addon.config()}]` : '';
+  const kernels = info.name === 'blas' && blas?.ok ? ` [${blas.addon.config()}] [convolutions: ${blas.addon.dnnl() ?? 'OpenBLAS'}]` : '';
   opts.log?.(`backend: ${info.name} (tfjs "${info.tfName}"): ${info.reason}${kernels}`);
   // On a line of its own, where a user looking for why training is slow will see it: the way to the fast path.
-  if (blas && !blas.ok) opts.log?.(`backend: blas, the faster CPU backend (OpenBLAS, every core), is off: ${blas.why}`);
+  if (blas && !blas.ok) opts.log?.(`backend: blas, the faster CPU backend (native kernels on oneDNN and OpenBLAS), is off: ${blas.why}`);
   return info;
 }
 

@@ -6,6 +6,7 @@ import { trainCommand } from './train-command.js';
 import { searchCommand } from './search-command.js';
 import { archCommand } from './arch-command.js';
 import { sampleCommand } from './sample-command.js';
+import { exportCommand } from './export-command.js';
 import { tailCommand } from './tail-command.js';
 import { reportCommand } from './report-command.js';
 import { studyCommand } from './study-command.js';
@@ -13,4 +14,4 @@ import { workerCommand } from './worker-command.js';
 import { queueCommand } from './queue-command.js';
 
 /** Every top-level command of `autogan`, in the order `--help` lists them. */
-export const commands: readonly Command[] = [searchCommand, studyCommand, trainCommand, evalCommand, sampleCommand, archCommand, dataCommand, metricsCommand, tailCommand, reportCommand, workerCommand, queueCommand];
+export const commands: readonly Command[] = [searchCommand, studyCommand, trainCommand, evalCommand, sampleCommand, exportCommand, archCommand, dataCommand, metricsCommand, tailCommand, reportCommand, workerCommand, queueCommand];

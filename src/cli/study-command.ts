@@ -13,7 +13,8 @@ minibatches, children scored, and the same derivation), each as an ordinary sear
 with \`autogan tail DIR/runs/ARM-seedN --follow\`). DIR/study.json and study.md hold the table, rewritten as runs
 finish: per arm the derived architectures' IS and FID (mean ± std over seeds), search time, resets and budget
 spent (counted from the event logs); the rank correlation of proxy reward and from-scratch score; and one line
-per claim (better, no difference, worse) with a bootstrap confidence interval over seeds.
+per claim with a bootstrap confidence interval over seeds: better, worse, equivalent within the config's margin
+(its 90 % interval inside ±margin: two one-sided tests), or undecided with the seeds that would decide it.
 
 Options:
   --config FILE   study config (configs/mnist-study.json: the paper's four comparisons on MNIST)

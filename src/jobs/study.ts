@@ -13,8 +13,12 @@ import type { StudyResult } from '../study/study-result.js';
 import { assertNewStudyDir, createStudyDir, openStudyDir, runStudy } from '../study/study-run.js';
 import { defaultRunDir, noLog, rejectBesideResume, type JobOutput } from './job-options.js';
 
-/** A study config as a file holds it: `bootstrap` and `config` may be left out. */
-export type StudyConfigInput = Omit<StudyConfig, 'bootstrap' | 'config'> & { readonly bootstrap?: Partial<StudyConfig['bootstrap']>; readonly config?: unknown };
+/** A study config as a file holds it: `bootstrap`, `config` and `margins` (each metric's) may be left out. */
+export type StudyConfigInput = Omit<StudyConfig, 'bootstrap' | 'config' | 'margins'> & {
+  readonly bootstrap?: Partial<StudyConfig['bootstrap']>;
+  readonly config?: unknown;
+  readonly margins?: Partial<StudyConfig['margins']>;
+};
 
 /** A new study (`config`, `out`) or one continued (`resume`), here or on a worker pool (`redis`). */
 export interface StudyOptions extends JobOutput {

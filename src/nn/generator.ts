@@ -3,11 +3,13 @@
  * cells that each double the resolution, then batch norm → ReLU → 3×3 conv → tanh. The same class builds
  * the shared search-time generator, which owns every option's weights so that choosing an architecture only
  * switches paths (paper §3.2, parameter sharing), and a derived generator that owns only one architecture's path.
+ * The forward pass is written once, against GeneratorOps: run on tensors here, recorded as a graph by the
+ * export (src/export), so an exported model has the structure the trained one has.
  */
 import * as tf from '@tensorflow/tfjs';
 import * as ops from '../backend/ops.js';
 import { cellCount, cellOf, skipSources, type Arch, type Cell } from './arch.js';
-import { BatchNorm, Conv, Deconv, Linear } from './layers.js';
+import { BatchNorm, Conv, Deconv, Linear, NORM_EPSILON } from './layers.js';
 import { ParamStore } from './params.js';
 
 type T4 = tf.Tensor4D;
@@ -33,6 +35,47 @@ const CONV_PRE = 1;
 const NORM_BATCH = 1;
 const NORM_INSTANCE = 2;
 
+/** Upsampling by interpolation; deconv upsampling is a learned layer (GeneratorOps.deconv). */
+export type InterpolationMode = 'bilinear' | 'nearest';
+
+/**
+ * The operations the generator is made of. `X` is what flows between them: a tensor when the generator runs,
+ * a node of a graph when the export records it. Images are NHWC; batch norm runs in the mode the
+ * implementation was made for (training statistics or running ones).
+ */
+export interface GeneratorOps<X> {
+  linear(layer: Linear, x: X): X;
+  /** [B, side·side·channels] → [B, side, side, channels]. */
+  toImage(x: X, side: number, channels: number): X;
+  /** The conv, its bias, then the activation. */
+  conv(layer: Conv, x: X, activation: ops.Activation): X;
+  deconv(layer: Deconv, x: X): X;
+  batchNorm(layer: BatchNorm, x: X): X;
+  /** Per image and channel over H and W, without affine parameters. */
+  instanceNorm(x: X): X;
+  upsample(x: X, factor: number, mode: InterpolationMode): X;
+  relu(x: X): X;
+  tanh(x: X): X;
+  add(a: X, b: X): X;
+}
+
+/** GeneratorOps on tensors: what training, sampling and scoring run. */
+function tensorOps(training: boolean): GeneratorOps<tf.Tensor> {
+  const t4 = (x: tf.Tensor) => x as T4;
+  return {
+    linear: (layer, x) => layer.apply(x as tf.Tensor2D),
+    toImage: (x, side, channels) => x.reshape([-1, side, side, channels]),
+    conv: (layer, x, activation) => layer.apply(t4(x), layer.w, activation),
+    deconv: (layer, x) => layer.apply(t4(x)),
+    batchNorm: (layer, x) => layer.apply(t4(x), training),
+    instanceNorm: (x) => ops.instanceNorm(t4(x), NORM_EPSILON),
+    upsample: (x, factor, mode) => (mode === 'bilinear' ? ops.upsampleBilinear(t4(x), factor) : ops.upsampleNearest(t4(x), factor)),
+    relu: (x) => tf.relu(x),
+    tanh: (x) => tf.tanh(x),
+    add: (a, b) => tf.add(a, b),
+  };
+}
+
 /** One of the four blocks of a shared cell (post/pre activation × first/second). */
 class Block {
   readonly conv: Conv;
@@ -44,28 +87,28 @@ class Block {
     this.deconv = withDeconv ? new Deconv(store, `${name}.deconv`, c, c) : null;
   }
 
-  private norm(x: T4, norm: number, training: boolean): T4 {
-    if (norm === NORM_BATCH) return this.bn!.apply(x, training);
-    if (norm === NORM_INSTANCE) return ops.instanceNorm(x);
+  private norm<X>(op: GeneratorOps<X>, x: X, norm: number): X {
+    if (norm === NORM_BATCH) return op.batchNorm(this.bn!, x);
+    if (norm === NORM_INSTANCE) return op.instanceNorm(x);
     return x;
   }
 
   /** Pre-activation: norm → ReLU → upsample → conv. Post-activation: upsample → conv → norm → ReLU. */
-  apply(x: T4, cell: Cell, upsample: boolean, training: boolean): T4 {
-    const up = (t: T4) => (upsample ? upsampleBy(t, 2, cell.up, this.deconv ? [this.deconv] : []) : t);
-    if (cell.conv === CONV_PRE) return this.conv.apply(up(tf.relu(this.norm(x, cell.norm, training))));
+  apply<X>(op: GeneratorOps<X>, x: X, cell: Cell, upsample: boolean): X {
+    const up = (t: X) => (upsample ? upsampleBy(op, t, 2, cell.up, this.deconv ? [this.deconv] : []) : t);
+    if (cell.conv === CONV_PRE) return op.conv(this.conv, up(op.relu(this.norm(op, x, cell.norm))), 'linear');
     // Without a norm between them, the ReLU runs inside the conv's kernel.
-    if (cell.norm !== NORM_BATCH && cell.norm !== NORM_INSTANCE) return this.conv.apply(up(x), this.conv.w, 'relu');
-    return tf.relu(this.norm(this.conv.apply(up(x)), cell.norm, training));
+    if (cell.norm !== NORM_BATCH && cell.norm !== NORM_INSTANCE) return op.conv(this.conv, up(x), 'relu');
+    return op.relu(this.norm(op, op.conv(this.conv, up(x), 'linear'), cell.norm));
   }
 }
 
 /** Resize by 2 or 4 in the cell's mode; deconv mode applies the given transposed convs (one per ×2). */
-function upsampleBy(x: T4, factor: number, mode: number, deconvs: readonly Deconv[]): T4 {
-  if (mode === UP_BILINEAR) return ops.upsampleBilinear(x, factor);
-  if (mode === UP_NEAREST) return ops.upsampleNearest(x, factor);
+function upsampleBy<X>(op: GeneratorOps<X>, x: X, factor: number, mode: number, deconvs: readonly Deconv[]): X {
+  if (mode === UP_BILINEAR) return op.upsample(x, factor, 'bilinear');
+  if (mode === UP_NEAREST) return op.upsample(x, factor, 'nearest');
   if (deconvs.length !== Math.log2(factor)) throw new Error(`deconv ×${factor} needs ${Math.log2(factor)} transposed convs`);
-  return deconvs.reduce((t, d) => d.apply(t), x);
+  return deconvs.reduce((t, d) => op.deconv(d, t), x);
 }
 
 /** Cell k (0-based): the blocks, shortcut and skip-in layers of the paths it is built for. */
@@ -103,18 +146,19 @@ class GeneratorCell {
   }
 
   /** Returns the cell's output and its skip output (h after the skip-ins are added, as the reference does). */
-  apply(x: T4, cell: Cell, skips: readonly T4[], training: boolean): { out: T4; skipOut: T4 } {
+  apply<X>(op: GeneratorOps<X>, x: X, cell: Cell, skips: readonly X[]): { out: X; skipOut: X } {
     const tag = cell.conv === CONV_PRE ? 'pre' : 'post';
-    let h = this.blocks.get(`${tag}1`)!.apply(x, cell, true, training);
+    let h = this.blocks.get(`${tag}1`)!.apply(op, x, cell, true);
     for (const j of skipSources(cell, this.k)) {
-      const factor = h.shape[1] / skips[j]!.shape[1];
-      const up = upsampleBy(skips[j]!, factor, cell.up, factor === 2 ? this.skipUp2 : this.skipUp4);
-      h = tf.add(h, this.skipConvs.get(j)!.apply(up));
+      // Cell j's skip output is k − j doublings below h.
+      const factor = 2 ** (this.k - j);
+      const up = upsampleBy(op, skips[j]!, factor, cell.up, factor === 2 ? this.skipUp2 : this.skipUp4);
+      h = op.add(h, op.conv(this.skipConvs.get(j)!, up, 'linear'));
     }
-    let out = this.blocks.get(`${tag}2`)!.apply(h, cell, false, training);
+    let out = this.blocks.get(`${tag}2`)!.apply(op, h, cell, false);
     if (cell.shortcut === 1) {
-      const up = upsampleBy(x, 2, cell.up, this.scDeconv ? [this.scDeconv] : []);
-      out = tf.add(out, this.scConv!.apply(up));
+      const up = upsampleBy(op, x, 2, cell.up, this.scDeconv ? [this.scDeconv] : []);
+      out = op.add(out, op.conv(this.scConv!, up, 'linear'));
     }
     return { out, skipOut: h };
   }
@@ -149,19 +193,23 @@ export class Generator {
    * prefix: stage s of the search generates after cell s+1. A derived generator accepts only its own arch.
    */
   forward(z: tf.Tensor2D, arch: Arch, training: boolean): T4 {
+    return this.build(tensorOps(training), z, arch) as T4;
+  }
+
+  /** The forward pass in the given operations: on tensors (forward), or recorded as a graph (the export). */
+  build<X>(op: GeneratorOps<X>, z: X, arch: Arch): X {
     if (this.paths.kind === 'derived' && arch.join() !== this.paths.arch.join()) {
       throw new Error(`derived generator for [${this.paths.arch}] asked to run [${arch}]`);
     }
     const { gf, bottom } = this.dims;
-    const b = z.shape[0];
-    let x = this.stem.apply(z).reshape([b, bottom, bottom, gf]) as T4;
-    const skips: T4[] = [];
+    let x = op.toImage(op.linear(this.stem, z), bottom, gf);
+    const skips: X[] = [];
     for (let k = 0; k < cellCount(arch); k++) {
-      const { out, skipOut } = this.cells[k]!.apply(x, cellOf(arch, k), skips, training);
+      const { out, skipOut } = this.cells[k]!.apply(op, x, cellOf(arch, k), skips);
       skips.push(skipOut);
       x = out;
     }
-    return tf.tanh(this.outConv.apply(tf.relu(this.outBn.apply(x, training))));
+    return op.tanh(op.conv(this.outConv, op.relu(op.batchNorm(this.outBn, x)), 'linear'));
   }
 
   dispose(): void {

@@ -8,6 +8,9 @@ import type { ParamStore } from './params.js';
 
 type T4 = tf.Tensor4D;
 
+/** The ε under the variance of batch and instance norm (PyTorch's); the export writes the same value. */
+export const NORM_EPSILON = 1e-5;
+
 /** PyTorch's default bound for linear and conv biases (and linear weights): 1/√fan_in. */
 const defaultBound = (fanIn: number) => 1 / Math.sqrt(fanIn);
 
@@ -70,8 +73,8 @@ export class BatchNorm {
    * recorded on the gradient tape, so the running statistics never receive gradients.
    */
   apply(x: T4, training: boolean, gamma: tf.Tensor = this.gamma, beta: tf.Tensor = this.beta): T4 {
-    if (!training) return ops.batchNormInfer(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, this.runningMean as tf.Tensor1D, this.runningVar as tf.Tensor1D);
-    const { y, mean, variance } = ops.batchNormTrain(x, gamma as tf.Tensor1D, beta as tf.Tensor1D);
+    if (!training) return ops.batchNormInfer(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, this.runningMean as tf.Tensor1D, this.runningVar as tf.Tensor1D, NORM_EPSILON);
+    const { y, mean, variance } = ops.batchNormTrain(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, NORM_EPSILON);
     const n = x.shape[0] * x.shape[1] * x.shape[2];
     const m = this.momentum;
     tf.tidy(() => {

@@ -1,27 +1,13 @@
 /**
- * The paper's claims (§4.3) as comparisons a study's runs can decide, each with a 95 % bootstrap interval over
- * seeds. An arm pair is compared seed by seed (each seed ran in both arms): the statistic is the mean difference
- * A − B, and the verdict says "better" or "worse" only when the whole interval lies on one side of zero;
- * otherwise "no difference". No claim is called better on an interval that includes no difference.
- *
- * A percentile bootstrap over n seeds cannot reach beyond the seeds' own range: whenever all n differences share
- * a sign its interval excludes zero, which chance alone does with probability 2/2ⁿ (25 % for 3 seeds). So an
- * interval that excludes zero decides only from MIN_SEEDS seeds on, where that chance falls under 5 %; below,
- * the verdict is "too few seeds". Each comparison also says how many seeds would tell its measured difference
- * from none (a paired z-test at 5 %, 80 % power, from the spread of the differences it saw).
+ * The paper's claims (§4.3) as comparisons a study's runs can decide. An arm pair is compared seed by seed (each
+ * seed ran in both arms): the statistic is the mean difference A − B, with its 95 % and 90 % bootstrap intervals
+ * over seeds, and the verdict (decision.ts) says better, worse, equivalent within the metric's margin from the
+ * study config, or undecided with the seeds that would decide it.
  */
 import { ARMS, type ArmName } from './arms.js';
+import { EQUIVALENCE_LEVEL, LEVEL, marginValue, seedsToDecide, verdictOf, withinMargin, type Margin, type Verdict } from './decision.js';
 import type { RunOutcome } from './run-outcome.js';
 import { bootstrapInterval, meanStd, spearman, type BootstrapSettings, type Interval, type MeanStd } from './statistics.js';
-
-export type Verdict = 'better' | 'no difference' | 'worse' | 'too few seeds';
-
-/** Coverage of every interval. */
-export const LEVEL = 0.95;
-/** The fewest seeds whose all-same-sign chance, 2/2ⁿ, is under 1 − LEVEL: 6. */
-export const MIN_SEEDS = Math.ceil(Math.log2(2 / (1 - LEVEL)));
-/** (z₀.₉₇₅ + z₀.₈)²: a paired z-test at 5 % with 80 % power needs this many times (sd / mean)² pairs. */
-const Z_SQUARED = (1.959964 + 0.841621) ** 2;
 
 /** What a comparison measures of a finished run, and which way is better. */
 export interface Metric {
@@ -37,6 +23,8 @@ export const METRICS = {
   searchSeconds: { name: 'search seconds (training, scoring, controller)', lowerIsBetter: true, of: (r) => r.timings.searchSeconds },
 } satisfies Record<string, Metric>;
 export type MetricName = keyof typeof METRICS;
+/** The margin of each metric that has one. */
+export type Margins = { readonly [M in MetricName]: Margin | null };
 
 interface ClaimDefinition {
   readonly id: string;
@@ -76,11 +64,23 @@ export interface Comparison {
   readonly b: MeanStd;
   /** Seeds finished in both arms with a value of the metric. */
   readonly pairs: number;
-  /** Mean of A − B over those seeds, with its bootstrap interval; null under two pairs. */
+  /** Mean of A − B over those seeds, with its 95 % bootstrap interval; null under two pairs. */
   readonly difference: Interval | null;
+  /** The equivalence test against the metric's margin; null when the study sets none for the metric. */
+  readonly equivalence: Equivalence | null;
   readonly verdict: Verdict;
-  /** Seeds that would tell a difference of the size measured from none, at its measured spread; null when none was measured. */
-  readonly seedsToTell: number | null;
+  /** Seeds in all that would decide at the measured difference and spread (decision.ts); null when nothing can. */
+  readonly seedsToDecide: number | null;
+}
+
+export interface Equivalence {
+  readonly rule: Margin;
+  /** ± this much of the metric counts as no difference: the rule's value, null while its arm has no value. */
+  readonly margin: number | null;
+  /** The 90 % bootstrap interval of the mean difference (the same resamples as the 95 % one); null under two pairs. */
+  readonly interval: Interval | null;
+  /** The interval lies inside ±margin: both one-sided tests reject a difference of the margin or more. */
+  readonly within: boolean;
 }
 
 export interface ComparisonClaim {
@@ -100,31 +100,13 @@ export interface StudyRun {
   readonly outcome: RunOutcome;
 }
 
-/** Which side of zero the interval lies on, if it does, from MIN_SEEDS seeds on. */
-function sideOf(d: Interval | null, seeds: number): 'above' | 'below' | 'neither' | 'too few seeds' {
-  if (d === null) return 'too few seeds';
-  const side = d.low > 0 ? 'above' : d.high < 0 ? 'below' : 'neither';
-  return side !== 'neither' && seeds < MIN_SEEDS ? 'too few seeds' : side;
-}
-
-export function verdictOf(d: Interval | null, seeds: number, lowerIsBetter: boolean): Verdict {
-  const side = sideOf(d, seeds);
-  if (side === 'neither') return 'no difference';
-  if (side === 'too few seeds') return side;
-  return (side === 'below') === lowerIsBetter ? 'better' : 'worse';
-}
-
-/** Pairs a paired z-test needs to tell `diffs`' mean from zero at their spread (at least MIN_SEEDS). */
-export function seedsToTell(diffs: readonly number[]): number | null {
-  const { mean: m, std } = meanStd(diffs);
-  if (m === null || std === null || m === 0) return null;
-  return Math.max(MIN_SEEDS, Math.ceil(Z_SQUARED * (std / m) ** 2));
-}
-
 const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 
-/** Arm A against arm B on one metric, paired by seed. */
-export function compare(runs: readonly StudyRun[], arms: readonly [ArmName, ArmName], metric: MetricName, bootstrap: BootstrapSettings): Comparison {
+/**
+ * Arm A against arm B on one metric, paired by seed; `margin` is the metric's from the study config. A relative
+ * margin is a fraction of its arm's mean over that arm's finished runs.
+ */
+export function compare(runs: readonly StudyRun[], arms: readonly [ArmName, ArmName], metric: MetricName, margin: Margin | null, bootstrap: BootstrapSettings): Comparison {
   const m: Metric = METRICS[metric];
   const valueOf = (arm: ArmName) => new Map(runs.filter((r) => r.arm === arm).flatMap((r) => {
     const v = m.of(r.outcome);
@@ -134,19 +116,24 @@ export function compare(runs: readonly StudyRun[], arms: readonly [ArmName, ArmN
   const b = valueOf(arms[1]);
   const diffs = [...a].flatMap(([seed, v]) => (b.has(seed) ? [v - b.get(seed)!] : []));
   const difference = bootstrapInterval(diffs, mean, bootstrap, LEVEL);
+  const equivalence = margin === null ? null : (() => {
+    const value = marginValue(margin, (arm) => meanStd([...valueOf(arm).values()]).mean);
+    const interval = bootstrapInterval(diffs, mean, bootstrap, EQUIVALENCE_LEVEL);
+    return { rule: margin, margin: value, interval, within: value !== null && interval !== null && withinMargin(interval, value) };
+  })();
   return {
-    metric, lowerIsBetter: m.lowerIsBetter, a: meanStd([...a.values()]), b: meanStd([...b.values()]), pairs: diffs.length, difference,
-    verdict: verdictOf(difference, diffs.length, m.lowerIsBetter), seedsToTell: seedsToTell(diffs),
+    metric, lowerIsBetter: m.lowerIsBetter, a: meanStd([...a.values()]), b: meanStd([...b.values()]), pairs: diffs.length, difference, equivalence,
+    verdict: verdictOf(difference, equivalence?.within ?? false, diffs.length, m.lowerIsBetter), seedsToDecide: seedsToDecide(diffs, equivalence?.margin ?? null),
   };
 }
 
 /** The claims whose two arms the study ran. */
-export function comparisonClaims(runs: readonly StudyRun[], arms: readonly ArmName[], bootstrap: BootstrapSettings): ComparisonClaim[] {
+export function comparisonClaims(runs: readonly StudyRun[], arms: readonly ArmName[], margins: Margins, bootstrap: BootstrapSettings): ComparisonClaim[] {
   return CLAIMS.filter((c) => c.arms.every((a) => arms.includes(a))).map((c) => {
-    const comparisons = c.metrics.map((m) => compare(runs, c.arms, m, bootstrap));
+    const comparisons = c.metrics.map((m) => compare(runs, c.arms, m, margins[m], bootstrap));
     return {
       id: c.id, claim: c.claim, paper: c.paper, arms: c.arms, verdict: comparisons[0]!.verdict, comparisons,
-      timings: { comparisons: c.timed.map((m) => compare(runs, c.arms, m, bootstrap)) },
+      timings: { comparisons: c.timed.map((m) => compare(runs, c.arms, m, margins[m], bootstrap)) },
     };
   });
 }
@@ -165,6 +152,12 @@ export interface CorrelationClaim {
   /** Spearman's ρ over them all, with a bootstrap interval over seeds. */
   readonly spearman: Interval | null;
   readonly verdict: CorrelationVerdict;
+}
+
+/** ρ's interval read as a difference's (decision.ts), with no margin: positive when it lies above zero. */
+function correlationVerdict(rho: Interval | null, seeds: number): CorrelationVerdict {
+  const v = verdictOf(rho, false, seeds, false);
+  return v === 'better' ? 'positive' : v === 'worse' ? 'negative' : v === 'too few seeds' ? v : 'no correlation shown';
 }
 
 /**
@@ -190,8 +183,7 @@ export function proxyCorrelation(runs: readonly StudyRun[], arms: readonly ArmNa
   };
   const units = [...bySeed.values()];
   const interval = bootstrapInterval(units, rho, bootstrap, LEVEL);
-  const side = sideOf(interval, units.length);
-  const verdict: CorrelationVerdict = side === 'above' ? 'positive' : side === 'below' ? 'negative' : side === 'neither' ? 'no correlation shown' : side;
+  const verdict = correlationVerdict(interval, units.length);
   return {
     id: 'proxy-ranks-like-scratch', claim: 'the proxy reward on shared weights ranks architectures as their training from scratch does',
     paper: "Spearman's ρ 0.779 between proxy and from-scratch IS (Figure 7, §4.3.2)", score: reward === 'is' ? 'is' : '1/fid', arms: shared,

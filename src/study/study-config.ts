@@ -2,18 +2,22 @@
  * A study's config: a base run config (a file, with optional overrides), the arms to compare, the seeds every
  * arm runs, the budget every arm gets, and the bootstrap of the confidence intervals. Every key is checked, and
  * every arm's search config is worked out before anything runs, so a budget that does not divide evenly is an
- * exit-2 error naming the key, not a failure an hour in.
+ * exit-2 error naming the key, not a failure an hour in. The practical margins of the equivalence verdict
+ * (decision.ts) are stated here too, before any run.
  *
  * @example
  * { "base": "mnist-tiny.json", "arms": ["full", "random-shared"], "seeds": [1, 2, 3],
- *   "budget": { "minibatches": 400, "childEvaluations": 122, "derive": { "candidates": 10, "topK": 1, "steps": 700 } } }
+ *   "budget": { "minibatches": 400, "childEvaluations": 122, "derive": { "candidates": 10, "topK": 1, "steps": 700 } },
+ *   "margins": { "fid": { "relative": 0.1, "of": "full" }, "is": { "absolute": 0.3 } } }
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { RUN_CONFIG_SCHEMA, loadConfig, resolveConfig, type RunConfig } from '../config/run-config.js';
 import { readJsonFile } from '../config/json-file.js';
-import { choice, configFile, integer, list, mergeDeep, section, setting, text } from '../config/schema.js';
-import { FieldError, checkedFromFile, type Schema } from '../protocol/schema.js';
+import { choice, configFile, integer, list, mergeDeep, number, section, setting, text } from '../config/schema.js';
+import { FieldError, checkedFromFile, isRecord, nullable, showValue, type Schema } from '../protocol/schema.js';
 import { ARM_NAMES, armRunConfig, type ArmName, type StudyBudget } from './arms.js';
+import type { Margins } from './claims.js';
+import type { Margin } from './decision.js';
 import type { BootstrapSettings } from './statistics.js';
 
 export interface StudyConfig {
@@ -24,6 +28,7 @@ export interface StudyConfig {
   readonly arms: readonly ArmName[];
   readonly seeds: readonly number[];
   readonly budget: StudyBudget;
+  readonly margins: Margins;
   readonly bootstrap: BootstrapSettings;
 }
 
@@ -53,6 +58,45 @@ const BUDGET_SCHEMA = section('What every arm spends over a whole search.', {
   }),
 });
 
+const absoluteMargin = number({ min: 0, aboveMin: true });
+// At most 1: a margin of more than the whole mean is almost surely 10 written for 10 %.
+const relativeMargin = number({ min: 0, max: 1, aboveMin: true });
+const arm = choice(ARM_NAMES);
+const MARGIN_FORMS = '{"absolute": X} or {"relative": F, "of": ARM}';
+
+/** `{ "absolute": X }` or `{ "relative": F, "of": ARM }`; errors name the key. */
+const MARGIN: Schema<Margin> = {
+  parse(v, path) {
+    if (!isRecord(v)) throw new FieldError(path, `expected ${MARGIN_FORMS}, got ${showValue(v)}`);
+    const absolute = Object.hasOwn(v, 'absolute');
+    const form: readonly string[] = absolute ? ['absolute'] : ['relative', 'of'];
+    for (const key of Object.keys(v)) if (!form.includes(key)) throw new FieldError(`${path}.${key}`, `unknown key (a margin is ${MARGIN_FORMS})`);
+    for (const key of form) if (!Object.hasOwn(v, key)) throw new FieldError(`${path}.${key}`, `missing (a margin is ${MARGIN_FORMS})`);
+    return absolute
+      ? { absolute: absoluteMargin.parse(v.absolute, `${path}.absolute`) }
+      : { relative: relativeMargin.parse(v.relative, `${path}.relative`), of: arm.parse(v.of, `${path}.of`) };
+  },
+  jsonSchema: {
+    anyOf: [
+      { type: 'object', properties: { absolute: { description: 'In the metric\'s units.', ...absoluteMargin.jsonSchema } }, required: ['absolute'], additionalProperties: false },
+      {
+        type: 'object',
+        properties: { relative: { description: 'A fraction (0.1: 10 %) of the mean of arm `of`.', ...relativeMargin.jsonSchema }, of: { description: 'One of the study\'s arms.', ...arm.jsonSchema } },
+        required: ['relative', 'of'], additionalProperties: false,
+      },
+    ],
+  },
+};
+
+const marginOf = (what: string) => setting(nullable(MARGIN), null, `${what}: a difference inside ±margin counts as none (equivalent). null: no margin, so no equivalence verdict.`);
+
+const MARGINS_SCHEMA = section('Practical margins of the equivalence verdict, per metric, stated before the study runs.', {
+  fid: marginOf('FID of the derived architecture'),
+  is: marginOf('IS of the derived architecture'),
+  minibatches: marginOf('Shared-GAN minibatches trained'),
+  searchSeconds: marginOf('Search seconds'),
+});
+
 /** The keys a study file must give: the rest have defaults. */
 const REQUIRED_KEYS = ['base', 'arms', 'seeds', 'budget'] as const;
 
@@ -63,6 +107,7 @@ const STUDY_SCHEMA = configFile(section('An AutoGAN-TS study: the paper\'s ablat
   // Two at least: one seed has no spread to show and no interval to draw.
   seeds: setting(list(seed, 2), [], 'The seeds every arm runs with.'),
   budget: BUDGET_SCHEMA,
+  margins: MARGINS_SCHEMA,
   bootstrap: section('The bootstrap of the confidence intervals over seeds.', {
     resamples: setting(integer({ min: 100, max: 1_000_000 }), 10000, 'Resamples drawn.'),
     seed: setting(seed, 0, 'Seeds the resampling, so the intervals are reproducible.'),
@@ -86,6 +131,9 @@ function checkStudy(raw: unknown, source: string): StudyConfig {
     for (const key of REQUIRED_KEYS) if (!Object.hasOwn(raw as object, key)) throw new FieldError(key, 'missing');
     const budget = BUDGET_SCHEMA.check((raw as Record<string, unknown>).budget, 'budget', true);
     if (budget.derive.topK > budget.derive.candidates) throw new FieldError('budget.derive.topK', `${budget.derive.topK} exceeds budget.derive.candidates (${budget.derive.candidates})`);
+    for (const [metric, m] of Object.entries(s.margins)) {
+      if (m !== null && 'of' in m && !s.arms.includes(m.of)) throw new FieldError(`margins.${metric}.of`, `"${m.of}" is not one of the study's arms (${s.arms.join(', ')})`);
+    }
     return { ...s, arms: distinct(s.arms, 'arms'), seeds: distinct(s.seeds, 'seeds'), budget };
   });
 }

@@ -109,7 +109,7 @@ export function studyResult(study: StudyConfig, base: RunConfig, states: readonl
     kind: 'study', version: 1, study, complete: states.every((s) => s.outcome !== null),
     budget: { planned, equal: differences.length === 0, differences },
     arms,
-    claims: comparisonClaims(finished, study.arms, study.bootstrap),
+    claims: comparisonClaims(finished, study.arms, study.margins, study.bootstrap),
     proxyCorrelation: proxyCorrelation(finished, study.arms, base.search.reward, study.bootstrap),
     runs: states.map((s) => ({
       arm: s.arm, seed: s.seed, dir: s.dir, finished: s.outcome !== null, best: s.outcome?.best ?? null, derived: s.outcome?.derived ?? [],

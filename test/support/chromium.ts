@@ -29,13 +29,15 @@ export function chromium(file: string, ...flags: string[]): string {
 
 /**
  * Loads the page `html` (written into `dir`) with a function `script` run once it has loaded; what the function
- * returns comes back, as JSON, through the DOM chromium dumps.
+ * returns (or the promise it returns resolves to) comes back, as JSON, through the DOM chromium dumps. `flags`
+ * go to chromium: a page that works after its load event needs `--virtual-time-budget=MS`, the virtual time
+ * chromium lets pass (its timers run ahead of the clock) before it dumps the DOM.
  */
-export function checkInBrowser(html: string, script: string, dir: string): unknown {
+export function checkInBrowser(html: string, script: string, dir: string, ...flags: string[]): unknown {
   const page = join(dir, 'checked.html');
-  const body = `<script>addEventListener('load', () => { const out = (${script})(); const pre = document.createElement('pre'); pre.id = 'checks'; pre.textContent = JSON.stringify(out); document.body.append(pre); });</script>`;
+  const body = `<script>addEventListener('load', async () => { const out = await (${script})(); const pre = document.createElement('pre'); pre.id = 'checks'; pre.textContent = JSON.stringify(out); document.body.append(pre); });</script>`;
   writeFileSync(page, html.replace('</body>', `${body}</body>`));
-  const dom = chromium(page, '--dump-dom');
+  const dom = chromium(page, ...flags, '--dump-dom');
   const m = /<pre id="checks">([\s\S]*?)<\/pre>/.exec(dom);
   if (!m) throw new Error('the check script left no result in the DOM');
   return JSON.parse(m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&'));

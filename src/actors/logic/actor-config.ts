@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { RunConfig } from '../../config/run-config.js';
+import { coreShare } from '../../backend/blas/threads.js';
 
 export interface RealActorConfig {
   readonly run: RunConfig;
@@ -14,7 +15,7 @@ export interface RealActorConfig {
 
 /** A Deriver's config: it always scores FID, and it shares the machine's cores with the other derivers. */
 export interface DeriverActorConfig extends RealActorConfig {
-  /** OpenBLAS threads of its process (see deriver-logic.ts). */
+  /** Threads of its native kernels (src/backend/blas/threads.ts). */
   readonly blasThreads: number;
   /** The backend's name as the parent resolved it, for the derivations' reports. */
   readonly backend: string;
@@ -37,12 +38,12 @@ export function realActorConfig(run: RunConfig, referenceStats: string | null): 
 }
 
 /**
- * The Derivers' config on a machine of `cores` cores. OpenBLAS threads: a share of the cores as if all topK
+ * The Derivers' config on a machine of `cores` cores. Native kernel threads: a share of the cores as if all topK
  * derivations ran at once. Never more derivers than that run at once, so they cannot oversubscribe the cores; and
  * the count depends neither on `search.derive.parallel` nor on how many derivations a resumed run has left,
- * because OpenBLAS's sums come out different in their last bits with another thread count: a derivation's result
+ * because oneDNN's sums come out different in their last bits with another thread count: a derivation's result
  * must not depend on how derivation was scheduled.
  */
 export function deriverActorConfig(run: RunConfig, referenceStats: string | null, backend: string, cores = availableParallelism()): DeriverActorConfig {
-  return { run, referenceStats, blasThreads: Math.max(1, Math.floor(cores / run.search.derive.topK)), backend };
+  return { run, referenceStats, blasThreads: coreShare(run.search.derive.topK, cores), backend };
 }

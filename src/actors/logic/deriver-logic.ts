@@ -1,7 +1,5 @@
 /** The Deriver actor's logic: derivation training and scoring, with its own feature network, in its thread or process. */
-import * as tf from '@tensorflow/tfjs';
-import { loadBlasAddon } from '../../backend/blas/addon.js';
-import { BLAS_TF_NAME } from '../../backend/blas/backend.js';
+import { useCoreShare } from '../../backend/blas/threads.js';
 import { loadGaussianStats } from '../../metrics/gaussian-stats-file.js';
 import { openFeatureNetwork } from '../../metrics/open-feature-network.js';
 import type { ActorInit } from '../../protocol/lifecycle.js';
@@ -11,21 +9,10 @@ import { deriverConfigOf } from './actor-config.js';
 
 export async function createLogic(init: ActorInit, host: LogicHost): Promise<ActorLogic<'deriver'>> {
   const { run, referenceStats, blasThreads, backend } = deriverConfigOf(init.config);
-  shareBlasCores(blasThreads);
+  // Without --gpus every deriver is a thread of one process: each takes its share of the cores, as if all topK
+  // derivations ran at once (deriverActorConfig).
+  useCoreShare(blasThreads);
   const { net } = await openFeatureNetwork(run.eval.features, run.eval.inceptionGraph);
   host.onDispose(() => net.dispose());
   return new Deriver(run, net, referenceStats === null ? null : loadGaussianStats(referenceStats), backend, host.log);
-}
-
-/**
- * OpenBLAS's thread count is one setting per process, and without --gpus every deriver is a thread of the same
- * process: left at its default (every core) each of P derivers would run that many BLAS threads, P times more
- * than there are cores, spinning against each other. So each uses its share (deriverActorConfig; never more than
- * the count it found, which OPENBLAS_NUM_THREADS may have lowered). Every deriver of a run sets the same value before its first
- * request, so a restarted one setting it while the others compute changes nothing.
- */
-function shareBlasCores(threads: number): void {
-  if (tf.getBackend() !== BLAS_TF_NAME) return;
-  const load = loadBlasAddon();
-  if (load.ok) load.addon.setThreads(Math.min(load.addon.threads(), threads));
 }

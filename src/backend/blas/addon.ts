@@ -6,12 +6,15 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chooseOpenBlasCore } from './openblas-core.js';
+import { chooseOpenBlasCore, chooseOpenBlasThreads } from './openblas-core.js';
 
 /** The addon's functions (native/blas.c). Outputs are written into caller-allocated arrays. */
 export interface BlasAddon {
-  /** geometry: [batch, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW, dilH, dilW, padTop, padLeft] */
-  conv2d(x: Float32Array, w: Float32Array, y: Float32Array, geometry: Int32Array): void;
+  /**
+   * geometry: [batch, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW, dilH, dilW, padTop, padLeft];
+   * bias (outC values) and ReLU applied inside the kernel. Convolutions run on oneDNN while `dnnl()` says so.
+   */
+  conv2d(x: Float32Array, w: Float32Array, y: Float32Array, geometry: Int32Array, bias?: Float32Array | null, relu?: boolean): void;
   conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: Int32Array): void;
   /** dims: [batchA, batchB, M, N, K, transposeA, transposeB]; operand i is taken modulo its batch. */
@@ -22,15 +25,30 @@ export interface BlasAddon {
   sum(x: Float32Array, acc: Float64Array, walk: Int32Array): void;
   relu(x: Float32Array, y: Float32Array): void;
   step(x: Float32Array, y: Float32Array, alpha: number): void;
+  /** OpenBLAS's threads (process-wide). */
   setThreads(n: number): void;
   threads(): number;
   config(): string;
+  /**
+   * NHWC resampling on oneDNN, mode 0 nearest, 1 linear (half-pixel centres), 2 average pooling; dims
+   * [batch, inH, inW, C, outH, outW] of the forward map; false where oneDNN did not compute it.
+   */
+  resample(mode: number, backward: boolean, input: Float32Array, output: Float32Array, dims: Int32Array): boolean;
+  /** Whether this thread's convolutions run on oneDNN, where the addon was built with it. */
+  useDnnl(on: boolean): void;
+  /** "oneDNN x.y.z <kernel>" while this thread's convolutions run on oneDNN, else null. */
+  dnnl(): string | null;
+  /** oneDNN's OpenMP threads for the calling thread; 0 where the addon has no oneDNN. */
+  setDnnlThreads(n: number): void;
+  dnnlThreads(): number;
 }
 
 export type AddonLoad = { ok: true; addon: BlasAddon; path: string } | { ok: false; why: string };
 
 /** Setting this environment variable to 1 makes the process ignore the addon (to compare paths). */
 export const DISABLE_ENV = 'AUTOGAN_NO_BLAS';
+/** Setting this one to 1 keeps the addon but computes its convolutions on OpenBLAS instead of oneDNN. */
+export const DISABLE_DNNL_ENV = 'AUTOGAN_NO_DNNL';
 export const BUILD_HINT = 'install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas-dev) and run `npm run build:native`';
 const ADDON_PATH = join('native', 'build', 'Release', 'blas.node');
 
@@ -52,11 +70,19 @@ export function loadBlasAddon(): AddonLoad {
 function load(): AddonLoad {
   if (process.env[DISABLE_ENV] === '1') return { ok: false, why: `disabled by ${DISABLE_ENV}=1 (unset it to use the addon)` };
   chooseOpenBlasCore();
+  chooseOpenBlasThreads();
   const path = findAddon();
   if (!path) return { ok: false, why: `the native BLAS addon is not built (no ${ADDON_PATH}); ${BUILD_HINT}` };
   try {
-    return { ok: true, addon: createRequire(import.meta.url)(path) as BlasAddon, path };
+    const addon = createRequire(import.meta.url)(path) as BlasAddon;
+    if (process.env[DISABLE_DNNL_ENV] === '1') addon.useDnnl(false);
+    return { ok: true, addon, path };
   } catch (e) {
     return { ok: false, why: `the native BLAS addon at ${path} does not load (${(e as Error).message.split('\n')[0]}); ${BUILD_HINT}` };
   }
+}
+
+/** Whether this thread's native kernels run on oneDNN now (built with it, loaded, and not switched off). */
+export function onDnnl(): boolean {
+  return loaded?.ok === true && loaded.addon.dnnl() !== null;
 }

@@ -9,6 +9,7 @@ import { loadBlasAddon, type AddonLoad } from './addon.js';
 import { blasKernels } from './kernels.js';
 import { elementwiseKernels } from './elementwise.js';
 import { poolKernels } from './pool.js';
+import { resampleKernels } from './resample.js';
 
 export const BLAS_TF_NAME = 'cpu-blas';
 
@@ -25,5 +26,6 @@ export function registerBlasBackend(): AddonLoad {
   for (const config of tf.getKernelsForBackend('cpu')) {
     tf.registerKernel({ ...config, backendName: BLAS_TF_NAME, kernelFunc: native[config.kernelName] ?? config.kernelFunc });
   }
+  for (const [kernelName, kernelFunc] of Object.entries(resampleKernels(load.addon))) tf.registerKernel({ kernelName, backendName: BLAS_TF_NAME, kernelFunc });
   return load;
 }

@@ -50,6 +50,21 @@ function epilogue(addon: BlasAddon, backend: MathBackendCPU, args: Args, columns
   };
 }
 
+interface ConvEpilogue {
+  readonly bias: Float32Array | null;
+  readonly relu: boolean;
+}
+
+/** A fused conv's bias (one value per output channel) and ReLU, or null when it asks for more: the stock path. */
+function convEpilogue(backend: MathBackendCPU, args: Args, channels: number): ConvEpilogue | null {
+  const { bias, preluActivationWeights } = args.inputs as { bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
+  const activation = (args.attrs as { activation?: string }).activation ?? 'linear';
+  if (preluActivationWeights || (activation !== 'linear' && activation !== 'relu')) return null;
+  const b = bias ? (floats(backend, bias) ?? null) : null;
+  if (bias && (!b || bias.shape.length > 1 || (b.length !== channels && b.length !== 1))) return null;
+  return { bias: b && b.length === 1 && channels !== 1 ? new Float32Array(channels).fill(b[0]!) : b, relu: activation === 'relu' };
+}
+
 export function blasKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
   const conv2D = stock('Conv2D');
   const conv2DBackpropInput = stock('Conv2DBackpropInput');
@@ -64,9 +79,8 @@ export function blasKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
     },
 
     FusedConv2D(args: Args) {
-      const backend = args.backend as MathBackendCPU;
-      const then = epilogue(addon, backend, args, (args.inputs as Inputs as { filter: tf.TensorInfo }).filter.shape[3]!);
-      return (then && conv(args, then)) || fusedConv2D(args);
+      const fused = convEpilogue(args.backend as MathBackendCPU, args, (args.inputs as Inputs as { filter: tf.TensorInfo }).filter.shape[3]!);
+      return (fused && conv(args, fused)) || fusedConv2D(args);
     },
 
     Conv2DBackpropInput(args: Args) {
@@ -108,8 +122,8 @@ export function blasKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
     },
   };
 
-  /** Conv2D natively, or undefined for inputs the addon does not take. */
-  function conv(args: Args, then?: (y: Float32Array) => void): tf.TensorInfo | undefined {
+  /** Conv2D natively (with the fused op's bias and ReLU inside the kernel), or undefined for inputs the addon does not take. */
+  function conv(args: Args, fused?: ConvEpilogue): tf.TensorInfo | undefined {
     const backend = args.backend as MathBackendCPU;
     const { x, filter } = args.inputs as Inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
     const xs = floats(backend, x);
@@ -117,8 +131,7 @@ export function blasKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
     const info = convInfo(args.attrs as Attrs, x.shape, filter.shape, (args.attrs as Attrs)['dilations']);
     if (!xs || !ws || !info) return undefined;
     const y = new Float32Array(size(info.outShape));
-    addon.conv2d(xs, ws, y, geometry(info));
-    then?.(y);
+    addon.conv2d(xs, ws, y, geometry(info), fused?.bias ?? null, fused?.relu ?? false);
     return backend.makeTensorInfo(info.outShape, 'float32', y);
   }
 

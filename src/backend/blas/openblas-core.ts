@@ -36,3 +36,16 @@ export function chooseOpenBlasCore(): void {
   const core = openBlasCoreFor(cpuFlags());
   if (core) process.env[CORETYPE_ENV] = core;
 }
+
+export const THREADS_ENV = 'OPENBLAS_NUM_THREADS';
+
+/**
+ * One OpenBLAS thread per process unless the user set OPENBLAS_NUM_THREADS; read, like OPENBLAS_CORETYPE, when
+ * the library loads, so main thread only. On this project's thin GEMMs (16–32 output channels) a second OpenBLAS
+ * thread lost time, and its pthreads are one pool per process that every actor thread shares and fights over:
+ * the same 100-step `train` took 39.8 s and 77.4 s at OpenBLAS's default two threads, 21.1 s and 19.9 s at one
+ * (issue 21, Zen 4). The convolutions, where threads pay, run on oneDNN (threads.ts).
+ */
+export function chooseOpenBlasThreads(): void {
+  if (isMainThread && !process.env[THREADS_ENV]) process.env[THREADS_ENV] = '1';
+}

@@ -1,7 +1,7 @@
 /**
  * The sections of a training run (a `train` run's whole report, and each derived architecture in a search's
  * report): the architecture, D and G loss over steps, IS and FID over steps (train.evalEvery and the final
- * scores), the sample grids over steps and the final grid.
+ * scores), the sample grids over steps, the final grid, and how to take the generator elsewhere.
  */
 import { relative } from 'node:path';
 import type { Problems } from '../read-files.js';
@@ -21,6 +21,21 @@ export function scoreCurves(run: TrainRunData): { is: [number, number][]; fid: [
     is: points.filter((p) => p.is !== null).map((p) => [p.step, p.is!.mean]),
     fid: points.filter((p) => p.fid !== null).map((p) => [p.step, p.fid!]),
   };
+}
+
+/** A path as one shell word: quoted when it holds anything a shell would read. */
+function shellWord(path: string): string {
+  return /^[\w./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The `autogan export` command for this run's generator, once it has a checkpoint. */
+function exportHint(run: TrainRunData): string {
+  if (run.step === 0) return '';
+  const cmd = `autogan export --checkpoint ${shellWord(run.dir)} --out ${shellWord(`${run.dir}-export`)}`;
+  return `<h3>Take the generator elsewhere</h3>
+<p>Its EMA generator (the newest checkpoint) as a tfjs GraphModel and an ONNX model (opset 17), with check.json and a page that draws:</p>
+<pre>${esc(cmd)}</pre>
+<p class="note">Open <code>index.html</code> in the export's folder to see it draw; <code>--format tfjs</code> or <code>onnx</code> writes one of the two; docs/export.md says more.</p>`;
 }
 
 export function trainSections(run: TrainRunData, root: string, id: string, bottom: number, problems: Problems): string {
@@ -53,5 +68,6 @@ export function trainSections(run: TrainRunData, root: string, id: string, botto
 <figure>${fidChart}<figcaption>Periodic and final FID against the training data's statistics</figcaption></figure></div>
 <h3>Sample grids over steps${stepGrids.length > MAX_GRIDS ? ` (${MAX_GRIDS} of ${stepGrids.length}; all are in ${esc(where('samples/'))})` : ''}</h3>
 <div class="strip">${strip || '<p class="note">None yet.</p>'}</div>
-<h3>Final grid</h3>${final ? gridFigure(run.dir, final.file, 'final samples of the EMA generator', problems, where(final.file)) : '<p class="note">Not yet drawn.</p>'}`;
+<h3>Final grid</h3>${final ? gridFigure(run.dir, final.file, 'final samples of the EMA generator', problems, where(final.file)) : '<p class="note">Not yet drawn.</p>'}
+${exportHint(run)}`;
 }

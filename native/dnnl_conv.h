@@ -1,0 +1,52 @@
+/*
+ * Convolutions on oneDNN's primitives (dnnl_conv.c) where the addon is built with oneDNN (HAVE_DNNL); every
+ * function returns 0 when it did not compute (no oneDNN, switched off, or a geometry oneDNN refuses), and the
+ * caller then takes the OpenBLAS path.
+ */
+#ifndef DNNL_CONV_H
+#define DNNL_CONV_H
+#include "conv_geom.h"
+
+typedef struct DnnlState DnnlState;
+
+enum {
+  DNNL_CONV_FORWARD,
+  DNNL_CONV_BACKWARD_DATA,
+  DNNL_CONV_BACKWARD_WEIGHTS,
+  DNNL_RESAMPLE_FIRST,
+  DNNL_NEAREST_FORWARD = DNNL_RESAMPLE_FIRST,
+  DNNL_NEAREST_BACKWARD,
+  DNNL_LINEAR_FORWARD,
+  DNNL_LINEAR_BACKWARD,
+  DNNL_AVG_POOL_FORWARD,
+  DNNL_AVG_POOL_BACKWARD,
+};
+
+/* A Node environment's plans (primitives cached per geometry), or NULL without oneDNN. */
+DnnlState *dnnl_state_create(void);
+void dnnl_state_free(DnnlState *s);
+/* Whether this environment computes on oneDNN (on by default where built). */
+void dnnl_state_enable(DnnlState *s, int on);
+int dnnl_state_enabled(const DnnlState *s);
+/* oneDNN's OpenMP threads for the calling thread (OpenMP's count is per thread); 0 without oneDNN. */
+void dnnl_set_threads(int n);
+int dnnl_threads(void);
+/* The library's version and the kernel the last forward primitive picked, or NULL without oneDNN. */
+const char *dnnl_describe(DnnlState *s);
+
+/*
+ * kind FORWARD: (x, w) -> y, with an optional bias (outC floats) and ReLU as post-ops.
+ * kind BACKWARD_DATA: (dy, w) -> dx.  kind BACKWARD_WEIGHTS: (x, dy) -> dw.
+ */
+int dnnl_conv(DnnlState *s, int kind, const float *a, const float *b, float *out, const Geom *g, const float *bias,
+              int relu);
+
+/*
+ * NHWC resampling [batch, inH, inW, C] -> [batch, outH, outW, C]: nearest or linear (half-pixel centres, edges
+ * clamped) upsampling, or average pooling by inH/outH; BACKWARD kinds take dy of the output's shape and write dx
+ * of the input's (the sizes still given as the forward's).
+ */
+int dnnl_resample(DnnlState *s, int kind, const float *in, float *out, int batch, int inH, int inW, int channels,
+                  int outH, int outW);
+
+#endif

@@ -1,0 +1,46 @@
+/* The plan cache behind dnnl_conv.c and dnnl_resample.c (built with oneDNN only). */
+#ifndef DNNL_PLAN_H
+#define DNNL_PLAN_H
+#include "dnnl_conv.h"
+#include <dnnl.h>
+
+
+typedef struct {
+  int kind, bias, relu;
+  Geom g;
+} PlanKey;
+
+typedef struct {
+  PlanKey key;
+  int ok; /* 0: oneDNN refused this geometry; the caller takes the OpenBLAS path */
+  dnnl_primitive_t prim;
+  /* The weights in the primitive's layout and the reorder to it (forward, input gradient) or from it (filter
+     gradient); no reorder when the primitive took HWIO itself. */
+  dnnl_primitive_t reorder;
+  float *packed;
+  dnnl_memory_t user_w, prim_w;
+  dnnl_memory_t m_a, m_b, m_out, m_bias, m_scratch;
+  size_t scratch_bytes;
+  char impl[64];
+} Plan;
+
+struct DnnlState {
+  int enabled;
+  dnnl_engine_t engine;
+  dnnl_stream_t stream;
+  Plan *plans;
+  size_t count, cap;
+  void *scratch;
+  size_t scratch_cap;
+  char describe[160];
+};
+
+/* Fills p's primitive and memories for a resampling or pooling kind (dnnl_resample.c); p->ok tells. */
+void make_resample_plan(dnnl_engine_t engine, Plan *p);
+void plan_free(Plan *p);
+/* The plan for a key, made on first use; NULL when out of memory. */
+Plan *plan_for(DnnlState *s, const PlanKey *key);
+/* Runs p's primitive with these handles (a: input, out: output) and the environment's scratchpad. */
+int run_plan(DnnlState *s, Plan *p, int arg_a, const void *a, int arg_out, void *out);
+
+#endif
