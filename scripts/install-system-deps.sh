@@ -4,10 +4,11 @@
 # pure tfjs backends serve without them; and chromium, which the report's browser test (test/report-run.test.ts) drives
 # headless and which that test needs: without it the test fails saying how to install it; and redis-server, which
 # the worker pool's tests (test/queue-pool.test.ts) start on a free port of their own (never as a service), with
-# openssl making the certificates of the TLS test (test/queue-tls.test.ts).
+# openssl making the certificates of the TLS test (test/queue-tls.test.ts); and NumPy with SciPy, the independent
+# float64 reference of the metrics' cross-checks (test/support/python.ts), which fail in CI where they are missing.
 set -uo pipefail
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
-  echo "install-system-deps: no root apt-get here; skipping libopenblas-dev, libdnnl-dev, chromium, redis-server and openssl"
+  echo "install-system-deps: no root apt-get here; skipping libopenblas-dev, libdnnl-dev, chromium, redis-server, openssl, python3-numpy and python3-scipy"
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
@@ -24,3 +25,6 @@ apt-get install -y -qq chromium >/dev/null \
 apt-get install -y -qq redis-server openssl >/dev/null \
   && echo "install-system-deps: redis-server and openssl installed" \
   || echo "install-system-deps: redis-server or openssl did not install; the queue tests will fail until they are"
+apt-get install -y -qq python3-numpy python3-scipy >/dev/null \
+  && echo "install-system-deps: python3-numpy and python3-scipy installed" \
+  || echo "install-system-deps: python3-numpy or python3-scipy did not install; the SciPy cross-checks will fail until they are"

@@ -4,7 +4,7 @@
  * checks that the error names the input (file, actor, channel) and the field, and that nothing saved changes.
  * test/checkpoint-file.test.ts covers the file-level damage (magic, version, truncation, flipped payload byte).
  */
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -11,9 +11,9 @@ import { BINARY_OPS } from '../src/backend/blas/elementwise.js';
 import { RESAMPLE, RESAMPLE_GRAD } from '../src/backend/blas/resample.js';
 import { InputError } from '../src/errors.js';
 import { convAndGrads } from './support/blas-conv.js';
+import { skipping } from './support/skipped.js';
 
 const addon = registerBlasBackend();
-if (!addon.ok) console.log(`blas-backend: native kernel checks skipped: ${addon.why}`);
 
 const rnd = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
 
@@ -61,7 +61,7 @@ const convCases: Record<string, ConvCase> = {
 
 const s = suite('blas backend');
 
-const check = addon.ok ? s : s.skip;
+const check = addon.ok ? s : skipping(s, `the blas addon is unavailable, so its kernels are not compared: ${addon.why}`);
 
 /** The addon's convolution paths: oneDNN's primitives where it was built with them, and OpenBLAS's im2col always. */
 const CONV_PATHS = addon.ok && addon.addon.dnnl() !== null ? (['oneDNN', 'OpenBLAS'] as const) : (['OpenBLAS'] as const);

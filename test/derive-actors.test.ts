@@ -13,7 +13,7 @@ import { loadBlasAddon } from '../src/backend/blas/addon.js';
 import { parseEventLines } from '../src/supervisor/event-file.js';
 import type { LogEvent } from '../src/protocol/events.js';
 import { checkpointPath } from '../src/train/checkpoint-dir.js';
-import { cli, killAfter, randomDelay, writeTinySearchConfig } from './support/kill.js';
+import { cli, killMidRun, writeTinySearchConfig } from './support/kill.js';
 
 const root = mkdtempSync(join(tmpdir(), 'agts-derive-'));
 // Two candidates of 4 G steps, a checkpoint after every step, both at once.
@@ -90,8 +90,7 @@ test('SIGKILL during derivation, then --resume: finished candidates stay, half-d
   const rank = 1 + Math.floor(Math.random() * 2);
   const step = 1 + Math.floor(Math.random() * 2);
   const at = checkpointPath(join(dir, 'derive', `top${rank}`, 'checkpoints'), step);
-  const killed = await killAfter(['search', '--resume', dir, ...backend], at, randomDelay(100, `kill at top${rank}'s checkpoint ${step}`));
-  assert.ok(killed, 'the run was killed before it ended');
+  await killMidRun(['search', '--resume', dir, ...backend], dir, at, 100, `kill at top${rank}'s checkpoint ${step}`, () => existsSync(join(dir, 'report.json')));
   run('search', '--resume', dir);
   assert.equal(outcome(dir), outcome(whole));
 });

@@ -1,4 +1,4 @@
-import { test } from 'uvu';
+import { test } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -8,7 +8,9 @@ import { startBackend } from '../src/backend/select.js';
 import { resolveConfig } from '../src/config/run-config.js';
 import { shippedDigitWeightsPath } from '../src/metrics/digits/digit-weights-file.js';
 import { saveGaussianStats } from '../src/metrics/gaussian-stats-file.js';
-import { runTraining } from '../src/train/train-run.js';
+import type { InceptionScore } from '../src/metrics/inception-score.js';
+import { openFeatureNetwork } from '../src/metrics/open-feature-network.js';
+import { finalScoresSeed, runTraining } from '../src/train/train-run.js';
 import { tempDir } from './support/datafiles.js';
 import { randomStats } from './support/gaussians.js';
 
@@ -17,6 +19,8 @@ const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const dir = tempDir('eval-cli');
 const runDir = join(dir, 'run');
 let checkpoint = '';
+/** The training run's own Inception Score of its final EMA generator, on 150 images of the final-scores latents. */
+let trainedIs: InceptionScore;
 
 function evalCli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [MAIN, 'eval', ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -32,10 +36,17 @@ test.before(async () => {
     train: { steps: 2, dBatch: 8, gBatch: 8, nCritic: 1, sampleEvery: 100, checkpointEvery: 100 },
     eval: { samples: 150, features: 'digits', splits: 5 },
   }, 'eval-cli test config');
-  const report = await runTraining({
-    config, arch: [1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 1, 0, 3], outDir: runDir, resume: false, backend: backend.name, log: () => {}, progress: process.stderr,
-  });
-  checkpoint = report.checkpoint;
+  const digits = await openFeatureNetwork('digits', null);
+  try {
+    const report = await runTraining({
+      config, arch: [1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 1, 0, 3], outDir: runDir, resume: false, backend: backend.name, log: () => {}, progress: process.stderr,
+      scoring: { net: digits.net, reference: null, n: 150, splits: 5 },
+    });
+    checkpoint = report.checkpoint;
+    trainedIs = report.scores!.is!;
+  } finally {
+    digits.net.dispose();
+  }
 });
 
 test('eval --json scores a train checkpoint; FID reference statistics are cached in the run directory', () => {
@@ -48,7 +59,6 @@ test('eval --json scores a train checkpoint; FID reference statistics are cached
   assert.is(out.n, 150);
   assert.is(out.step, 2);
   assert.is(out.features, 'digits');
-  assert.ok(out.is.mean >= 1 && out.is.mean <= 10 && out.is.std >= 0, JSON.stringify(out.is));
   assert.ok(Number.isFinite(out.fid) && out.fid > 0, `FID ${out.fid}`);
   // The share of each digit among the 150 images, and the held-out real digits' own figures beside them.
   assert.is(out.shares.length, 10);
@@ -65,6 +75,15 @@ test('eval --json scores a train checkpoint; FID reference statistics are cached
   assert.match(again.stderr, /reference statistics: .*fid-stats-mnist-train-digits/);
   const second = JSON.parse(again.stdout) as typeof out;
   assert.ok(Math.abs(second.fid - out.fid) < 1e-6 * out.fid && Math.abs(second.is.mean - out.is.mean) < 1e-6, `${second.fid} vs ${out.fid}`);
+  // The generator eval rebuilds from the checkpoint scores the training's final-scores latents as the training
+  // itself scored them, in its own process.
+  const same = evalCli('--checkpoint', checkpoint, '--metrics', 'is', '--n', '150', '--batch', '100', '--seed', String(finalScoresSeed(3)), '--json');
+  assert.is(same.code, 0, same.stderr);
+  const sameIs = (JSON.parse(same.stdout) as typeof out).is;
+  // Equal here to the last bit; 1e-6 leaves room for another summation order, far below what other weights or
+  // other images change (other latents: 1.760 against 1.827).
+  assert.ok(Math.abs(sameIs.mean - trainedIs.mean) < 1e-6 && Math.abs(sameIs.std - trainedIs.std) < 1e-6, `eval ${JSON.stringify(sameIs)}, training ${JSON.stringify(trainedIs)}`);
+  assert.ok(Math.abs(out.is.mean - trainedIs.mean) > 1e-3, `other latents (seed 3, batches of 64) give another score: ${out.is.mean}`);
   const text = evalCli('--checkpoint', checkpoint, '--metrics', 'is', '--n', '20', '--seed', '9');
   assert.is(text.code, 0, text.stderr);
   assert.match(text.stdout, /IS  = \d+\.\d{4} ± \d+\.\d{4} \(5 splits\)/);

@@ -4,7 +4,7 @@
  * loadGenerator and `autogan sample`. Each is exit 2 (or 1 for the failed write) naming the problem, with
  * nothing half-written left behind.
  */
-import { test } from 'uvu';
+import { test } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';

@@ -4,7 +4,7 @@
  * Runtime (Node) and the export's page in headless chromium, each against check.json; and check.json against
  * the generator itself. Then every token value of the search space, untrained, through tfjs and ONNX Runtime.
  */
-import { test } from 'uvu';
+import { test } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';

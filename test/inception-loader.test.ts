@@ -1,4 +1,4 @@
-import { test } from 'uvu';
+import { test } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -7,7 +7,7 @@ import { Rng } from '../src/util/rng.js';
 import { tempDir } from './support/datafiles.js';
 import { covarianceWithEigenvalues, logUniformEigenvalues, normals, randomStats } from './support/gaussians.js';
 import { fidByMlMatrix, trace } from './support/ml-matrix-fid.js';
-import { TTUR_FID, hasScipy, python } from './support/python.js';
+import { TTUR_FID, python, scipyTest } from './support/python.js';
 
 const relClose = (actual: number, expected: number, tol: number) =>
   assert.ok(Math.abs(actual - expected) <= tol * Math.abs(expected), `${actual} vs ${expected} (rel. error ${Math.abs(actual - expected) / Math.abs(expected)})`);
@@ -68,17 +68,15 @@ test('a rank-deficient covariance (zero eigenvalues) is handled, no eps*I needed
   relClose(frechetDistance(b, a), fid, 1e-8);
 });
 
-if (hasScipy) {
-  test('agrees with TTUR\'s computation (scipy sqrtm of the product) on 256-d statistics', () => {
-    const dir = tempDir('fid');
-    const a = randomStats(11, 256, 64);
-    const b = randomStats(12, 256, 64);
-    saveGaussianStats(join(dir, 'a.npz'), a);
-    saveGaussianStats(join(dir, 'b.npz'), b);
-    const reference = Number(python(TTUR_FID, join(dir, 'a.npz'), join(dir, 'b.npz')));
-    relClose(frechetDistance(a, b), reference, 1e-8);
-  });
-}
+scipyTest(test)('agrees with TTUR\'s computation (scipy sqrtm of the product) on 256-d statistics', () => {
+  const dir = tempDir('fid');
+  const a = randomStats(11, 256, 64);
+  const b = randomStats(12, 256, 64);
+  saveGaussianStats(join(dir, 'a.npz'), a);
+  saveGaussianStats(join(dir, 'b.npz'), b);
+  const reference = Number(python(TTUR_FID, join(dir, 'a.npz'), join(dir, 'b.npz')));
+  relClose(frechetDistance(a, b), reference, 1e-8);
+});
 
 test('statistics of different dimensions are refused', () => {
   assert.throws(() => frechetDistance(randomStats(1, 3), randomStats(1, 4)), /dimensions differ \(3 vs 4\)/);

@@ -6,7 +6,7 @@ import { inceptionScore } from '../src/metrics/inception-score.js';
 import { encodeNpy } from '../src/metrics/npy.js';
 import { Rng } from '../src/util/rng.js';
 import { tempDir } from './support/datafiles.js';
-import { hasScipy, python } from './support/python.js';
+import { python, scipyTest } from './support/python.js';
 
 const oneHot = (classes: number[], k: number): Float64Array => {
   const p = new Float64Array(classes.length * k);
@@ -49,36 +49,34 @@ test('float32 softmax output is accepted and zero probabilities count as 0 log 0
   near(inceptionScore(probs, 3, 3, { splits: 1 }).mean, 3);
 });
 
-if (hasScipy) {
-  test('agrees with the numpy reference (improved-GAN get_inception_score) on random probabilities', () => {
-    const rng = new Rng(7);
-    const n = 1000;
-    const k = 37;
-    const probs = new Float64Array(n * k);
-    for (let i = 0; i < n; i++) {
-      let sum = 0;
-      // peaked rows, as a classifier's softmax: a few large logits
-      for (let j = 0; j < k; j++) sum += probs[i * k + j] = Math.exp(6 * rng.next() ** 3);
-      for (let j = 0; j < k; j++) probs[i * k + j] /= sum;
-    }
-    const file = join(tempDir('is'), 'probs.npy');
-    writeFileSync(file, encodeNpy({ dtype: '<f8', shape: [n, k], data: probs }));
-    const out = python(
-      `import sys, numpy as np
+scipyTest(test)('agrees with the numpy reference (improved-GAN get_inception_score) on random probabilities', () => {
+  const rng = new Rng(7);
+  const n = 1000;
+  const k = 37;
+  const probs = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    // peaked rows, as a classifier's softmax: a few large logits
+    for (let j = 0; j < k; j++) sum += probs[i * k + j] = Math.exp(6 * rng.next() ** 3);
+    for (let j = 0; j < k; j++) probs[i * k + j] /= sum;
+  }
+  const file = join(tempDir('is'), 'probs.npy');
+  writeFileSync(file, encodeNpy({ dtype: '<f8', shape: [n, k], data: probs }));
+  const out = python(
+    `import sys, numpy as np
 preds = np.load(sys.argv[1]); splits = 10; scores = []
 for i in range(splits):
-    part = preds[(i * preds.shape[0] // splits):((i + 1) * preds.shape[0] // splits), :]
-    kl = part * (np.log(part) - np.log(np.expand_dims(np.mean(part, 0), 0)))
-    scores.append(np.exp(np.mean(np.sum(kl, 1))))
+  part = preds[(i * preds.shape[0] // splits):((i + 1) * preds.shape[0] // splits), :]
+  kl = part * (np.log(part) - np.log(np.expand_dims(np.mean(part, 0), 0)))
+  scores.append(np.exp(np.mean(np.sum(kl, 1))))
 print(repr(float(np.mean(scores))), repr(float(np.std(scores))))`,
-      file,
-    );
-    const [mean, std] = out.trim().split(' ').map(Number) as [number, number];
-    const ours = inceptionScore(probs, n, k);
-    near(ours.mean, mean, 1e-10);
-    near(ours.std, std, 1e-8);
-  });
-}
+    file,
+  );
+  const [mean, std] = out.trim().split(' ').map(Number) as [number, number];
+  const ours = inceptionScore(probs, n, k);
+  near(ours.mean, mean, 1e-10);
+  near(ours.std, std, 1e-8);
+});
 
 test('rows that are not probabilities are rejected, naming the source and the row', () => {
   const bad = new Float64Array([0.5, 0.5, 0.6, 0.6]);

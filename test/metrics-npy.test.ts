@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { decodeNpy, encodeNpy, readNpy, writeNpy, type NpyArray } from '../src/metrics/npy.js';
 import { InputError } from '../src/errors.js';
 import { tempDir } from './support/datafiles.js';
-import { hasScipy, python } from './support/python.js';
+import { python, scipyTest } from './support/python.js';
 
 const dir = tempDir('npy');
 
@@ -38,30 +38,28 @@ test('the header is padded so the data starts on a 64-byte boundary, as numpy wr
   assert.is(bytes[10 + headerLen - 1], 0x0a);
 });
 
-if (hasScipy) {
-  test('numpy reads our files and we read numpy\'s, float32 and float64, 0-d to 3-d', () => {
-    samples.slice(0, 5).forEach((a, i) => writeNpy(join(dir, `ours${i}.npy`), a));
-    const out = python(
-      `import sys, numpy as np
+scipyTest(test)('numpy reads our files and we read numpy\'s, float32 and float64, 0-d to 3-d', () => {
+  samples.slice(0, 5).forEach((a, i) => writeNpy(join(dir, `ours${i}.npy`), a));
+  const out = python(
+    `import sys, numpy as np
 d = sys.argv[1]
 for i in range(5):
-    a = np.load(f'{d}/ours{i}.npy'); print(a.dtype.str, a.shape, float(a.sum()) if a.size else 0)
+  a = np.load(f'{d}/ours{i}.npy'); print(a.dtype.str, a.shape, float(a.sum()) if a.size else 0)
 np.save(f'{d}/np_f4.npy', np.arange(12, dtype=np.float32).reshape(3, 4) / 3)
 np.save(f'{d}/np_f8.npy', np.float64(2.5))
 np.save(f'{d}/np_big.npy', np.zeros((2, 3)).astype('>f8'))
 np.save(f'{d}/np_fortran.npy', np.asfortranarray(np.ones((2, 3))))`,
-      dir,
-    );
-    assert.equal(out.trim().split('\n'), ['<f4 (2, 3) inf', '<f8 (2, 2, 2) -1e+300', '<f8 () 42.25', '<f4 (0, 5) 0', '<f4 (7,) 28.0']);
-    const f4 = readNpy(join(dir, 'np_f4.npy'));
-    assert.equal(f4.shape, [3, 4]);
-    assert.equal(Array.from(f4.data as Float32Array), Array.from(new Float32Array(Array.from({ length: 12 }, (_, i) => i / 3))));
-    const f8 = readNpy(join(dir, 'np_f8.npy'));
-    assert.equal([f8.shape, Array.from(f8.data as Float64Array)], [[], [2.5]]);
-    assert.throws(() => readNpy(join(dir, 'np_big.npy')), /np_big\.npy: unsupported dtype '>f8' \(big-endian is not supported\)/);
-    assert.throws(() => readNpy(join(dir, 'np_fortran.npy')), /np_fortran\.npy: array is in Fortran order/);
-  });
-}
+    dir,
+  );
+  assert.equal(out.trim().split('\n'), ['<f4 (2, 3) inf', '<f8 (2, 2, 2) -1e+300', '<f8 () 42.25', '<f4 (0, 5) 0', '<f4 (7,) 28.0']);
+  const f4 = readNpy(join(dir, 'np_f4.npy'));
+  assert.equal(f4.shape, [3, 4]);
+  assert.equal(Array.from(f4.data as Float32Array), Array.from(new Float32Array(Array.from({ length: 12 }, (_, i) => i / 3))));
+  const f8 = readNpy(join(dir, 'np_f8.npy'));
+  assert.equal([f8.shape, Array.from(f8.data as Float64Array)], [[], [2.5]]);
+  assert.throws(() => readNpy(join(dir, 'np_big.npy')), /np_big\.npy: unsupported dtype '>f8' \(big-endian is not supported\)/);
+  assert.throws(() => readNpy(join(dir, 'np_fortran.npy')), /np_fortran\.npy: array is in Fortran order/);
+});
 
 test('bad files are input errors that name the file and the problem', () => {
   const good = encodeNpy(samples[0]!);

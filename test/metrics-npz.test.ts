@@ -8,7 +8,7 @@ import { encodeNpy } from '../src/metrics/npy.js';
 import { encodeNpz, readNpz, writeNpz } from '../src/metrics/npz.js';
 import { tempDir } from './support/datafiles.js';
 import { randomStats } from './support/gaussians.js';
-import { hasScipy, python } from './support/python.js';
+import { python, scipyTest } from './support/python.js';
 
 const dir = tempDir('npz');
 const f8 = (shape: number[], values: number[]) => ({ dtype: '<f8' as const, shape, data: Float64Array.from(values) });
@@ -40,25 +40,23 @@ test('Gaussian statistics saved as .npz load back bit for bit', () => {
   assert.equal(Array.from(back.sigma), Array.from(stats.sigma));
 });
 
-if (hasScipy) {
-  test('numpy reads our archives, and we read np.savez and np.savez_compressed (zip64 entries)', () => {
-    writeNpz(join(dir, 'ours.npz'), { mu: f8([2], [1, 2]), sigma: f8([2, 2], [2, 1, 1, 2]) }, { compress: true });
-    const out = python(
-      `import sys, numpy as np
+scipyTest(test)('numpy reads our archives, and we read np.savez and np.savez_compressed (zip64 entries)', () => {
+  writeNpz(join(dir, 'ours.npz'), { mu: f8([2], [1, 2]), sigma: f8([2, 2], [2, 1, 1, 2]) }, { compress: true });
+  const out = python(
+    `import sys, numpy as np
 d = sys.argv[1]
 z = np.load(f'{d}/ours.npz'); print(sorted(z.files), z['mu'].tolist(), z['sigma'].tolist())
 rng = np.random.default_rng(0); x = rng.standard_normal((50, 4))
 np.savez(f'{d}/np.npz', mu=x.mean(0), sigma=np.cov(x, rowvar=False))
 np.savez_compressed(f'{d}/npc.npz', mu=x.mean(0).astype(np.float32), sigma=np.cov(x, rowvar=False).astype(np.float32))
 print(repr(float(np.cov(x, rowvar=False)[1, 2])))`,
-      dir,
-    );
-    const [first, cov12] = out.trim().split('\n');
-    assert.is(first, "['mu', 'sigma'] [1.0, 2.0] [[2.0, 1.0], [1.0, 2.0]]");
-    assert.is(loadGaussianStats(join(dir, 'np.npz')).sigma[1 * 4 + 2], Number(cov12));
-    assert.is(loadGaussianStats(join(dir, 'npc.npz')).sigma[1 * 4 + 2], Math.fround(Number(cov12)));
-  });
-}
+    dir,
+  );
+  const [first, cov12] = out.trim().split('\n');
+  assert.is(first, "['mu', 'sigma'] [1.0, 2.0] [[2.0, 1.0], [1.0, 2.0]]");
+  assert.is(loadGaussianStats(join(dir, 'np.npz')).sigma[1 * 4 + 2], Number(cov12));
+  assert.is(loadGaussianStats(join(dir, 'npc.npz')).sigma[1 * 4 + 2], Math.fround(Number(cov12)));
+});
 
 test('corrupt archives are input errors naming the file and the problem', () => {
   const good = encodeNpz({ mu: f8([2], [1, 2]) }, false);

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import { adamStepArrays, adamStepKernels, type AdamStepConstants } from '../src/nn/adam-step.js';

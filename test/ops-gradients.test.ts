@@ -1,13 +1,12 @@
-import { suite } from 'uvu';
+import { suite } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import * as ops from '../src/backend/ops.js';
 import { lstmCell } from '../src/nn/lstm.js';
-import { gradCheck, awayFromZero } from './support/gradcheck.js';
+import { GRAD_TOL, gradCheck, awayFromZero } from './support/gradcheck.js';
 import { BACKENDS_UNDER_TEST, useBackend } from './support/backends.js';
 
 type T4 = tf.Tensor4D;
-const TOL = 2e-2;
 const rnd = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
 /** With smallWeights, a ReLU's input stays near its bias, so finite differences stay on one side of its kink. */
 const smallWeights = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 0.1, 'float32', seed);
@@ -61,7 +60,7 @@ for (const backend of BACKENDS_UNDER_TEST) {
       const { f, inputs } = make();
       const before = tf.memory().numTensors;
       const { worst, where } = gradCheck(f, inputs);
-      assert.ok(worst < TOL, `${name} on ${backend}: relative error ${worst.toExponential(2)} at ${where}`);
+      assert.ok(worst < GRAD_TOL, `${name} on ${backend}: relative error ${worst.toExponential(2)} at ${where}`);
       assert.is(tf.memory().numTensors, before, 'the check leaks no tensors');
       inputs.forEach((t) => t.dispose());
     });

@@ -3,7 +3,7 @@
  * reached through TLS (ioredis and BullMQ both) when Node trusts that CA (NODE_EXTRA_CA_CERTS, as a user with a
  * private CA would set it), and refused with a certificate error otherwise; the password shows in neither output.
  */
-import { test } from 'uvu';
+import { test } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -1,12 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCheckpoint } from '../src/util/checkpoint-file.js';
 import { listCheckpoints } from '../src/train/checkpoint-dir.js';
 import { loadBlasAddon } from '../src/backend/blas/addon.js';
-import { cli, cliWithFileLimit, killAfter, randomDelay, writeTinySearchConfig } from './support/kill.js';
+import { cli, cliWithFileLimit, killAfter, killMidRun, writeTinySearchConfig } from './support/kill.js';
 
 const ARCH = '1 0 1 1  1 0 0 1 1  1 0 1 0 3';
 const root = mkdtempSync(join(tmpdir(), 'agts-kill-'));
@@ -18,13 +18,18 @@ writeFileSync(trainConfig, JSON.stringify({
 }));
 const searchConfig = writeTinySearchConfig(join(root, 'search.json'), 6);
 
-/** Runs `autogan ARGS` to the end and returns how long it took, so kill points can be drawn within a run. */
-function timedRun(...args: string[]): number {
-  const t0 = Date.now();
+/**
+ * Runs `autogan ARGS`, writing `dir`, to the end; returns how long it ran after writing dir/config.json, the file
+ * the kills wait for, so that kill points are drawn within a run.
+ */
+function timedRun(dir: string, ...args: string[]): number {
   const r = cli(...args);
   assert.is(r.status, 0, r.stderr);
-  return Date.now() - t0;
+  return Date.now() - statSync(join(dir, 'config.json')).mtimeMs;
 }
+
+/** Whether a run got to its end: report.json is its last write (a SIGKILL after it cut nothing). */
+const finished = (dir: string) => () => existsSync(join(dir, 'report.json'));
 
 const checkpointFiles = (dir: string) => (existsSync(join(dir, 'checkpoints')) ? readdirSync(join(dir, 'checkpoints')).sort() : []);
 
@@ -35,12 +40,12 @@ function finalArrays(dir: string): Map<string, Float32Array> {
 
 test('train: SIGKILL at random points, then --resume, ends exactly as an uninterrupted run', async () => {
   const whole = join(root, 'train-whole');
-  const span = timedRun('train', '--arch', ARCH, '--config', trainConfig, '--out', whole);
+  const span = timedRun(whole, 'train', '--arch', ARCH, '--config', trainConfig, '--out', whole);
   const expected = finalArrays(whole);
   const history = JSON.parse(readFileSync(join(whole, 'report.json'), 'utf8')).history;
   for (const k of [1, 2]) {
     const dir = join(root, `train-cut${k}`);
-    await killAfter(['train', '--arch', ARCH, '--config', trainConfig, '--out', dir], join(dir, 'config.json'), randomDelay(0.9 * span, `train kill ${k}`));
+    await killMidRun(['train', '--arch', ARCH, '--config', trainConfig, '--out', dir], dir, join(dir, 'config.json'), 0.9 * span, `train kill ${k}`, finished(dir));
     const resumed = cli('train', '--resume', dir);
     assert.is(resumed.status, 0, resumed.stderr);
     const got = finalArrays(dir);
@@ -60,16 +65,16 @@ const searchOutcome = (dir: string) => {
 };
 
 test('search: SIGKILL before the first checkpoint and at random points, then --resume, samples the same architectures and ends with the same report', async () => {
-  searchSpan = timedRun('search', '--config', searchConfig, '--out', searchWhole);
+  searchSpan = timedRun(searchWhole, 'search', '--config', searchConfig, '--out', searchWhole);
   const expected = searchOutcome(searchWhole);
-  const delays = [0, randomDelay(0.9 * searchSpan, 'search kill 1'), randomDelay(0.9 * searchSpan, 'search kill 2')];
-  for (const [k, delay] of delays.entries()) {
+  for (const k of [0, 1, 2]) {
     const dir = join(root, `search-cut${k}`);
-    const killed = await killAfter(['search', '--config', searchConfig, '--out', dir], join(dir, 'config.json'), delay);
+    const args = ['search', '--config', searchConfig, '--out', dir];
+    let delay = 0;
     if (k === 0) {
-      assert.ok(killed, 'the run was killed');
+      assert.equal(await killAfter(args, join(dir, 'config.json'), 0), { killed: true }, 'the run was killed');
       assert.equal(checkpointFiles(dir), [], 'killed before its first checkpoint');
-    }
+    } else delay = await killMidRun(args, dir, join(dir, 'config.json'), 0.9 * searchSpan, `search kill ${k}`, finished(dir));
     const resumed = cli('search', '--resume', dir);
     assert.is(resumed.status, 0, resumed.stderr);
     assert.equal(searchOutcome(dir), expected, `kill ${k} at ${delay} ms`);
@@ -86,7 +91,7 @@ test('search and derivation in per-GPU-style child processes (--gpus 0,1 --backe
   assert.ok(placed.some((p: { kind: string; transport: string; cudaVisibleDevices: string }) => p.kind === 'evaluator' && p.transport === 'process' && p.cudaVisibleDevices === '1'));
   assert.ok(placed.some((p: { kind: string; transport: string; cudaVisibleDevices: string }) => p.kind === 'deriver' && p.transport === 'process' && p.cudaVisibleDevices === '0'), 'derivation on a deriver process of its own');
   const dir = join(root, 'gpus-cut');
-  await killAfter(['search', '--config', searchConfig, '--out', dir, ...flags], join(dir, 'config.json'), randomDelay(0.9 * searchSpan, 'per-GPU search kill'));
+  await killMidRun(['search', '--config', searchConfig, '--out', dir, ...flags], dir, join(dir, 'config.json'), 0.9 * searchSpan, 'per-GPU search kill', finished(dir));
   const resumed = cli('search', '--resume', dir, ...flags);
   assert.is(resumed.status, 0, resumed.stderr);
   const a = JSON.parse(readFileSync(join(whole, 'report.json'), 'utf8'));
@@ -123,7 +128,7 @@ const CKPT_1 = 'step-000000001.ckpt';
 
 test('disk full during a search: the failing checkpoint write is named, nothing half-written is left, the previous checkpoint and the log stay whole, and --resume finishes the run', async () => {
   const dir = join(root, 'search-full');
-  await killAfter(['search', '--config', searchConfig, '--out', dir], join(dir, 'checkpoints', CKPT_1), 0);
+  assert.equal(await killAfter(['search', '--config', searchConfig, '--out', dir], join(dir, 'checkpoints', CKPT_1), 0), { killed: true }, 'killed as its first checkpoint appeared');
   assert.equal(checkpointFiles(dir), [CKPT_1]);
   const first = readFileSync(join(dir, 'checkpoints', CKPT_1));
   // Room for the config and the log, not for a checkpoint (hundreds of KiB).

@@ -5,9 +5,12 @@ import { miniSearch, readEvents, seqGaps, startFixtureSystem, tempRunDir } from 
 
 const test = suite('runtime: crash');
 
-test('a crashed trainer is restarted, its in-flight request retried, and the run completes with a gapless log', async () => {
+// The fixture trainer's weights depend on the seed and move with every iteration, and the evaluator scores them:
+// only a trainer restored to the state it had reproduces the rewards of a run without the crash. The 4th request
+// is the second iteration's train, after the first iteration's state request gave the supervisor a state to hold.
+test('a crashed trainer is restarted from the state the supervisor holds, its in-flight request retried, and the run completes with a gapless log', async () => {
   const dir = tempRunDir();
-  const sys = await startFixtureSystem({ runDir: dir, faults: [parseFaultSpec('crash:trainer@3')] });
+  const sys = await startFixtureSystem({ runDir: dir, faults: [parseFaultSpec('crash:trainer@4')] });
   const clean = await startFixtureSystem({});
   try {
     const rewards = await miniSearch(sys, dir, 3);
@@ -23,6 +26,7 @@ test('a crashed trainer is restarted, its in-flight request retried, and the run
   assert.is(types.filter((t) => t === 'actor.placed').length, 2, 'placed twice: the first start and the restart');
   const exited = events.find((e) => e.type === 'actor.exited')!.payload as { cause: string };
   assert.match(exited.cause, /injected crash/);
+  assert.equal(events.find((e) => e.type === 'actor.restored')!.payload, { incarnation: 2, from: 'held state' });
   assert.is(events.filter((e) => e.type === 'search.iteration').length, 3);
   assert.is(events.at(-1)!.type, 'run.stopped');
 });

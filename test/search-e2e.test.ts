@@ -1,9 +1,11 @@
-import { test } from 'uvu';
+import { test } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
-import { cpSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBackend } from '../src/backend/select.js';
+import { evaluate } from '../src/jobs/evaluate.js';
+import { finalScoresSeed } from '../src/train/train-run.js';
 import { runTinySearch, tempRunDir, tinySearchConfig } from './support/tiny-search.js';
 
 test.before(async () => {
@@ -23,7 +25,11 @@ test('a whole search: three stages, beam hand-overs, derivation, the report, no 
   assert.is(report.derived.length, 1);
   const best = report.best!;
   assert.is(best.arch.split(/\s+/).length, 14);
-  assert.ok(best.is !== null && best.is.mean >= 1, 'the derived architecture has an Inception Score');
+  // Its Inception Score is its final EMA generator's: `eval` of its last checkpoint on the same latents agrees.
+  const derived = report.derived[0]!;
+  const { config } = JSON.parse(readFileSync(join(derived.dir, 'config.json'), 'utf8')) as { config: { seed: number } };
+  const again = await evaluate({ checkpoint: derived.dir, metrics: ['is'], seed: finalScoresSeed(config.seed), batch: 100 });
+  assert.ok(best.is !== null && again.is !== null && Math.abs(again.is.mean - best.is.mean) < 1e-6 && Math.abs(again.is.std - best.is.std) < 1e-6, `report ${JSON.stringify(best.is)}, eval ${JSON.stringify(again.is)}`);
   assert.ok(report.candidates.length === 3 && report.overlap === false && report.strategy === 'rl');
   assert.ok(report.wallSeconds.training > 0 && report.wallSeconds.scoring > 0 && report.deviceSeconds > 0);
   assert.ok(existsSync(join(dir, 'report.json')) && existsSync(join(dir, 'derive', 'top1', 'samples', 'final.png')));

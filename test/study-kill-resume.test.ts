@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { study, type StudyConfigInput } from '../src/jobs/study.js';
-import { cli, killAfter, randomDelay } from './support/kill.js';
+import { cli, killMidRun } from './support/kill.js';
 import { readStudyJson, withoutTimings, writeTinyStudy } from './support/study.js';
 
 const root = mkdtempSync(join(tmpdir(), 'agts-study-kill-'));
@@ -21,10 +21,10 @@ test('SIGKILL anywhere, again during the resume, then --resume: the same study.j
   // The uninterrupted study through the library, with its config as a value: its result is study.json's table,
   // and its runs share one computation of the reference statistics.
   const whole = join(root, 'whole');
-  const t0 = Date.now();
   const lines: string[] = [];
   const { dir: studyDir, ...result } = await study({ config: JSON.parse(readFileSync(config, 'utf8')) as StudyConfigInput, out: whole, log: (l) => lines.push(l) });
-  const span = Date.now() - t0;
+  // How long the study ran after writing study-config.json, the file the kills wait for.
+  const span = Date.now() - statSync(join(whole, 'study-config.json')).mtimeMs;
   assert.is(studyDir, whole);
   assert.equal(result, readStudyJson(whole));
   assert.is(result.complete, true);
@@ -34,11 +34,11 @@ test('SIGKILL anywhere, again during the resume, then --resume: the same study.j
   const expected = withoutTimings(readStudyJson(whole));
 
   const dir = join(root, 'cut');
-  const killed = await killAfter(['study', '--config', config, '--out', dir], join(dir, 'study-config.json'), randomDelay(0.8 * span, 'study kill 1'));
-  assert.ok(killed, 'the study was killed');
+  const complete = () => existsSync(join(dir, 'study.json')) && readStudyJson(dir).complete === true;
+  await killMidRun(['study', '--config', config, '--out', dir], dir, join(dir, 'study-config.json'), 0.8 * span, 'study kill 1', complete);
   // Killed again while it resumes: its runs resume in turn, or are skipped once finished.
   let before = finishedLogs(dir);
-  await killAfter(['study', '--resume', dir], join(dir, 'study-config.json'), randomDelay(0.5 * span, 'study kill 2'));
+  await killMidRun(['study', '--resume', dir], dir, join(dir, 'study-config.json'), 0.5 * span, 'study kill 2', complete);
   for (const [run, log] of before) assert.is(readFileSync(join(dir, 'runs', run, 'events.jsonl'), 'utf8'), log, `${run} finished before and was not run again`);
   before = finishedLogs(dir);
   const resumed = cli('study', '--resume', dir);

@@ -79,6 +79,9 @@ export interface FinalScoring {
   readonly splits: number;
 }
 
+/** The seed of the latents a run's evaluations and final scores use: `autogan eval --seed` with it scores the same images. */
+export const finalScoresSeed = (seed: number): number => nameSeed(seed, 'final-scores');
+
 export interface TrainRunOptions {
   readonly config: RunConfig;
   readonly arch: Arch;
@@ -238,7 +241,7 @@ export async function openTraining(opts: Omit<TrainRunOptions, 'signal'>): Promi
   };
   // The same latents at every evaluation and at the end, so the curve compares like with like.
   const score = (s: FinalScoring) => {
-    const sample = latentSampler(model.latent, nameSeed(seed, 'final-scores'), (z) => trainer.sample(z, arch));
+    const sample = latentSampler(model.latent, finalScoresSeed(seed), (z) => trainer.sample(z, arch));
     const { n, is, fid, shares } = scoreImages(sample, s.net, { n: s.n, isSplits: s.splits, reference: s.reference, classShares: probe !== null });
     const classes: ClassCoverage | null = probe && { shares: shares!, dReal: probe.dReal(D, blocks) };
     return { n, is, fid, classes };

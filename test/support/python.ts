@@ -1,10 +1,27 @@
 import { spawnSync } from 'node:child_process';
+import type { Callback, Test } from 'uvu';
+import { skipping } from './skipped.js';
+
+const hasScipy: boolean = spawnSync('python3', ['-c', 'import numpy, scipy.linalg'], { encoding: 'utf8' }).status === 0;
+
+/** CI (the CI variable set, as CI services and .ci/run set it) installs NumPy and SciPy: scripts/install-system-deps.sh. */
+const inCI = !['', '0', 'false'].includes(process.env.CI ?? '');
 
 /**
- * NumPy/SciPy as an independent float64 reference, where this machine has them. Tests that use it also
- * check against another JS computation, so they still test something where it is missing.
+ * `test` for a cross-check against NumPy/SciPy as an independent float64 reference (the files that use it also
+ * check against closed forms or another JS computation). Where they are missing, such a test is skipped, and
+ * test/run.ts lists it with why; in CI it fails instead, since CI installs them and must run every cross-check.
  */
-export const hasScipy: boolean = spawnSync('python3', ['-c', 'import numpy, scipy.linalg'], { encoding: 'utf8' }).status === 0;
+export function scipyTest<T>(test: Test<T>): (name: string, fn: Callback<T>) => void {
+  const missing = 'NumPy/SciPy are missing (python3 -c \'import numpy, scipy.linalg\' failed; apt-get install python3-numpy python3-scipy)';
+  if (hasScipy) return test;
+  if (inCI) {
+    return (name) => test(name, () => {
+      throw new Error(`${missing}, and CI runs the SciPy cross-checks`);
+    });
+  }
+  return skipping(test, `${missing}; with CI=1 these fail instead`);
+}
 
 /** Runs a Python snippet with `args` as sys.argv[1:]; returns its stdout, throws with its stderr. */
 export function python(code: string, ...args: string[]): string {
