@@ -4,7 +4,7 @@
  * beside the held-out real digits' and the share of each digit; a derivation logs each evaluation as a
  * `derive.evaluated` event and reports the same figures in its result.
  */
-import { test } from 'uvu';
+import { test } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';

@@ -3,7 +3,7 @@
  * on fixed numbers, the held-out digits' own figures under the shipped classifier, D's probe of held-out digits,
  * and the saved form of an evaluation.
  */
-import { test } from 'uvu';
+import { test } from './support/suite.js';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import { startBackend } from '../src/backend/select.js';
