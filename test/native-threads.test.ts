@@ -28,6 +28,15 @@ test('OpenBLAS runs one thread per process unless OPENBLAS_NUM_THREADS says othe
   assert.is(openBlasThreads({ ...env, OPENBLAS_NUM_THREADS: '2' }), '2');
 });
 
+test("oneDNN's OpenMP threads wait passively unless the user set how they wait", () => {
+  const script = `import(${JSON.stringify(new URL('../src/backend/blas/addon.js', import.meta.url).href)}).then((m) => { m.loadBlasAddon(); console.log(String(process.env.OMP_WAIT_POLICY)); })`;
+  const policy = (env: NodeJS.ProcessEnv) => execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' }).trim();
+  const { OMP_WAIT_POLICY: _, GOMP_SPINCOUNT: __, ...env } = process.env;
+  assert.is(policy(env), 'PASSIVE');
+  assert.is(policy({ ...env, OMP_WAIT_POLICY: 'ACTIVE' }), 'ACTIVE');
+  assert.is(policy({ ...env, GOMP_SPINCOUNT: '1000' }), 'undefined');
+});
+
 // oneDNN's OpenMP team size is per calling thread: a worker's share must not change the main thread's.
 test("a thread's oneDNN share is its own", async () => {
   const load = loadBlasAddon();

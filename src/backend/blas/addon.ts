@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chooseOmpWaitPolicy } from './omp-env.js';
 import { chooseOpenBlasCore, chooseOpenBlasThreads } from './openblas-core.js';
 
 /** The addon's functions (native/blas.c). Outputs are written into caller-allocated arrays. */
@@ -71,6 +72,7 @@ function load(): AddonLoad {
   if (process.env[DISABLE_ENV] === '1') return { ok: false, why: `disabled by ${DISABLE_ENV}=1 (unset it to use the addon)` };
   chooseOpenBlasCore();
   chooseOpenBlasThreads();
+  chooseOmpWaitPolicy();
   const path = findAddon();
   if (!path) return { ok: false, why: `the native BLAS addon is not built (no ${ADDON_PATH}); ${BUILD_HINT}` };
   try {
