@@ -12,6 +12,7 @@
 #include "elementwise.h"
 #include "conv_geom.h"
 #include "dnnl_conv.h"
+#include "instance_norm.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -385,6 +386,75 @@ static napi_value resample(napi_env env, napi_callback_info info) {
   return v;
 }
 
+/*
+ * The normalisations' arguments: `arrays` Float32Arrays, then dims [batch, H, W, C] (an Int32Array), then eps where
+ * eps is asked for. `sizes` gives each array's length by a letter: 'x' an activation (batch·H·W·C), 'c' one value
+ * per channel, 's' one per image and channel.
+ */
+static int norm_args(napi_env env, napi_callback_info info, const char *sizes, float **data, int d[4], float *eps) {
+  const size_t arrays = strlen(sizes), want_argc = arrays + 1 + (eps != NULL);
+  size_t argc = 12;
+  napi_value argv[12];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != want_argc) return fail(env, "wrong number of arguments");
+  if (!get_ints(env, argv[arrays], d, 4)) return 0;
+  const size_t x = (size_t)d[0] * d[1] * d[2] * d[3], c = d[3], s = (size_t)d[0] * d[3];
+  for (size_t i = 0; i < arrays; i++) {
+    size_t len;
+    if (!get_f32(env, argv[i], &data[i], &len)) return 0;
+    if (len != (sizes[i] == 'x' ? x : sizes[i] == 'c' ? c : s)) return fail(env, "array length does not match the dims");
+  }
+  double e = 0;
+  if (eps && (napi_get_value_double(env, argv[arrays + 1], &e) != napi_ok || !(e > 0)))
+    return fail(env, "expected eps > 0");
+  if (eps) *eps = (float)e;
+  return 1;
+}
+
+static napi_value boolean(napi_env env, int b) {
+  napi_value v;
+  napi_get_boolean(env, b, &v);
+  return v;
+}
+
+/*
+ * batchNorm(x, gamma, beta, y, mean, variance, dims, eps): batch norm in training mode on oneDNN (dnnl_conv.h);
+ * false where oneDNN did not compute it (no oneDNN, switched off, refused).
+ */
+static napi_value batch_norm(napi_env env, napi_callback_info info) {
+  float *a[6], eps;
+  int d[4];
+  if (!norm_args(env, info, "xccxcc", a, d, &eps)) return NULL;
+  return boolean(env, dnnl_batch_norm(state(env)->dnnl, a[0], a[1], a[2], a[3], a[4], a[5], d[0], d[1], d[2], d[3], eps));
+}
+
+/* batchNormGrad(x, dy, mean, variance, gamma, dx, dgamma, dbeta, dims, eps): its backward, likewise. */
+static napi_value batch_norm_grad(napi_env env, napi_callback_info info) {
+  float *a[8], eps;
+  int d[4];
+  if (!norm_args(env, info, "xxcccxcc", a, d, &eps)) return NULL;
+  return boolean(env, dnnl_batch_norm_backward(state(env)->dnnl, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], d[0],
+                                               d[1], d[2], d[3], eps));
+}
+
+/* instanceNorm(x, y, mean, rstd, dims, eps): instance norm without affine parameters (instance_norm.h). */
+static napi_value instance_norm_js(napi_env env, napi_callback_info info) {
+  float *a[4], eps;
+  int d[4];
+  if (!norm_args(env, info, "xxss", a, d, &eps)) return NULL;
+  instance_norm(a[0], a[1], a[2], a[3], d[0], (long)d[1] * d[2], d[3], eps);
+  return undefined(env);
+}
+
+/* instanceNormGrad(x, dy, mean, rstd, dx, dims): its backward. */
+static napi_value instance_norm_grad(napi_env env, napi_callback_info info) {
+  float *a[5];
+  int d[4];
+  if (!norm_args(env, info, "xxssx", a, d, NULL)) return NULL;
+  instance_norm_backward(a[0], a[1], a[2], a[3], a[4], d[0], (long)d[1] * d[2], d[3]);
+  return undefined(env);
+}
+
 /* useDnnl(on): whether this environment's convolutions run on oneDNN (where the addon has it). */
 static napi_value use_dnnl(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -462,6 +532,10 @@ NAPI_MODULE_INIT() {
       {"threads", NULL, threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"config", NULL, config, NULL, NULL, NULL, napi_enumerable, NULL},
       {"resample", NULL, resample, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"batchNorm", NULL, batch_norm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"batchNormGrad", NULL, batch_norm_grad, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"instanceNorm", NULL, instance_norm_js, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"instanceNormGrad", NULL, instance_norm_grad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"useDnnl", NULL, use_dnnl, NULL, NULL, NULL, napi_enumerable, NULL},
       {"dnnl", NULL, dnnl, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setDnnlThreads", NULL, set_dnnl_threads, NULL, NULL, NULL, napi_enumerable, NULL},
