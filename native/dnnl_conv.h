@@ -55,7 +55,7 @@ int dnnl_resample(DnnlState *s, int kind, const float *in, float *out, int batch
 /*
  * NHWC batch norm in training mode (dnnl_norm.c): y = gamma·(x − mean)/√(variance + eps) + beta with the
  * statistics of x over batch, H, W per channel, written to mean and variance (the biased variance).
- * The backward takes the forward's statistics and writes dx, dgamma and dbeta.
+ * The backward takes the forward's statistics and writes dx, dgamma and dbeta; dy may be dx.
  */
 int dnnl_batch_norm(DnnlState *s, const float *x, const float *gamma, const float *beta, float *y, float *mean,
                     float *variance, int batch, int h, int w, int channels, float eps);

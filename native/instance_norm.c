@@ -15,7 +15,8 @@
 #include "instance_norm.h"
 #include <math.h>
 
-void instance_norm(const float *x, float *y, float *mean, float *rstd, int batch, long hw, int channels, float eps) {
+void instance_norm(const float *x, float *y, float *mean, float *rstd, int batch, long hw, int channels, float eps,
+                   int relu) {
   const int c = channels;
   if (c < 1) return; /* nothing to normalise, and no zero-length arrays below */
 #ifdef _OPENMP
@@ -40,11 +41,15 @@ void instance_norm(const float *x, float *y, float *mean, float *rstd, int batch
       }
     for (int k = 0; k < c; k++) r[k] = 1.f / sqrtf(acc[k] / hw + eps);
     for (long i = 0; i < hw; i++)
-      for (int k = 0; k < c; k++) yn[i * c + k] = (xn[i * c + k] - m[k]) * r[k];
+      for (int k = 0; k < c; k++) {
+        const float v = (xn[i * c + k] - m[k]) * r[k];
+        yn[i * c + k] = relu && !(v > 0.f) ? 0.f : v;
+      }
   }
 }
 
-/* dx = rstd·(dy − mean(dy) − x̂·mean(dy·x̂)), x̂ = (x − mean)·rstd. */
+/* dx = rstd·(dy − mean(dy) − x̂·mean(dy·x̂)), x̂ = (x − mean)·rstd; each element of dy is read before its dx is
+   written, so dy may be dx. */
 void instance_norm_backward(const float *x, const float *dy, const float *mean, const float *rstd, float *dx,
                             int batch, long hw, int channels) {
   const int c = channels;

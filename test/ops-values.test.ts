@@ -76,7 +76,9 @@ const ownRoutes: Record<string, { f: (...xs: tf.Tensor[]) => tf.Tensor; shapes: 
     },
     shapes: [[2, 3, 3, 5], [5], [5]],
   },
+  'batch norm (training) + ReLU': { f: (x, g, b) => ops.batchNormTrain(x as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 'relu').y, shapes: [[3, 4, 5, 6], [6], [6]] },
   'instance norm': { f: (x) => ops.instanceNorm(x as tf.Tensor4D), shapes: [[3, 4, 5, 6]] },
+  'instance norm + ReLU': { f: (x) => ops.instanceNorm(x as tf.Tensor4D, 'relu'), shapes: [[3, 4, 5, 6]] },
   'instance norm, one pixel per image': { f: (x) => ops.instanceNorm(x as tf.Tensor4D), shapes: [[2, 1, 1, 3]] },
 };
 

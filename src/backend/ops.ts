@@ -311,6 +311,16 @@ function normalize(x: T4, axes: number[], eps: number): { y: T4; mean: tf.Tensor
   return { y, mean, variance };
 }
 
+function activate(y: T4, activation: Activation): T4 {
+  return activation === 'relu' ? tf.relu(y) : y;
+}
+
+/** A norm kernel's attributes. */
+function normAttrs(eps: number, activation: Activation): tf.NamedAttrMap {
+  const attrs: NormAttrs = { eps, relu: activation === 'relu' ? 1 : 0 };
+  return attrs as unknown as tf.NamedAttrMap;
+}
+
 /**
  * The batch norm kernel's gradient. One kernel computes dx, dgamma and dbeta together, so it runs here, once;
  * what no input needs is disposed with the backward pass's scope. Where the loss also reads the statistics
@@ -319,11 +329,11 @@ function normalize(x: T4, axes: number[], eps: number): { y: T4; mean: tf.Tensor
 tf.registerGradient({
   kernelName: BATCH_NORM,
   inputsToSave: ['x', 'gamma'],
-  outputsToSave: [false, true, true],
+  outputsToSave: [true, true, true],
   gradFunc: (dys, saved, attrs) => {
     const [dy, dMean, dVariance] = dys as unknown as (tf.Tensor | null)[];
-    const [x, gamma, mean, variance] = saved as [T4, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-    const inputs = { x, dy: dy ?? tf.zerosLike(x), mean, variance, gamma };
+    const [x, gamma, y, mean, variance] = saved as [T4, tf.Tensor1D, T4, tf.Tensor1D, tf.Tensor1D];
+    const inputs = { x, dy: dy ?? tf.zerosLike(x), mean, variance, gamma, y };
     const [dx, dGamma, dBeta] = tf.engine().runKernel(BATCH_NORM_GRAD, inputs, attrs) as tf.Tensor[];
     const n = x.size / x.shape[3];
     const viaStatistics = (g: tf.Tensor) => {
@@ -334,53 +344,56 @@ tf.registerGradient({
   },
 });
 
-/** Batch norm in training mode: normalises with the batch statistics (over B, H, W), then scales and shifts. */
+/**
+ * Batch norm in training mode: normalises with the batch statistics (over B, H, W), then scales and shifts, then
+ * the activation (inside the kernel on blas with oneDNN). mean and variance are the statistics (the biased variance).
+ */
 export function batchNormTrain(
   x: T4,
   gamma: tf.Tensor1D,
   beta: tf.Tensor1D,
+  activation: Activation = 'linear',
   eps = 1e-5,
 ): { y: T4; mean: tf.Tensor1D; variance: tf.Tensor1D } {
   if (onBlasWithDnnl()) {
-    const attrs: NormAttrs = { eps };
-    const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM, { x, gamma, beta }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM, { x, gamma, beta }, normAttrs(eps, activation)) as tf.Tensor[];
     return { y: y as T4, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
   }
   const c = x.shape[3];
   const { y, mean, variance } = normalize(x, [0, 1, 2], eps);
-  return { y: tf.add(tf.mul(y, gamma), beta), mean: mean.reshape([c]), variance: variance.reshape([c]) };
+  return { y: activate(tf.add(tf.mul(y, gamma), beta), activation), mean: mean.reshape([c]), variance: variance.reshape([c]) };
 }
 
-/** Batch norm in inference mode, with running statistics. */
+/** Batch norm in inference mode, with running statistics, then the activation. */
 export function batchNormInfer(
   x: T4,
   gamma: tf.Tensor1D,
   beta: tf.Tensor1D,
   runningMean: tf.Tensor1D,
   runningVar: tf.Tensor1D,
+  activation: Activation = 'linear',
   eps = 1e-5,
 ): T4 {
   const scale = tf.div(gamma, tf.sqrt(tf.add(runningVar, eps)));
-  return tf.add(tf.mul(tf.sub(x, runningMean), scale), beta);
+  return activate(tf.add(tf.mul(tf.sub(x, runningMean), scale), beta), activation);
 }
 
 tf.registerGradient({
   kernelName: INSTANCE_NORM,
   inputsToSave: ['x'],
-  outputsToSave: [false, true, true],
-  gradFunc: (dys, saved) => {
+  outputsToSave: [true, true, true],
+  gradFunc: (dys, saved, attrs) => {
     // The statistics never leave instanceNorm, so only y's gradient comes in.
     const dy = (dys as unknown as tf.Tensor[])[0]!;
-    const [x, mean, rstd] = saved as [T4, tf.Tensor2D, tf.Tensor2D];
-    return { x: () => tf.engine().runKernel(INSTANCE_NORM_GRAD, { x, dy, mean, rstd }) as tf.Tensor };
+    const [x, y, mean, rstd] = saved as [T4, T4, tf.Tensor2D, tf.Tensor2D];
+    return { x: () => tf.engine().runKernel(INSTANCE_NORM_GRAD, { x, dy, mean, rstd, y }, attrs) as tf.Tensor };
   },
 });
 
-/** Instance norm without affine parameters: each image and channel over H, W. */
-export function instanceNorm(x: T4, eps = 1e-5): T4 {
-  if (!onBlas()) return normalize(x, [1, 2], eps).y;
-  const attrs: NormAttrs = { eps };
-  const [y, mean, rstd] = tf.engine().runKernel(INSTANCE_NORM, { x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+/** Instance norm without affine parameters (each image and channel over H, W), then the activation. */
+export function instanceNorm(x: T4, activation: Activation = 'linear', eps = 1e-5): T4 {
+  if (!onBlas()) return activate(normalize(x, [1, 2], eps).y, activation);
+  const [y, mean, rstd] = tf.engine().runKernel(INSTANCE_NORM, { x }, normAttrs(eps, activation)) as tf.Tensor[];
   mean!.dispose(); // the gradient keeps its own copies of the statistics
   rstd!.dispose();
   return y as T4;

@@ -44,19 +44,20 @@ class Block {
     this.deconv = withDeconv ? new Deconv(store, `${name}.deconv`, c, c) : null;
   }
 
-  private norm(x: T4, norm: number, training: boolean): T4 {
-    if (norm === NORM_BATCH) return this.bn!.apply(x, training);
-    if (norm === NORM_INSTANCE) return ops.instanceNorm(x);
-    return x;
+  /** The cell's norm, then ReLU: one kernel for both where the backend has one. */
+  private normRelu(x: T4, norm: number, training: boolean): T4 {
+    if (norm === NORM_BATCH) return this.bn!.apply(x, training, 'relu');
+    if (norm === NORM_INSTANCE) return ops.instanceNorm(x, 'relu');
+    return tf.relu(x);
   }
 
   /** Pre-activation: norm → ReLU → upsample → conv. Post-activation: upsample → conv → norm → ReLU. */
   apply(x: T4, cell: Cell, upsample: boolean, training: boolean): T4 {
     const up = (t: T4) => (upsample ? upsampleBy(t, 2, cell.up, this.deconv ? [this.deconv] : []) : t);
-    if (cell.conv === CONV_PRE) return this.conv.apply(up(tf.relu(this.norm(x, cell.norm, training))));
+    if (cell.conv === CONV_PRE) return this.conv.apply(up(this.normRelu(x, cell.norm, training)));
     // Without a norm between them, the ReLU runs inside the conv's kernel.
     if (cell.norm !== NORM_BATCH && cell.norm !== NORM_INSTANCE) return this.conv.apply(up(x), this.conv.w, 'relu');
-    return tf.relu(this.norm(this.conv.apply(up(x)), cell.norm, training));
+    return this.normRelu(this.conv.apply(up(x)), cell.norm, training);
   }
 }
 
@@ -161,7 +162,7 @@ export class Generator {
       skips.push(skipOut);
       x = out;
     }
-    return tf.tanh(this.outConv.apply(tf.relu(this.outBn.apply(x, training))));
+    return tf.tanh(this.outConv.apply(this.outBn.apply(x, training, 'relu')));
   }
 
   dispose(): void {
