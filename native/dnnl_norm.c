@@ -2,8 +2,8 @@
  * Batch norm in training mode on oneDNN's batch_normalization primitive, forward and backward, NHWC as tfjs
  * keeps activations: one pass each way where the tfjs ops took about seven kernels and their gradients. Scale and
  * shift go in packed as oneDNN's [2, C] weights (dnnl_use_scaleshift): issue 21 found the backward with separate
- * use_scale | use_shift refused on NHWC in 2.6.3, and the packed form is taken everywhere (copying 2·C floats
- * costs nothing beside the pass over the activations).
+ * use_scale | use_shift refused on NHWC in 2.6.3 (on another machine it was taken), and the packed form is taken
+ * everywhere; copying 2·C floats costs nothing beside the pass over the activations.
  */
 #include "dnnl_conv.h"
 
