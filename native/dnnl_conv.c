@@ -51,7 +51,7 @@ DnnlState *dnnl_state_create(void) {
 }
 
 void plan_free(Plan *p) {
-  dnnl_memory_t mems[] = {p->user_w, p->prim_w, p->m_a, p->m_b, p->m_out, p->m_bias, p->m_scratch};
+  dnnl_memory_t mems[] = {p->user_w, p->prim_w, p->m_a, p->m_b, p->m_out, p->m_bias, p->m_scratch, p->m_mean, p->m_var};
   for (size_t i = 0; i < sizeof mems / sizeof mems[0]; i++)
     if (mems[i]) dnnl_memory_destroy(mems[i]);
   if (p->prim) dnnl_primitive_destroy(p->prim);
@@ -216,15 +216,15 @@ Plan *plan_for(DnnlState *s, const PlanKey *key) {
   Plan *p = &s->plans[s->count++];
   memset(p, 0, sizeof *p);
   p->key = *key;
-  if (key->kind >= DNNL_RESAMPLE_FIRST) make_resample_plan(s->engine, p);
+  if (key->kind >= DNNL_NORM_FIRST) make_norm_plan(s->engine, p);
+  else if (key->kind >= DNNL_RESAMPLE_FIRST) make_resample_plan(s->engine, p);
   else make_plan(s, p);
   return p;
 }
 
 static int set(dnnl_memory_t m, const void *data) { return dnnl_memory_set_data_handle(m, (void *)data) == dnnl_success; }
 
-/* Points p's scratchpad at the environment's buffer, grown to p's need. */
-static int use_scratch(DnnlState *s, Plan *p) {
+int use_scratch(DnnlState *s, Plan *p) {
   if (p->scratch_bytes > s->scratch_cap) {
     free(s->scratch);
     s->scratch = malloc(p->scratch_bytes);

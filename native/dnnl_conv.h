@@ -20,6 +20,9 @@ enum {
   DNNL_LINEAR_BACKWARD,
   DNNL_AVG_POOL_FORWARD,
   DNNL_AVG_POOL_BACKWARD,
+  DNNL_NORM_FIRST,
+  DNNL_BATCH_NORM_FORWARD = DNNL_NORM_FIRST,
+  DNNL_BATCH_NORM_BACKWARD,
 };
 
 /* A Node environment's plans (primitives cached per geometry), or NULL without oneDNN. */
@@ -48,5 +51,16 @@ int dnnl_conv(DnnlState *s, int kind, const float *a, const float *b, float *out
  */
 int dnnl_resample(DnnlState *s, int kind, const float *in, float *out, int batch, int inH, int inW, int channels,
                   int outH, int outW);
+
+/*
+ * NHWC batch norm in training mode (dnnl_norm.c): y = gamma·(x − mean)/√(variance + eps) + beta with the
+ * statistics of x over batch, H, W per channel, written to mean and variance (the biased variance).
+ * The backward takes the forward's statistics and writes dx, dgamma and dbeta; dy may be dx.
+ */
+int dnnl_batch_norm(DnnlState *s, const float *x, const float *gamma, const float *beta, float *y, float *mean,
+                    float *variance, int batch, int h, int w, int channels, float eps);
+int dnnl_batch_norm_backward(DnnlState *s, const float *x, const float *dy, const float *mean, const float *variance,
+                             const float *gamma, float *dx, float *dgamma, float *dbeta, int batch, int h, int w,
+                             int channels, float eps);
 
 #endif

@@ -8,6 +8,7 @@
 typedef struct {
   int kind, bias, relu;
   Geom g;
+  float eps; /* normalisations' */
 } PlanKey;
 
 typedef struct {
@@ -20,6 +21,7 @@ typedef struct {
   float *packed;
   dnnl_memory_t user_w, prim_w;
   dnnl_memory_t m_a, m_b, m_out, m_bias, m_scratch;
+  dnnl_memory_t m_mean, m_var; /* a normalisation's statistics */
   size_t scratch_bytes;
   char impl[64];
 } Plan;
@@ -38,8 +40,12 @@ struct DnnlState {
 /* Fills p's primitive and memories for a resampling or pooling kind (dnnl_resample.c); p->ok tells. */
 void make_resample_plan(dnnl_engine_t engine, Plan *p);
 void plan_free(Plan *p);
+/* Fills p's primitive and memories for a normalisation kind (dnnl_norm.c); p->ok tells. */
+void make_norm_plan(dnnl_engine_t engine, Plan *p);
 /* The plan for a key, made on first use; NULL when out of memory. */
 Plan *plan_for(DnnlState *s, const PlanKey *key);
+/* Points p's scratchpad at the environment's buffer, grown to p's need; 0 when out of memory. */
+int use_scratch(DnnlState *s, Plan *p);
 /* Runs p's primitive with these handles (a: input, out: output) and the environment's scratchpad. */
 int run_plan(DnnlState *s, Plan *p, int arg_a, const void *a, int arg_out, void *out);
 

@@ -9,6 +9,7 @@ import { BLAS_TF_NAME, registerBlasBackend } from '../src/backend/blas/backend.j
 import { DISABLE_ENV } from '../src/backend/blas/addon.js';
 import { BINARY_OPS } from '../src/backend/blas/elementwise.js';
 import { RESAMPLE, RESAMPLE_GRAD } from '../src/backend/blas/resample.js';
+import { BATCH_NORM, BATCH_NORM_GRAD, INSTANCE_NORM, INSTANCE_NORM_GRAD } from '../src/backend/blas/norm.js';
 import { InputError } from '../src/errors.js';
 import { convAndGrads } from './support/blas-conv.js';
 import { skipping } from './support/skipped.js';
@@ -255,7 +256,7 @@ check('only the kernels this backend computes itself are replaced; every other c
   // Every cpu kernel is there, and besides them only the kernels of ops.ts's own ops.
   const cpu = new Set(tf.getKernelsForBackend('cpu').map((k) => k.kernelName));
   const added = tf.getKernelsForBackend(BLAS_TF_NAME).map((k) => k.kernelName).filter((name) => !cpu.has(name));
-  assert.equal(added.sort(), [RESAMPLE, RESAMPLE_GRAD].sort());
+  assert.equal(added.sort(), [RESAMPLE, RESAMPLE_GRAD, BATCH_NORM, BATCH_NORM_GRAD, INSTANCE_NORM, INSTANCE_NORM_GRAD].sort());
   assert.is(tf.getKernelsForBackend(BLAS_TF_NAME).length, cpu.size + added.length);
 });
 

@@ -12,6 +12,16 @@ const rnd = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'flo
 const smallWeights = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 0.1, 'float32', seed);
 /** Biases ±2 in turn: half the channels pass the ReLU, half are cut. */
 const halfOn = (n: number) => tf.tensor1d(Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 2 : -2)));
+/**
+ * [batch, 2, 4, C] images whose 8 pixels per image and channel are an offset ± 1..4, shuffled: instance-normalised
+ * they keep ≥ 0.36 from 0, so finite differences stay on one side of a ReLU's kink.
+ */
+function awayFromTheirMean(batch: number, channels: number): tf.Tensor {
+  const values = [-4, -3, -2, -1, 1, 2, 3, 4];
+  const v = new Float32Array(batch * 8 * channels);
+  for (let n = 0; n < batch; n++) for (let p = 0; p < 8; p++) for (let c = 0; c < channels; c++) v[(n * 8 + p) * channels + c] = c - n + values[(5 * p + 3 * n + c) % 8]!;
+  return tf.tensor4d(v, [batch, 2, 4, channels]);
+}
 
 /** Every op the GAN and controller use, each with inputs of batch > 1. */
 const cases: Record<string, () => { f: (...xs: tf.Tensor[]) => tf.Tensor; inputs: tf.Tensor[] }> = {
@@ -37,7 +47,13 @@ const cases: Record<string, () => { f: (...xs: tf.Tensor[]) => tf.Tensor; inputs
     const variance = tf.abs(rnd([2], 19)).add(0.5);
     return { f: (x, g, b) => ops.batchNormInfer(x as T4, g as tf.Tensor1D, b as tf.Tensor1D, mean as tf.Tensor1D, variance as tf.Tensor1D), inputs: [rnd([2, 3, 3, 2], 20), rnd([2], 21), rnd([2], 22)] };
   },
+  // Scale near 0.1, shift ±2: every output keeps well away from the ReLU's kink, half the channels cut.
+  'batch norm (training) + ReLU': () => ({
+    f: (x, g, b) => ops.batchNormTrain(x as T4, g as tf.Tensor1D, b as tf.Tensor1D, 'relu').y,
+    inputs: [rnd([3, 3, 3, 4], 47), smallWeights([4], 48), halfOn(4)],
+  }),
   'instance norm': () => ({ f: (x) => ops.instanceNorm(x as T4), inputs: [rnd([2, 3, 3, 2], 23)] }),
+  'instance norm + ReLU': () => ({ f: (x) => ops.instanceNorm(x as T4, 'relu'), inputs: [awayFromTheirMean(2, 3)] }),
   matMul: () => ({ f: (a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), inputs: [rnd([3, 4], 24), rnd([4, 5], 25)] }),
   relu: () => ({ f: (x) => tf.relu(x), inputs: [awayFromZero([2, 3, 3, 2], 26)] }),
   tanh: () => ({ f: (x) => tf.tanh(x), inputs: [rnd([2, 5], 27)] }),

@@ -52,7 +52,8 @@ test('conv 1x1 equals tf.conv2d with a 1x1 kernel', async () => {
 
 /**
  * ops whose wasm route (its resize, pooling and conv kernels, untransposed matMuls) or blas route with oneDNN
- * (its resampling and pooling kernels, 1×1 convs as convolutions) differs from cpu's.
+ * (its resampling, pooling and batch norm kernels, 1×1 convs as convolutions; instance norm's own kernel)
+ * differs from cpu's.
  */
 const ownRoutes: Record<string, { f: (...xs: tf.Tensor[]) => tf.Tensor; shapes: number[][] }> = {
   'nearest x2': { f: (x) => ops.upsampleNearest(x as tf.Tensor4D, 2), shapes: [[3, 4, 5, 6]] },
@@ -66,6 +67,19 @@ const ownRoutes: Record<string, { f: (...xs: tf.Tensor[]) => tf.Tensor; shapes: 
   'conv 1x1 + bias, ReLU': { f: (x, w, b) => ops.conv1x1(x as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D, 'relu'), shapes: [[3, 4, 5, 6], [1, 1, 6, 7], [7]] },
   'linear + bias, ReLU': { f: (x, w, b) => ops.linear(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D, 'relu'), shapes: [[9, 5], [5, 7], [7]] },
   'transposed conv k2 s2': { f: (x, w) => ops.deconv2x2(x as tf.Tensor4D, w as tf.Tensor4D), shapes: [[2, 3, 4, 5], [2, 2, 3, 5]] },
+  'batch norm (training)': { f: (x, g, b) => ops.batchNormTrain(x as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D).y, shapes: [[3, 4, 5, 6], [6], [6]] },
+  // Its statistics too, in value and as a path of the gradient (the running averages read them).
+  'batch norm (training), y, mean and variance': {
+    f: (x, g, b) => {
+      const { y, mean, variance } = ops.batchNormTrain(x as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D);
+      return tf.concat([y.reshape([-1]), mean, variance]);
+    },
+    shapes: [[2, 3, 3, 5], [5], [5]],
+  },
+  'batch norm (training) + ReLU': { f: (x, g, b) => ops.batchNormTrain(x as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 'relu').y, shapes: [[3, 4, 5, 6], [6], [6]] },
+  'instance norm': { f: (x) => ops.instanceNorm(x as tf.Tensor4D), shapes: [[3, 4, 5, 6]] },
+  'instance norm + ReLU': { f: (x) => ops.instanceNorm(x as tf.Tensor4D, 'relu'), shapes: [[3, 4, 5, 6]] },
+  'instance norm, one pixel per image': { f: (x) => ops.instanceNorm(x as tf.Tensor4D), shapes: [[2, 1, 1, 3]] },
 };
 
 /** The op's value and its gradients of Σ value ⊙ r (r fixed), as arrays, on the current backend. */

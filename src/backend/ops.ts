@@ -14,15 +14,22 @@ import * as tf from '@tensorflow/tfjs';
 import { onDnnl } from './blas/addon.js';
 import { BLAS_TF_NAME } from './blas/backend.js';
 import { RESAMPLE, RESAMPLE_GRAD, RESAMPLE_MODES, type ResampleAttrs } from './blas/resample.js';
+import { BATCH_NORM, BATCH_NORM_GRAD, INSTANCE_NORM, INSTANCE_NORM_GRAD, type NormAttrs } from './blas/norm.js';
 
 type T4 = tf.Tensor4D;
 
+/** Whether the blas backend computes: then instance norm is one kernel each way (blas/norm.ts). */
+function onBlas(): boolean {
+  return tf.getBackend() === BLAS_TF_NAME;
+}
+
 /**
- * Whether the blas backend computes on oneDNN now: then upsampling and pooling are one kernel each way
- * (blas/resample.ts) and 1×1 convs are convolutions, which its primitives run faster than OpenBLAS's thin sgemms.
+ * Whether the blas backend computes on oneDNN now: then upsampling, pooling and batch norm are one kernel each way
+ * (blas/resample.ts, blas/norm.ts) and 1×1 convs are convolutions, which its primitives run faster than
+ * OpenBLAS's thin sgemms.
  */
 function onBlasWithDnnl(): boolean {
-  return tf.getBackend() === BLAS_TF_NAME && onDnnl();
+  return onBlas() && onDnnl();
 }
 
 tf.registerGradient({
@@ -304,32 +311,90 @@ function normalize(x: T4, axes: number[], eps: number): { y: T4; mean: tf.Tensor
   return { y, mean, variance };
 }
 
-/** Batch norm in training mode: normalises with the batch statistics (over B, H, W), then scales and shifts. */
+function activate(y: T4, activation: Activation): T4 {
+  return activation === 'relu' ? tf.relu(y) : y;
+}
+
+/** A norm kernel's attributes. */
+function normAttrs(eps: number, activation: Activation): tf.NamedAttrMap {
+  const attrs: NormAttrs = { eps, relu: activation === 'relu' ? 1 : 0 };
+  return attrs as unknown as tf.NamedAttrMap;
+}
+
+/**
+ * The batch norm kernel's gradient. One kernel computes dx, dgamma and dbeta together, so it runs here, once;
+ * what no input needs is disposed with the backward pass's scope. Where the loss also reads the statistics
+ * (not this project's layers, which only average them), their gradients join dx here.
+ */
+tf.registerGradient({
+  kernelName: BATCH_NORM,
+  inputsToSave: ['x', 'gamma'],
+  outputsToSave: [true, true, true],
+  gradFunc: (dys, saved, attrs) => {
+    const [dy, dMean, dVariance] = dys as unknown as (tf.Tensor | null)[];
+    const [x, gamma, y, mean, variance] = saved as [T4, tf.Tensor1D, T4, tf.Tensor1D, tf.Tensor1D];
+    const inputs = { x, dy: dy ?? tf.zerosLike(x), mean, variance, gamma, y };
+    const [dx, dGamma, dBeta] = tf.engine().runKernel(BATCH_NORM_GRAD, inputs, attrs) as tf.Tensor[];
+    const n = x.size / x.shape[3];
+    const viaStatistics = (g: tf.Tensor) => {
+      const fromMean = dMean ? tf.add(g, tf.div(dMean, n)) : g;
+      return dVariance ? tf.add(fromMean, tf.mul(tf.sub(x, mean), tf.mul(dVariance, 2 / n))) : fromMean;
+    };
+    return { x: () => viaStatistics(dx!), gamma: () => dGamma!, beta: () => dBeta! };
+  },
+});
+
+/**
+ * Batch norm in training mode: normalises with the batch statistics (over B, H, W), then scales and shifts, then
+ * the activation (inside the kernel on blas with oneDNN). mean and variance are the statistics (the biased variance).
+ */
 export function batchNormTrain(
   x: T4,
   gamma: tf.Tensor1D,
   beta: tf.Tensor1D,
+  activation: Activation = 'linear',
   eps = 1e-5,
 ): { y: T4; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  if (onBlasWithDnnl()) {
+    const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM, { x, gamma, beta }, normAttrs(eps, activation)) as tf.Tensor[];
+    return { y: y as T4, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
+  }
   const c = x.shape[3];
   const { y, mean, variance } = normalize(x, [0, 1, 2], eps);
-  return { y: tf.add(tf.mul(y, gamma), beta), mean: mean.reshape([c]), variance: variance.reshape([c]) };
+  return { y: activate(tf.add(tf.mul(y, gamma), beta), activation), mean: mean.reshape([c]), variance: variance.reshape([c]) };
 }
 
-/** Batch norm in inference mode, with running statistics. */
+/** Batch norm in inference mode, with running statistics, then the activation. */
 export function batchNormInfer(
   x: T4,
   gamma: tf.Tensor1D,
   beta: tf.Tensor1D,
   runningMean: tf.Tensor1D,
   runningVar: tf.Tensor1D,
+  activation: Activation = 'linear',
   eps = 1e-5,
 ): T4 {
   const scale = tf.div(gamma, tf.sqrt(tf.add(runningVar, eps)));
-  return tf.add(tf.mul(tf.sub(x, runningMean), scale), beta);
+  return activate(tf.add(tf.mul(tf.sub(x, runningMean), scale), beta), activation);
 }
 
-/** Instance norm without affine parameters: each image and channel over H, W. */
-export function instanceNorm(x: T4, eps = 1e-5): T4 {
-  return normalize(x, [1, 2], eps).y;
+tf.registerGradient({
+  kernelName: INSTANCE_NORM,
+  inputsToSave: ['x'],
+  outputsToSave: [true, true, true],
+  gradFunc: (dys, saved, attrs) => {
+    // The statistics never leave instanceNorm, so only y's gradient comes in.
+    const dy = (dys as unknown as tf.Tensor[])[0]!;
+    const [x, y, mean, rstd] = saved as [T4, T4, tf.Tensor2D, tf.Tensor2D];
+    return { x: () => tf.engine().runKernel(INSTANCE_NORM_GRAD, { x, dy, mean, rstd, y }, attrs) as tf.Tensor };
+  },
+});
+
+/** Instance norm without affine parameters (each image and channel over H, W), then the activation. */
+export function instanceNorm(x: T4, activation: Activation = 'linear', eps = 1e-5): T4 {
+  if (!onBlas()) return activate(normalize(x, [1, 2], eps).y, activation);
+  const [y, mean, rstd] = tf.engine().runKernel(INSTANCE_NORM, { x }, normAttrs(eps, activation)) as tf.Tensor[];
+  mean!.dispose(); // the gradient keeps its own copies of the statistics
+  rstd!.dispose();
+  return y as T4;
 }

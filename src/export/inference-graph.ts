@@ -5,6 +5,7 @@
  * the conv before it where there is one. Images are NHWC here; a writer lays them out as its format wants.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { Activation } from '../backend/ops.js';
 import { cellCount, type Arch } from '../nn/arch.js';
 import type { Generator, GeneratorOps, InterpolationMode } from '../nn/generator.js';
 import { NORM_EPSILON, type BatchNorm, type Conv, type Deconv, type Linear } from '../nn/layers.js';
@@ -71,13 +72,14 @@ function weight(name: string, v: tf.Tensor): Weight {
 export function recordGenerator(G: Generator, arch: Arch): InferenceGraph {
   const nodes: GraphNode[] = [{ op: 'input' }];
   const add = (node: GraphNode) => nodes.push(node) - 1;
+  const activate = (x: number, activation: Activation) => (activation === 'relu' ? add({ op: 'relu', x }) : x);
   const ops: GeneratorOps<number> = {
     linear: (layer: Linear, x) => add({ op: 'linear', x, w: weight(`${layer.name}.w`, layer.w), b: weight(`${layer.name}.b`, layer.b!) }),
     toImage: (x, s, channels) => add({ op: 'toImage', x, side: s, channels }),
     conv: (layer: Conv, x, activation) => add({ op: 'conv', x, w: weight(`${layer.name}.w`, layer.w), b: weight(`${layer.name}.b`, layer.b), relu: activation === 'relu' }),
     deconv: (layer: Deconv, x) => add({ op: 'deconv', x, w: weight(`${layer.name}.w`, layer.w), b: weight(`${layer.name}.b`, layer.b) }),
-    batchNorm: (layer: BatchNorm, x) => add({ op: 'scaleShift', x, ...inferenceForm(layer) }),
-    instanceNorm: (x) => add({ op: 'instanceNorm', x, epsilon: NORM_EPSILON }),
+    batchNorm: (layer: BatchNorm, x, activation) => activate(add({ op: 'scaleShift', x, ...inferenceForm(layer) }), activation),
+    instanceNorm: (x, activation) => activate(add({ op: 'instanceNorm', x, epsilon: NORM_EPSILON }), activation),
     upsample: (x, factor, mode) => add({ op: 'upsample', x, factor, mode }),
     relu: (x) => add({ op: 'relu', x }),
     tanh: (x) => add({ op: 'tanh', x }),

@@ -50,9 +50,10 @@ export interface GeneratorOps<X> {
   /** The conv, its bias, then the activation. */
   conv(layer: Conv, x: X, activation: ops.Activation): X;
   deconv(layer: Deconv, x: X): X;
-  batchNorm(layer: BatchNorm, x: X): X;
-  /** Per image and channel over H and W, without affine parameters. */
-  instanceNorm(x: X): X;
+  /** The norm, then the activation (one kernel for both where the backend has one). */
+  batchNorm(layer: BatchNorm, x: X, activation: ops.Activation): X;
+  /** Per image and channel over H and W, without affine parameters; then the activation. */
+  instanceNorm(x: X, activation: ops.Activation): X;
   upsample(x: X, factor: number, mode: InterpolationMode): X;
   relu(x: X): X;
   tanh(x: X): X;
@@ -67,8 +68,8 @@ function tensorOps(training: boolean): GeneratorOps<tf.Tensor> {
     toImage: (x, side, channels) => x.reshape([-1, side, side, channels]),
     conv: (layer, x, activation) => layer.apply(t4(x), layer.w, activation),
     deconv: (layer, x) => layer.apply(t4(x)),
-    batchNorm: (layer, x) => layer.apply(t4(x), training),
-    instanceNorm: (x) => ops.instanceNorm(t4(x), NORM_EPSILON),
+    batchNorm: (layer, x, activation) => layer.apply(t4(x), training, activation),
+    instanceNorm: (x, activation) => ops.instanceNorm(t4(x), activation, NORM_EPSILON),
     upsample: (x, factor, mode) => (mode === 'bilinear' ? ops.upsampleBilinear(t4(x), factor) : ops.upsampleNearest(t4(x), factor)),
     relu: (x) => tf.relu(x),
     tanh: (x) => tf.tanh(x),
@@ -87,19 +88,20 @@ class Block {
     this.deconv = withDeconv ? new Deconv(store, `${name}.deconv`, c, c) : null;
   }
 
-  private norm<X>(op: GeneratorOps<X>, x: X, norm: number): X {
-    if (norm === NORM_BATCH) return op.batchNorm(this.bn!, x);
-    if (norm === NORM_INSTANCE) return op.instanceNorm(x);
-    return x;
+  /** The cell's norm, then ReLU: one kernel for both where the backend has one. */
+  private normRelu<X>(op: GeneratorOps<X>, x: X, norm: number): X {
+    if (norm === NORM_BATCH) return op.batchNorm(this.bn!, x, 'relu');
+    if (norm === NORM_INSTANCE) return op.instanceNorm(x, 'relu');
+    return op.relu(x);
   }
 
   /** Pre-activation: norm → ReLU → upsample → conv. Post-activation: upsample → conv → norm → ReLU. */
   apply<X>(op: GeneratorOps<X>, x: X, cell: Cell, upsample: boolean): X {
     const up = (t: X) => (upsample ? upsampleBy(op, t, 2, cell.up, this.deconv ? [this.deconv] : []) : t);
-    if (cell.conv === CONV_PRE) return op.conv(this.conv, up(op.relu(this.norm(op, x, cell.norm))), 'linear');
+    if (cell.conv === CONV_PRE) return op.conv(this.conv, up(this.normRelu(op, x, cell.norm)), 'linear');
     // Without a norm between them, the ReLU runs inside the conv's kernel.
     if (cell.norm !== NORM_BATCH && cell.norm !== NORM_INSTANCE) return op.conv(this.conv, up(x), 'relu');
-    return op.relu(this.norm(op, op.conv(this.conv, up(x), 'linear'), cell.norm));
+    return this.normRelu(op, op.conv(this.conv, up(x), 'linear'), cell.norm);
   }
 }
 
@@ -209,7 +211,7 @@ export class Generator {
       skips.push(skipOut);
       x = out;
     }
-    return op.tanh(op.conv(this.outConv, op.relu(op.batchNorm(this.outBn, x)), 'linear'));
+    return op.tanh(op.conv(this.outConv, op.batchNorm(this.outBn, x, 'relu'), 'linear'));
   }
 
   dispose(): void {

@@ -70,11 +70,13 @@ export class BatchNorm {
   }
   /**
    * Training mode normalises with the batch's statistics and updates the running ones. `assign` is not
-   * recorded on the gradient tape, so the running statistics never receive gradients.
+   * recorded on the gradient tape, so the running statistics never receive gradients. The activation follows
+   * inside the norm's kernel where the backend has one.
    */
-  apply(x: T4, training: boolean, gamma: tf.Tensor = this.gamma, beta: tf.Tensor = this.beta): T4 {
-    if (!training) return ops.batchNormInfer(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, this.runningMean as tf.Tensor1D, this.runningVar as tf.Tensor1D, NORM_EPSILON);
-    const { y, mean, variance } = ops.batchNormTrain(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, NORM_EPSILON);
+  apply(x: T4, training: boolean, activation: ops.Activation = 'linear', gamma: tf.Tensor = this.gamma, beta: tf.Tensor = this.beta): T4 {
+    const [g, b] = [gamma as tf.Tensor1D, beta as tf.Tensor1D];
+    if (!training) return ops.batchNormInfer(x, g, b, this.runningMean as tf.Tensor1D, this.runningVar as tf.Tensor1D, activation, NORM_EPSILON);
+    const { y, mean, variance } = ops.batchNormTrain(x, g, b, activation, NORM_EPSILON);
     const n = x.shape[0] * x.shape[1] * x.shape[2];
     const m = this.momentum;
     tf.tidy(() => {

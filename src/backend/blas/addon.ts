@@ -35,6 +35,19 @@ export interface BlasAddon {
    * [batch, inH, inW, C, outH, outW] of the forward map; false where oneDNN did not compute it.
    */
   resample(mode: number, backward: boolean, input: Float32Array, output: Float32Array, dims: Int32Array): boolean;
+  /**
+   * NHWC batch norm in training mode on oneDNN, dims [batch, H, W, C]: y (then ReLU where `relu`), and the batch's
+   * mean and biased variance per channel; false where oneDNN did not compute it. The gradient takes the forward's
+   * statistics, and its output y where a ReLU followed (null otherwise).
+   */
+  batchNorm(x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, variance: Float32Array, dims: Int32Array, eps: number, relu: boolean): boolean;
+  batchNormGrad(
+    x: Float32Array, dy: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array, y: Float32Array | null,
+    dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array, dims: Int32Array, eps: number,
+  ): boolean;
+  /** NHWC instance norm (no affine), dims [batch, H, W, C]; mean and rstd = 1/√(variance + eps) per image and channel. */
+  instanceNorm(x: Float32Array, y: Float32Array, mean: Float32Array, rstd: Float32Array, dims: Int32Array, eps: number, relu: boolean): void;
+  instanceNormGrad(x: Float32Array, dy: Float32Array, mean: Float32Array, rstd: Float32Array, y: Float32Array | null, dx: Float32Array, dims: Int32Array): void;
   /** Whether this thread's convolutions run on oneDNN, where the addon was built with it. */
   useDnnl(on: boolean): void;
   /** "oneDNN x.y.z <kernel>" while this thread's convolutions run on oneDNN, else null. */

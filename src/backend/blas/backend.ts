@@ -10,6 +10,7 @@ import { blasKernels } from './kernels.js';
 import { elementwiseKernels } from './elementwise.js';
 import { poolKernels } from './pool.js';
 import { resampleKernels } from './resample.js';
+import { normKernels } from './norm.js';
 
 export const BLAS_TF_NAME = 'cpu-blas';
 
@@ -26,6 +27,7 @@ export function registerBlasBackend(): AddonLoad {
   for (const config of tf.getKernelsForBackend('cpu')) {
     tf.registerKernel({ ...config, backendName: BLAS_TF_NAME, kernelFunc: native[config.kernelName] ?? config.kernelFunc });
   }
-  for (const [kernelName, kernelFunc] of Object.entries(resampleKernels(load.addon))) tf.registerKernel({ kernelName, backendName: BLAS_TF_NAME, kernelFunc });
+  const own = { ...resampleKernels(load.addon), ...normKernels(load.addon) };
+  for (const [kernelName, kernelFunc] of Object.entries(own)) tf.registerKernel({ kernelName, backendName: BLAS_TF_NAME, kernelFunc });
   return load;
 }
