@@ -18,7 +18,7 @@ import { openFeatureNetwork } from '../src/metrics/open-feature-network.js';
 import type { ClassCoverage, EvalPoint } from '../src/protocol/evaluation.js';
 import { runDerivation } from '../src/search/derivation.js';
 import type { DeriveEvent } from '../src/protocol/events.js';
-import { Deriver } from '../src/search/deriver.js';
+import { Deriver, derivationConfig } from '../src/search/deriver.js';
 import { readCheckpointMeta } from '../src/util/checkpoint-file.js';
 import { checkpointPath } from '../src/train/checkpoint-dir.js';
 import { PROBE_PER_CLASS } from '../src/train/class-probe.js';
@@ -107,12 +107,12 @@ test('train: each evaluation records the digits drawn and D on real digits; the 
 });
 
 test('derivation: every evaluation is a derive.evaluated event, and the result carries the coverage and the held-out figures', async () => {
-  const config = tinySearchConfig({ train: { evalEvery: 2, checkpointEvery: 2 }, search: { derive: { candidates: 3, topK: 1, steps: 4 } } });
+  const config = tinySearchConfig({ train: { evalEvery: 2, checkpointEvery: 2 }, search: { derive: { candidates: 3, topK: 1, steps: 4, checkpointEvery: 2 } } });
   const network = await openFeatureNetwork('digits', null);
   const runDir = join(root, 'search');
   try {
     const derive = async () => {
-      const deriver = new Deriver(config, network.net, null, 'test', () => {});
+      const deriver = new Deriver(derivationConfig(config), network.net, null, 'test', () => {});
       const events: DeriveEvent[] = [];
       try {
         const { derived } = await runDerivation({
