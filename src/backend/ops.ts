@@ -1,6 +1,6 @@
 /**
  * The tensor operations the GAN and the controller are built from, written so that their gradients are
- * correct on every backend we run (see ../../README.md, "Backends"). Three known defects of tfjs 4.22 are
+ * correct on every backend we run (see ../../docs/backends.md). Three known defects of tfjs 4.22 are
  * worked around here rather than patched in node_modules:
  *  - wasm has no `Conv2DBackpropFilter` kernel: `conv2d` then computes both conv gradients as forward convs;
  *  - cpu's `ResizeNearestNeighborGrad` indexes dy with the image's batch stride, wrong for batch > 1:
