@@ -103,6 +103,18 @@ static int make_mem(dnnl_memory_t *m, const dnnl_memory_desc_t *md, dnnl_engine_
   return dnnl_memory_create(m, md, e, DNNL_MEMORY_NONE) == dnnl_success;
 }
 
+void plan_refuse(Plan *p) {
+  plan_free(p);
+  memset((char *)p + sizeof p->key, 0, sizeof *p - sizeof p->key);
+  p->ok = 0;
+}
+
+int plan_scratchpad(Plan *p, dnnl_engine_t e, const_dnnl_primitive_desc_t pd) {
+  const dnnl_memory_desc_t *sp = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+  p->scratch_bytes = sp ? dnnl_memory_desc_get_size(sp) : 0;
+  return !p->scratch_bytes || make_mem(&p->m_scratch, sp, e);
+}
+
 /* Weights in the primitive's layout `prim_md`, reordered from (to_prim) or to HWIO `user_md`. */
 static int plan_weights(Plan *p, dnnl_engine_t e, const dnnl_memory_desc_t *user_md, const dnnl_memory_desc_t *prim_md,
                         int to_prim) {
@@ -183,18 +195,14 @@ static void make_plan(DnnlState *s, Plan *p) {
   if (!make_mem(&p->m_a, a_md, e) || (b_md2 && !make_mem(&p->m_b, b_md2, e)) || (out_md && !make_mem(&p->m_out, out_md, e)) ||
       (forward && p->key.bias && !make_mem(&p->m_bias, &b_md, e)))
     goto refused;
-  const dnnl_memory_desc_t *sp = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
-  p->scratch_bytes = sp ? dnnl_memory_desc_get_size(sp) : 0;
-  if (p->scratch_bytes && !make_mem(&p->m_scratch, sp, e)) goto refused;
+  if (!plan_scratchpad(p, e, pd)) goto refused;
   const char *impl = NULL;
   if (dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) == dnnl_success && impl)
     snprintf(p->impl, sizeof p->impl, "%s", impl);
   p->ok = 1;
   goto done;
 refused:
-  plan_free(p);
-  memset((char *)p + sizeof p->key, 0, sizeof *p - sizeof p->key);
-  p->ok = 0;
+  plan_refuse(p);
 done:
   if (ops) dnnl_post_ops_destroy(ops);
   if (attr) dnnl_primitive_attr_destroy(attr);

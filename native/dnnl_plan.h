@@ -40,6 +40,10 @@ struct DnnlState {
 /* Fills p's primitive and memories for a resampling or pooling kind (dnnl_resample.c); p->ok tells. */
 void make_resample_plan(dnnl_engine_t engine, Plan *p);
 void plan_free(Plan *p);
+/* A plan oneDNN refused: freed, its key kept, `ok` 0, so that the caller takes its own path from then on. */
+void plan_refuse(Plan *p);
+/* The scratchpad primitive `pd` needs, as p's memory (the environment's buffer is set at each run); 0 on failure. */
+int plan_scratchpad(Plan *p, dnnl_engine_t e, const_dnnl_primitive_desc_t pd);
 /* Fills p's primitive and memories for a normalisation kind (dnnl_norm.c); p->ok tells. */
 void make_norm_plan(dnnl_engine_t engine, Plan *p);
 /* The plan for a key, made on first use; NULL when out of memory. */

@@ -57,15 +57,11 @@ void make_resample_plan(dnnl_engine_t e, Plan *p) {
   /* m_a is what the primitive reads (src, or diff_dst backward), m_out what it writes. */
   OK(dnnl_memory_create(&p->m_a, forward ? &src_md : &dst_md, e, DNNL_MEMORY_NONE));
   OK(dnnl_memory_create(&p->m_out, forward ? &dst_md : &src_md, e, DNNL_MEMORY_NONE));
-  const dnnl_memory_desc_t *sp = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
-  p->scratch_bytes = sp ? dnnl_memory_desc_get_size(sp) : 0;
-  if (p->scratch_bytes) OK(dnnl_memory_create(&p->m_scratch, sp, e, DNNL_MEMORY_NONE));
+  if (!plan_scratchpad(p, e, pd)) goto refused;
   p->ok = 1;
   goto done;
 refused:
-  plan_free(p);
-  memset((char *)p + sizeof p->key, 0, sizeof *p - sizeof p->key);
-  p->ok = 0;
+  plan_refuse(p);
 done:
   if (attr) dnnl_primitive_attr_destroy(attr);
   if (fwd_pd) dnnl_primitive_desc_destroy(fwd_pd);
