@@ -339,13 +339,19 @@ static napi_value batch_mat_mul(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-static napi_value set_threads(napi_env env, napi_callback_info info) {
+/* The one argument of setThreads and setDnnlThreads: a thread count >= 1; 0 after throwing. */
+static int32_t thread_count_arg(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   int32_t n = 0;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc != 1 || napi_get_value_int32(env, argv[0], &n) != napi_ok || n < 1)
-    return fail(env, "expected a thread count >= 1"), NULL;
+  if (argc != 1 || napi_get_value_int32(env, argv[0], &n) != napi_ok || n < 1) return fail(env, "expected a thread count >= 1");
+  return n;
+}
+
+static napi_value set_threads(napi_env env, napi_callback_info info) {
+  const int32_t n = thread_count_arg(env, info);
+  if (!n) return NULL;
   openblas_set_num_threads(n);
   return undefined(env);
 }
@@ -511,12 +517,8 @@ static napi_value dnnl(napi_env env, napi_callback_info info) {
 }
 
 static napi_value set_dnnl_threads(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  int32_t n = 0;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc != 1 || napi_get_value_int32(env, argv[0], &n) != napi_ok || n < 1)
-    return fail(env, "expected a thread count >= 1"), NULL;
+  const int32_t n = thread_count_arg(env, info);
+  if (!n) return NULL;
   dnnl_set_threads(n);
   return undefined(env);
 }
