@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { BlasAddon } from './addon.js';
-import { floats, size, stock, type Args } from './tensor-data.js';
+import { floats, outputArray, size, stock, type Args } from './tensor-data.js';
 
 /** Row-major strides of `shape`. */
 function contiguous(shape: readonly number[]): number[] {
@@ -139,7 +139,7 @@ function binaryKernel(op: BinaryOp, addon: BlasAddon): tf.KernelFunc {
     } catch {
       return fallback(args); // the stock kernel raises tfjs's own error
     }
-    const y = new Float32Array(size(outShape));
+    const y = outputArray(backend, size(outShape));
     if (y.length > 0) {
       const walk = plan(outShape, [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape), contiguous(outShape)]);
       const code = NATIVE_OP[op];
@@ -199,7 +199,7 @@ function transposeKernel(): tf.KernelFunc {
     if (!(xv instanceof Float32Array || xv instanceof Int32Array || xv instanceof Uint8Array)) return fallback(args);
     const outShape = perm.map((p) => x.shape[p]!);
     const own = contiguous(x.shape);
-    const y = new (xv.constructor as new (n: number) => Numbers)(xv.length);
+    const y = xv instanceof Float32Array ? outputArray(backend, xv.length) : new (xv.constructor as new (n: number) => Numbers)(xv.length);
     if (y.length > 0) {
       forEachRow(plan(outShape, [perm.map((p) => own[p]!), contiguous(outShape)]), ([ix, iy], n, [sx]) => {
         for (let j = 0, i = ix!, o = iy!; j < n; j++, i += sx!) y[o++] = xv[i]!;
@@ -217,7 +217,7 @@ function unaryKernel(name: 'Relu' | 'Step', addon: BlasAddon): tf.KernelFunc {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const xv = floats(backend, x);
     if (!xv) return fallback(args);
-    const y = new Float32Array(xv.length);
+    const y = outputArray(backend, xv.length);
     if (name === 'Relu') addon.relu(xv, y);
     else addon.step(xv, y, (args.attrs as { alpha: number }).alpha);
     return backend.makeTensorInfo(x.shape, 'float32', y);

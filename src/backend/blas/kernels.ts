@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { BlasAddon } from './addon.js';
-import { floats, size, stock, type Args } from './tensor-data.js';
+import { floats, outputArray, size, stock, type Args } from './tensor-data.js';
 
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 type Inputs = Record<string, tf.TensorInfo>;
@@ -91,7 +91,7 @@ export function blasKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
       const ws = floats(backend, filter);
       const info = convInfo(attrs, attrs['inputShape'] as number[], filter.shape, 1);
       if (!dys || !ws || !info) return conv2DBackpropInput(args);
-      const dx = new Float32Array(size(info.inShape));
+      const dx = outputArray(backend, size(info.inShape));
       addon.conv2dBackpropInput(dys, ws, dx, geometry(info));
       return backend.makeTensorInfo(info.inShape, 'float32', dx);
     },
@@ -104,7 +104,7 @@ export function blasKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
       const dys = floats(backend, dy);
       const info = convInfo(attrs, x.shape, attrs['filterShape'] as number[], 1);
       if (!xs || !dys || !info) return conv2DBackpropFilter(args);
-      const dw = new Float32Array(size(info.filterShape));
+      const dw = outputArray(backend, size(info.filterShape));
       addon.conv2dBackpropFilter(xs, dys, dw, geometry(info));
       return backend.makeTensorInfo(info.filterShape, 'float32', dw);
     },
@@ -130,7 +130,7 @@ export function blasKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
     const ws = floats(backend, filter);
     const info = convInfo(args.attrs as Attrs, x.shape, filter.shape, (args.attrs as Attrs)['dilations']);
     if (!xs || !ws || !info) return undefined;
-    const y = new Float32Array(size(info.outShape));
+    const y = outputArray(backend, size(info.outShape));
     addon.conv2d(xs, ws, y, geometry(info), fused?.bias ?? null, fused?.relu ?? false);
     return backend.makeTensorInfo(info.outShape, 'float32', y);
   }
@@ -158,7 +158,7 @@ export function blasKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
       outer = undefined;
     }
     if (!as || !bs || k !== kb || !outer || batchA === 0 || batchB === 0 || size(outer) !== Math.max(batchA, batchB)) return undefined;
-    const c = new Float32Array(size(outer) * m * n);
+    const c = outputArray(backend, size(outer) * m * n);
     addon.batchMatMul(as, bs, c, Int32Array.from([batchA, batchB, m, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0]));
     then?.(c);
     return backend.makeTensorInfo([...outer, m, n], 'float32', c);

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { BlasAddon } from './addon.js';
-import { floats, type Args } from './tensor-data.js';
+import { floats, outputArray, type Args } from './tensor-data.js';
 
 /** Inputs x, gamma, beta; outputs y, mean, variance (biased, over batch, H, W). */
 export const BATCH_NORM = 'AutoganBatchNorm';
@@ -46,7 +46,7 @@ export function normKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
       const { backend, data, shape, dims, eps, relu } = read(args, BATCH_NORM, ['x', 'gamma', 'beta']);
       const [x, gamma, beta] = data as [Float32Array, Float32Array, Float32Array];
       const c = shape[3];
-      const [y, mean, variance] = [new Float32Array(x.length), new Float32Array(c), new Float32Array(c)];
+      const [y, mean, variance] = [outputArray(backend, x.length), new Float32Array(c), new Float32Array(c)];
       if (!addon.batchNorm(x, gamma, beta, y, mean, variance, dims, eps, relu)) throw new Error(`${BATCH_NORM}: oneDNN did not compute ${JSON.stringify(shape)}`);
       return [backend.makeTensorInfo(shape, 'float32', y), backend.makeTensorInfo([c], 'float32', mean), backend.makeTensorInfo([c], 'float32', variance)];
     },
@@ -54,7 +54,7 @@ export function normKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
       const { backend, data, y, shape, dims, eps } = read(args, BATCH_NORM_GRAD, ['x', 'dy', 'mean', 'variance', 'gamma'], true);
       const [x, dy, mean, variance, gamma] = data as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
       const c = shape[3];
-      const [dx, dgamma, dbeta] = [new Float32Array(x.length), new Float32Array(c), new Float32Array(c)];
+      const [dx, dgamma, dbeta] = [outputArray(backend, x.length), new Float32Array(c), new Float32Array(c)];
       if (!addon.batchNormGrad(x, dy, mean, variance, gamma, y, dx, dgamma, dbeta, dims, eps)) {
         throw new Error(`${BATCH_NORM_GRAD}: oneDNN did not compute ${JSON.stringify(shape)}`);
       }
@@ -64,14 +64,14 @@ export function normKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
       const { backend, data, shape, dims, eps, relu } = read(args, INSTANCE_NORM, ['x']);
       const x = data[0]!;
       const stats = [shape[0], shape[3]];
-      const [y, mean, rstd] = [new Float32Array(x.length), new Float32Array(shape[0] * shape[3]), new Float32Array(shape[0] * shape[3])];
+      const [y, mean, rstd] = [outputArray(backend, x.length), new Float32Array(shape[0] * shape[3]), new Float32Array(shape[0] * shape[3])];
       addon.instanceNorm(x, y, mean, rstd, dims, eps, relu);
       return [backend.makeTensorInfo(shape, 'float32', y), backend.makeTensorInfo(stats, 'float32', mean), backend.makeTensorInfo(stats, 'float32', rstd)];
     },
     [INSTANCE_NORM_GRAD]: (args) => {
       const { backend, data, y, shape, dims } = read(args, INSTANCE_NORM_GRAD, ['x', 'dy', 'mean', 'rstd'], true);
       const [x, dy, mean, rstd] = data as [Float32Array, Float32Array, Float32Array, Float32Array];
-      const dx = new Float32Array(x.length);
+      const dx = outputArray(backend, x.length);
       addon.instanceNormGrad(x, dy, mean, rstd, y, dx, dims);
       return backend.makeTensorInfo(shape, 'float32', dx);
     },

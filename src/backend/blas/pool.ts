@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { floats, size, stock, type Args } from './tensor-data.js';
+import { floats, size, stock, zeroedOutputArray, type Args } from './tensor-data.js';
 
 function poolKernel(type: 'MaxPool' | 'AvgPool'): tf.KernelFunc {
   const fallback = stock(type);
@@ -22,7 +22,7 @@ function poolKernel(type: 'MaxPool' | 'AvgPool'): tf.KernelFunc {
     };
     const c = tf.backend_util.computePool2DInfo(x.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
     const C = c.inChannels;
-    const y = new Float32Array(size(c.outShape));
+    const y = zeroedOutputArray(backend, size(c.outShape));
     const max = type === 'MaxPool';
     for (let b = 0, o = 0; b < c.batchSize; b++) {
       for (let oy = 0; oy < c.outHeight; oy++) {

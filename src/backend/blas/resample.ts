@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { BlasAddon } from './addon.js';
-import { floats, size, type Args } from './tensor-data.js';
+import { floats, outputArray, size, type Args } from './tensor-data.js';
 
 export const RESAMPLE = 'AutoganResample';
 export const RESAMPLE_GRAD = 'AutoganResampleGrad';
@@ -30,7 +30,7 @@ export function resampleKernels(addon: BlasAddon): Record<string, tf.KernelFunc>
     const [b, , , c] = input.shape as [number, number, number, number];
     const shape = backward ? [b, a.inH, a.inW, c] : [b, a.outH, a.outW, c];
     const data = floats(backend, input);
-    const out = new Float32Array(size(shape));
+    const out = outputArray(backend, size(shape));
     if (!data || !addon.resample(a.mode, backward, data, out, Int32Array.from([b, a.inH, a.inW, c, a.outH, a.outW]))) {
       throw new Error(`${backward ? RESAMPLE_GRAD : RESAMPLE}: oneDNN did not compute mode ${a.mode} for ${JSON.stringify(input.shape)}`);
     }

@@ -1,6 +1,7 @@
 /** Reading tensors of a cpu-style backend (MathBackendCPU: plain typed arrays) and falling back to its kernels. */
 import * as tf from '@tensorflow/tfjs';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { BufferPool } from './buffer-pool.js';
 
 export type Args = Parameters<tf.KernelFunc>[0];
 
@@ -19,3 +20,18 @@ export function floats(backend: MathBackendCPU, t: tf.TensorInfo): Float32Array 
 }
 
 export const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** The backend's pool of output arrays, where it keeps one (BlasCpuBackend). */
+function pool(backend: MathBackendCPU): BufferPool | undefined {
+  return (backend as MathBackendCPU & { buffers?: BufferPool }).buffers;
+}
+
+/** A kernel's output array of `n` floats, reused where the backend pools them: the kernel writes every element. */
+export function outputArray(backend: MathBackendCPU, n: number): Float32Array {
+  return pool(backend)?.take(n) ?? new Float32Array(n);
+}
+
+/** A kernel's output array of `n` zeros, for kernels that accumulate into it. */
+export function zeroedOutputArray(backend: MathBackendCPU, n: number): Float32Array {
+  return pool(backend)?.takeZeroed(n) ?? new Float32Array(n);
+}
