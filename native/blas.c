@@ -519,14 +519,14 @@ static napi_value dnnl(napi_env env, napi_callback_info info) {
 static napi_value set_dnnl_threads(napi_env env, napi_callback_info info) {
   const int32_t n = thread_count_arg(env, info);
   if (!n) return NULL;
-  dnnl_set_threads(n);
+  dnnl_set_threads(state(env)->dnnl, n);
   return undefined(env);
 }
 
 static napi_value dnnl_threads_js(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value v;
-  napi_create_int32(env, dnnl_threads(), &v);
+  napi_create_int32(env, dnnl_threads(state(env)->dnnl), &v);
   return v;
 }
 

@@ -17,8 +17,8 @@ DnnlState *dnnl_state_create(void) { return NULL; }
 void dnnl_state_free(DnnlState *s) { (void)s; }
 void dnnl_state_enable(DnnlState *s, int on) { (void)s; (void)on; }
 int dnnl_state_enabled(const DnnlState *s) { (void)s; return 0; }
-void dnnl_set_threads(int n) { (void)n; }
-int dnnl_threads(void) { return 0; }
+void dnnl_set_threads(DnnlState *s, int n) { (void)s, (void)n; }
+int dnnl_threads(const DnnlState *s) { (void)s; return 0; }
 const char *dnnl_describe(DnnlState *s) { (void)s; return NULL; }
 int dnnl_conv(DnnlState *s, int kind, const float *a, const float *b, float *out, const Geom *g, const float *bias,
               int relu) {
@@ -34,6 +34,7 @@ int dnnl_resample(DnnlState *s, int kind, const float *in, float *out, int batch
 #else
 
 #include "dnnl_plan.h"
+#include "work_threads.h"
 #include <omp.h>
 #include <stdio.h>
 
@@ -47,6 +48,7 @@ DnnlState *dnnl_state_create(void) {
     return NULL;
   }
   s->enabled = 1;
+  s->share = omp_get_max_threads();
   return s;
 }
 
@@ -75,9 +77,24 @@ void dnnl_state_enable(DnnlState *s, int on) {
 
 int dnnl_state_enabled(const DnnlState *s) { return s && s->enabled; }
 
-void dnnl_set_threads(int n) { omp_set_num_threads(n); }
+void dnnl_set_threads(DnnlState *s, int n) {
+  if (!s) return;
+  s->share = n;
+  omp_set_num_threads(n); /* the addon's own OpenMP loops (instance_norm.c) take the share too */
+}
 
-int dnnl_threads(void) { return omp_get_max_threads(); }
+int dnnl_threads(const DnnlState *s) { return s ? s->share : 0; }
+
+/* A plan's threads by its work: multiply-adds of a convolution, elements of the others. */
+static int plan_threads(const PlanKey *k) {
+  const Geom *g = &k->g;
+  if (k->kind < DNNL_RESAMPLE_FIRST) {
+    const double macs = (double)g->batch * g->outH * g->outW * g->outC * g->inC * g->fH * g->fW;
+    return work_threads(macs, CONV_MACS_PER_THREAD, k->share);
+  }
+  const double in = (double)g->batch * g->inH * g->inW * g->inC, out = (double)g->batch * g->outH * g->outW * g->outC;
+  return work_threads(in > out ? in : out, ELEMENTS_PER_THREAD, k->share);
+}
 
 const char *dnnl_describe(DnnlState *s) {
   if (!s) return NULL;
@@ -211,7 +228,10 @@ done:
 }
 
 /* A run sees a few dozen geometries, so a linear search is cheap. */
-Plan *plan_for(DnnlState *s, const PlanKey *key) {
+Plan *plan_for(DnnlState *s, const PlanKey *wanted) {
+  PlanKey k = *wanted;
+  k.share = s->share;
+  const PlanKey *key = &k;
   for (size_t i = 0; i < s->count; i++)
     if (memcmp(&s->plans[i].key, key, sizeof *key) == 0) return &s->plans[i];
   if (s->count == s->cap) {
@@ -224,10 +244,21 @@ Plan *plan_for(DnnlState *s, const PlanKey *key) {
   Plan *p = &s->plans[s->count++];
   memset(p, 0, sizeof *p);
   p->key = *key;
+  p->threads = plan_threads(key);
+  /* oneDNN fixes a primitive's thread split when it makes it: made and run with the same count. */
+  omp_set_num_threads(p->threads);
   if (key->kind >= DNNL_NORM_FIRST) make_norm_plan(s->engine, p);
   else if (key->kind >= DNNL_RESAMPLE_FIRST) make_resample_plan(s->engine, p);
   else make_plan(s, p);
+  omp_set_num_threads(s->share);
   return p;
+}
+
+int execute_plan(DnnlState *s, Plan *p, dnnl_primitive_t prim, int n, const dnnl_exec_arg_t *args) {
+  omp_set_num_threads(p->threads);
+  const int ok = dnnl_primitive_execute(prim, s->stream, n, args) == dnnl_success && dnnl_stream_wait(s->stream) == dnnl_success;
+  omp_set_num_threads(s->share);
+  return ok;
 }
 
 static int set(dnnl_memory_t m, const void *data) { return dnnl_memory_set_data_handle(m, (void *)data) == dnnl_success; }
@@ -245,8 +276,7 @@ int use_scratch(DnnlState *s, Plan *p) {
 int run_plan(DnnlState *s, Plan *p, int arg_a, const void *a, int arg_out, void *out) {
   if (!use_scratch(s, p) || !set(p->m_a, a) || !set(p->m_out, out)) return 0;
   dnnl_exec_arg_t args[3] = {{arg_a, p->m_a}, {arg_out, p->m_out}, {DNNL_ARG_SCRATCHPAD, p->m_scratch}};
-  if (dnnl_primitive_execute(p->prim, s->stream, p->m_scratch ? 3 : 2, args) != dnnl_success) return 0;
-  return dnnl_stream_wait(s->stream) == dnnl_success;
+  return execute_plan(s, p, p->prim, p->m_scratch ? 3 : 2, args);
 }
 
 int dnnl_resample(DnnlState *s, int kind, const float *in, float *out, int batch, int inH, int inW, int channels,
@@ -281,7 +311,7 @@ int dnnl_conv(DnnlState *s, int kind, const float *a, const float *b, float *out
     if (!set(p->user_w, b)) return 0;
     if (p->reorder) {
       const dnnl_exec_arg_t r[2] = {{DNNL_ARG_FROM, p->user_w}, {DNNL_ARG_TO, p->prim_w}};
-      if (dnnl_primitive_execute(p->reorder, s->stream, 2, r) != dnnl_success) return 0;
+      if (!execute_plan(s, p, p->reorder, 2, r)) return 0;
     }
     if (!set(p->m_a, a) || !set(p->m_out, out)) return 0;
     args[n++] = (dnnl_exec_arg_t){kind == DNNL_CONV_FORWARD ? DNNL_ARG_SRC : DNNL_ARG_DIFF_DST, p->m_a};
@@ -298,12 +328,12 @@ int dnnl_conv(DnnlState *s, int kind, const float *a, const float *b, float *out
     args[n++] = (dnnl_exec_arg_t){DNNL_ARG_DIFF_WEIGHTS, w};
   }
   if (p->m_scratch) args[n++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, p->m_scratch};
-  if (dnnl_primitive_execute(p->prim, s->stream, n, args) != dnnl_success) return 0;
+  if (!execute_plan(s, p, p->prim, n, args)) return 0;
   if (kind == DNNL_CONV_BACKWARD_WEIGHTS && p->reorder) {
     const dnnl_exec_arg_t r[2] = {{DNNL_ARG_FROM, p->prim_w}, {DNNL_ARG_TO, p->user_w}};
-    if (dnnl_primitive_execute(p->reorder, s->stream, 2, r) != dnnl_success) return 0;
+    if (!execute_plan(s, p, p->reorder, 2, r)) return 0;
   }
-  return dnnl_stream_wait(s->stream) == dnnl_success;
+  return 1;
 }
 
 #endif

@@ -31,9 +31,10 @@ void dnnl_state_free(DnnlState *s);
 /* Whether this environment computes on oneDNN (on by default where built). */
 void dnnl_state_enable(DnnlState *s, int on);
 int dnnl_state_enabled(const DnnlState *s);
-/* oneDNN's OpenMP threads for the calling thread (OpenMP's count is per thread); 0 without oneDNN. */
-void dnnl_set_threads(int n);
-int dnnl_threads(void);
+/* The calling thread's share of the cores for oneDNN's OpenMP threads (OpenMP's count is per thread); each
+   kernel takes as many of them as its work warrants (work_threads.h). 0 without oneDNN. */
+void dnnl_set_threads(DnnlState *s, int n);
+int dnnl_threads(const DnnlState *s);
 /* The library's version and the kernel the last forward primitive picked, or NULL without oneDNN. */
 const char *dnnl_describe(DnnlState *s);
 

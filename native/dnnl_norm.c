@@ -96,7 +96,7 @@ static int set(dnnl_memory_t m, const void *data) { return dnnl_memory_set_data_
 
 static int execute(DnnlState *s, Plan *p, dnnl_exec_arg_t *args, int n) {
   if (p->m_scratch) args[n++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, p->m_scratch};
-  return dnnl_primitive_execute(p->prim, s->stream, n, args) == dnnl_success && dnnl_stream_wait(s->stream) == dnnl_success;
+  return execute_plan(s, p, p->prim, n, args);
 }
 
 int dnnl_batch_norm(DnnlState *s, const float *x, const float *gamma, const float *beta, float *y, float *mean,

@@ -8,12 +8,14 @@
 typedef struct {
   int kind, bias, relu;
   Geom g;
-  float eps; /* normalisations' */
+  float eps;  /* normalisations' */
+  int share;  /* the calling thread's share of the cores when the plan was made (dnnl_set_threads) */
 } PlanKey;
 
 typedef struct {
   PlanKey key;
   int ok; /* 0: oneDNN refused this geometry; the caller takes the OpenBLAS path */
+  int threads; /* of the share, by the work (work_threads.h): the primitive is made and run with this many */
   dnnl_primitive_t prim;
   /* The weights in the primitive's layout and the reorder to it (forward, input gradient) or from it (filter
      gradient); no reorder when the primitive took HWIO itself. */
@@ -28,6 +30,7 @@ typedef struct {
 
 struct DnnlState {
   int enabled;
+  int share; /* the OpenMP threads this environment's kernels may take (dnnl_set_threads) */
   dnnl_engine_t engine;
   dnnl_stream_t stream;
   Plan *plans;
@@ -46,8 +49,10 @@ void plan_refuse(Plan *p);
 int plan_scratchpad(Plan *p, dnnl_engine_t e, const_dnnl_primitive_desc_t pd);
 /* Fills p's primitive and memories for a normalisation kind (dnnl_norm.c); p->ok tells. */
 void make_norm_plan(dnnl_engine_t engine, Plan *p);
-/* The plan for a key, made on first use; NULL when out of memory. */
+/* The plan for a key (at the environment's share of the cores), made on first use; NULL when out of memory. */
 Plan *plan_for(DnnlState *s, const PlanKey *key);
+/* Runs p's primitive with these arguments on p's threads, and waits for it; 0 on failure. */
+int execute_plan(DnnlState *s, Plan *p, dnnl_primitive_t prim, int n, const dnnl_exec_arg_t *args);
 /* Points p's scratchpad at the environment's buffer, grown to p's need; 0 when out of memory. */
 int use_scratch(DnnlState *s, Plan *p);
 /* Runs p's primitive with these handles (a: input, out: output) and the environment's scratchpad. */

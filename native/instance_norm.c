@@ -14,13 +14,18 @@
  */
 #include "instance_norm.h"
 #include <math.h>
+#ifdef _OPENMP
+#include "work_threads.h"
+#include <omp.h>
+#define TEAM(batch, hw, c) num_threads(work_threads((double)(batch) * (hw) * (c), ELEMENTS_PER_THREAD, omp_get_max_threads()))
+#endif
 
 void instance_norm(const float *x, float *y, float *mean, float *rstd, int batch, long hw, int channels, float eps,
                    int relu) {
   const int c = channels;
   if (c < 1) return; /* nothing to normalise, and no zero-length arrays below */
 #ifdef _OPENMP
-#pragma omp parallel for
+#pragma omp parallel for TEAM(batch, hw, c)
 #endif
   for (int n = 0; n < batch; n++) {
     const float *xn = x + n * hw * c;
@@ -55,7 +60,7 @@ void instance_norm_backward(const float *x, const float *dy, const float *mean, 
   const int c = channels;
   if (c < 1) return;
 #ifdef _OPENMP
-#pragma omp parallel for
+#pragma omp parallel for TEAM(batch, hw, c)
 #endif
   for (int n = 0; n < batch; n++) {
     const float *xn = x + n * hw * c, *dn = dy + n * hw * c, *m = mean + (long)n * c, *r = rstd + (long)n * c;
