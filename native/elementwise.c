@@ -4,9 +4,15 @@
  * innermost loops vectorise and ReLU/Step compile without branches; the same loops in JS cost 5-10x more
  * and dominated a GAN step once the convolutions were native. Results equal the JS loops bit for bit:
  * +, -, ·, / on float32 operands round alike in float and double, and squares and sums are taken in double.
+ * Where the addon is built with OpenMP (with oneDNN), a long loop is split over the calling thread's share of the
+ * cores (work_threads.h); every element is computed alike on any split, so results do not depend on it.
  */
 #include "elementwise.h"
 #include <math.h>
+#ifdef _OPENMP
+#include "work_threads.h"
+#include <omp.h>
+#endif
 
 #define MAX_RANK 6
 
@@ -65,6 +71,24 @@ static napi_value undefined(napi_env env) {
   return u;
 }
 
+/* Runs part(ctx, i0, i1) over [0, n) split in as many parts as `elements` of work warrant. */
+static void split(long n, double elements, void (*part)(void *ctx, long i0, long i1), void *ctx) {
+#ifdef _OPENMP
+  const int t = work_threads(elements, ELEMENTS_PER_THREAD, omp_get_max_threads());
+  if (t > 1 && n > 1) {
+#pragma omp parallel num_threads(t)
+    {
+      const long id = omp_get_thread_num(), nt = omp_get_num_threads();
+      part(ctx, n * id / nt, n * (id + 1) / nt);
+    }
+    return;
+  }
+#else
+  (void)elements;
+#endif
+  part(ctx, 0, n);
+}
+
 /* One innermost row; a loop per op and stride case so that each is a plain, vectorisable loop. */
 static void binary_row(int op, const float *a, const float *b, float *y, long n, long sa, long sb, long sy) {
 #define ROW(EXPR)                                                                                            \
@@ -89,6 +113,40 @@ static void binary_row(int op, const float *a, const float *b, float *y, long n,
 #undef ROW
 }
 
+typedef struct {
+  int op;
+  float *p[3];
+  const Walk *w;
+} BinaryJob;
+
+/* Indices [i0, i1) of the walk's outermost dimension (of its only one: a range of the row). */
+static void binary_part(void *ctx, long i0, long i1) {
+  const BinaryJob *j = ctx;
+  const Walk *w = j->w;
+  const int last = w->rank - 1;
+  if (last == 0) {
+    binary_row(j->op, j->p[0] + i0 * w->stride[0][0], j->p[1] + i0 * w->stride[1][0], j->p[2] + i0 * w->stride[2][0],
+               i1 - i0, w->stride[0][0], w->stride[1][0], w->stride[2][0]);
+    return;
+  }
+  for (long i = i0; i < i1; i++) {
+    long idx[MAX_RANK] = {0}, off[3];
+    for (int k = 0; k < 3; k++) off[k] = i * w->stride[k][0];
+    for (;;) {
+      binary_row(j->op, j->p[0] + off[0], j->p[1] + off[1], j->p[2] + off[2], w->shape[last], w->stride[0][last],
+                 w->stride[1][last], w->stride[2][last]);
+      int d = last - 1;
+      for (; d >= 1; d--) {
+        for (int k = 0; k < 3; k++) off[k] += w->stride[k][d];
+        if (++idx[d] < w->shape[d]) break;
+        for (int k = 0; k < 3; k++) off[k] -= w->stride[k][d] * w->shape[d];
+        idx[d] = 0;
+      }
+      if (d < 1) break;
+    }
+  }
+}
+
 /* binary(op, a, b, y, walk): y[walk] = a[walk] op b[walk], operands in the order a, b, y. */
 static napi_value binary(napi_env env, napi_callback_info info) {
   size_t argc = 5;
@@ -103,19 +161,10 @@ static napi_value binary(napi_env env, napi_callback_info info) {
   for (int k = 0; k < 3; k++)
     if (!get_array(env, argv[1 + k], napi_float32_array, (void **)&p[k], &lens[k])) return NULL;
   if (!get_walk(env, argv[4], 3, lens, &w)) return NULL;
-  const int r = w.rank, last = r - 1;
-  long idx[MAX_RANK] = {0}, off[3] = {0, 0, 0};
-  for (;;) {
-    binary_row(op, p[0] + off[0], p[1] + off[1], p[2] + off[2], w.shape[last], w.stride[0][last], w.stride[1][last], w.stride[2][last]);
-    int d = last - 1;
-    for (; d >= 0; d--) {
-      for (int k = 0; k < 3; k++) off[k] += w.stride[k][d];
-      if (++idx[d] < w.shape[d]) break;
-      for (int k = 0; k < 3; k++) off[k] -= w.stride[k][d] * w.shape[d];
-      idx[d] = 0;
-    }
-    if (d < 0) break;
-  }
+  double elements = 1;
+  for (int i = 0; i < w.rank; i++) elements *= w.shape[i];
+  BinaryJob job = {op, {p[0], p[1], p[2]}, &w};
+  split(w.shape[0], elements, binary_part, &job);
   return undefined(env);
 }
 
@@ -157,8 +206,44 @@ static napi_value sum(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-/* relu(x, y) as Math.max(0, x) (NaN kept, −0 → 0); step(x, y, alpha): 1 above 0, NaN for NaN, else alpha. */
-static napi_value unary(napi_env env, napi_callback_info info, int is_step) {
+enum { UNARY_RELU, UNARY_STEP, UNARY_TANH };
+
+typedef struct {
+  int op;
+  float a;
+  const float *x;
+  float *y;
+} UnaryJob;
+
+static void unary_part(void *ctx, long i0, long i1) {
+  const UnaryJob *j = ctx;
+  const float a = j->a;
+  /* Bitwise | rather than || and selects rather than branches: the loops vectorise, whatever the signs. */
+  const float *restrict xs = j->x;
+  float *restrict ys = j->y;
+  switch (j->op) {
+    case UNARY_STEP:
+      for (long i = i0; i < i1; i++) {
+        const float v = xs[i];
+        const float low = (v != v) ? v : a;
+        ys[i] = (v > 0) ? 1.f : low;
+      }
+      break;
+    case UNARY_RELU:
+      for (long i = i0; i < i1; i++) {
+        const float v = xs[i];
+        ys[i] = ((v > 0) | (v != v)) ? v : 0.f;
+      }
+      break;
+    case UNARY_TANH:
+      for (long i = i0; i < i1; i++) ys[i] = tanhf(xs[i]);
+      break;
+  }
+}
+
+/* relu(x, y) as Math.max(0, x) (NaN kept, −0 → 0); step(x, y, alpha): 1 above 0, NaN for NaN, else alpha;
+   tanh(x, y). y may be x. */
+static napi_value unary(napi_env env, napi_callback_info info, int op) {
   size_t argc = 3;
   napi_value argv[3];
   float *x, *y;
@@ -169,28 +254,56 @@ static napi_value unary(napi_env env, napi_callback_info info, int is_step) {
       !get_array(env, argv[1], napi_float32_array, (void **)&y, &ly))
     return NULL;
   if (lx != ly) return fail(env, "x and y differ in length"), NULL;
-  if (is_step && (argc != 3 || napi_get_value_double(env, argv[2], &alpha) != napi_ok)) return fail(env, "expected alpha"), NULL;
-  const float a = (float)alpha;
-  /* Bitwise | rather than || and selects rather than branches: the loops vectorise, whatever the signs. */
-  const float *restrict xs = x;
-  float *restrict ys = y;
-  if (is_step) {
-    for (size_t i = 0; i < lx; i++) {
-      const float v = xs[i];
-      const float low = (v != v) ? v : a;
-      ys[i] = (v > 0) ? 1.f : low;
-    }
-  } else {
-    for (size_t i = 0; i < lx; i++) {
-      const float v = xs[i];
-      ys[i] = ((v > 0) | (v != v)) ? v : 0.f;
-    }
-  }
+  if (op == UNARY_STEP && (argc != 3 || napi_get_value_double(env, argv[2], &alpha) != napi_ok)) return fail(env, "expected alpha"), NULL;
+  UnaryJob job = {op, (float)alpha, x, y};
+  split((long)lx, (double)lx, unary_part, &job);
   return undefined(env);
 }
 
-static napi_value relu(napi_env env, napi_callback_info info) { return unary(env, info, 0); }
-static napi_value step(napi_env env, napi_callback_info info) { return unary(env, info, 1); }
+static napi_value relu(napi_env env, napi_callback_info info) { return unary(env, info, UNARY_RELU); }
+static napi_value step(napi_env env, napi_callback_info info) { return unary(env, info, UNARY_STEP); }
+static napi_value tanh_js(napi_env env, napi_callback_info info) { return unary(env, info, UNARY_TANH); }
+
+enum { GRAD_RELU, GRAD_TANH };
+
+typedef struct {
+  int kind;
+  const float *dy, *y;
+  float *dx;
+} GradJob;
+
+static void grad_part(void *ctx, long i0, long i1) {
+  const GradJob *j = ctx;
+  const float *restrict dy = j->dy, *restrict y = j->y;
+  float *restrict dx = j->dx;
+  if (j->kind == GRAD_RELU) {
+    for (long i = i0; i < i1; i++) dx[i] = y[i] > 0 ? dy[i] : 0.f;
+  } else {
+    for (long i = i0; i < i1; i++) {
+      const float one_minus = 1.f - y[i] * y[i];
+      dx[i] = one_minus * dy[i];
+    }
+  }
+}
+
+/* activationGrad(kind, dy, y, dx): dL/d(pre-activation) from dL/dy and the activation's output y; kind 0 ReLU
+   (dy where y > 0, else 0), 1 tanh (dy·(1 − y²)). */
+static napi_value activation_grad(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  int32_t kind;
+  float *p[3];
+  size_t lens[3];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 4 || napi_get_value_int32(env, argv[0], &kind) != napi_ok || (kind != GRAD_RELU && kind != GRAD_TANH))
+    return fail(env, "expected (kind, dy, y, dx)"), NULL;
+  for (int k = 0; k < 3; k++)
+    if (!get_array(env, argv[1 + k], napi_float32_array, (void **)&p[k], &lens[k])) return NULL;
+  if (lens[0] != lens[1] || lens[0] != lens[2]) return fail(env, "dy, y and dx differ in length"), NULL;
+  GradJob job = {kind, p[0], p[1], p[2]};
+  split((long)lens[0], (double)lens[0], grad_part, &job);
+  return undefined(env);
+}
 
 void define_elementwise(napi_env env, napi_value exports) {
   const napi_property_descriptor fns[] = {
@@ -198,6 +311,8 @@ void define_elementwise(napi_env env, napi_value exports) {
       {"sum", NULL, sum, NULL, NULL, NULL, napi_enumerable, NULL},
       {"relu", NULL, relu, NULL, NULL, NULL, napi_enumerable, NULL},
       {"step", NULL, step, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"tanh", NULL, tanh_js, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"activationGrad", NULL, activation_grad, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns);
 }

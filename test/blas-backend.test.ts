@@ -10,6 +10,8 @@ import { DISABLE_ENV } from '../src/backend/blas/addon.js';
 import { BINARY_OPS } from '../src/backend/blas/elementwise.js';
 import { RESAMPLE, RESAMPLE_GRAD } from '../src/backend/blas/resample.js';
 import { BATCH_NORM, BATCH_NORM_GRAD, INSTANCE_NORM, INSTANCE_NORM_GRAD } from '../src/backend/blas/norm.js';
+import { ACTIVATION_GRAD } from '../src/backend/blas/activation-grad.js';
+import * as ops from '../src/backend/ops.js';
 import { InputError } from '../src/errors.js';
 import { convAndGrads } from './support/blas-conv.js';
 import { skipping } from './support/skipped.js';
@@ -249,15 +251,31 @@ check('Relu and Step (its gradient) agree with the stock cpu kernels, NaN and ze
   assert.is(worst, 0);
 });
 
+check('Tanh and the gradients through ReLU and tanh (one kernel on blas) agree with the stock cpu kernels', async () => {
+  // Long enough for the native loops to split over threads.
+  const worst = await disagreement(() => {
+    const x = tf.concat([rnd([600_000], 23).mul(3), tf.tensor1d([0, -0, 20, -20, Infinity, -Infinity])]);
+    const dy = tf.randomNormal(x.shape, 0, 1, 'float32', 24);
+    const [dRelu, dTanh] = [tf.relu, tf.tanh].map((f) => tf.grad((t: tf.Tensor) => f(t).mul(dy).sum())(x));
+    // A conv with its ReLU fused: the input's, filter's and bias's gradients.
+    const [xc, w, bias] = [rnd([16, 32, 32, 8], 25), rnd([3, 3, 8, 4], 26), rnd([4], 27)];
+    const dConv = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => ops.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor1D, 'relu').mul(2).sum())([xc, w, bias]);
+    return [tf.tanh(x), dRelu, dTanh, ...dConv];
+  });
+  assert.ok(worst < 1e-5, `worst ${worst}`); // the filter gradient sums 16K products in another order
+});
+
 check('only the kernels this backend computes itself are replaced; every other cpu kernel is shared', async () => {
   const replaced = tf.getKernelsForBackend('cpu').filter((k) => tf.getKernel(k.kernelName, BLAS_TF_NAME)?.kernelFunc !== k.kernelFunc);
-  const own = ['AvgPool', 'BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPool', 'Mean', 'Relu', 'Step', 'Sum', 'Transpose', ...BINARY_OPS];
+  const own = ['AvgPool', 'BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPool', 'Mean', 'Relu', 'Step', 'Sum', 'Tanh', 'Transpose', ...BINARY_OPS];
   assert.equal(replaced.map((k) => k.kernelName).sort(), own.sort());
   // Every cpu kernel is there, and besides them only the kernels of ops.ts's own ops.
   const cpu = new Set(tf.getKernelsForBackend('cpu').map((k) => k.kernelName));
-  const added = tf.getKernelsForBackend(BLAS_TF_NAME).map((k) => k.kernelName).filter((name) => !cpu.has(name));
-  assert.equal(added.sort(), [RESAMPLE, RESAMPLE_GRAD, BATCH_NORM, BATCH_NORM_GRAD, INSTANCE_NORM, INSTANCE_NORM_GRAD].sort());
-  assert.is(tf.getKernelsForBackend(BLAS_TF_NAME).length, cpu.size + added.length);
+  // (ops.ts registers its conv's alias on first use.)
+  const added = tf.getKernelsForBackend(BLAS_TF_NAME).map((k) => k.kernelName).filter((name) => !cpu.has(name) && name !== ops.CONV_NATIVE_GRADS);
+  assert.equal(added.sort(), [RESAMPLE, RESAMPLE_GRAD, BATCH_NORM, BATCH_NORM_GRAD, INSTANCE_NORM, INSTANCE_NORM_GRAD, ACTIVATION_GRAD].sort());
+  const aliases = tf.getKernelsForBackend(BLAS_TF_NAME).filter((k) => k.kernelName === ops.CONV_NATIVE_GRADS).length;
+  assert.is(tf.getKernelsForBackend(BLAS_TF_NAME).length, cpu.size + added.length + aliases);
 });
 
 check('the native kernels leak no tensors', async () => {

@@ -15,6 +15,7 @@ import { onDnnl } from './blas/addon.js';
 import { BLAS_TF_NAME } from './blas/backend.js';
 import { RESAMPLE, RESAMPLE_GRAD, RESAMPLE_MODES, type ResampleAttrs } from './blas/resample.js';
 import { BATCH_NORM, BATCH_NORM_GRAD, INSTANCE_NORM, INSTANCE_NORM_GRAD, type NormAttrs } from './blas/norm.js';
+import { ACTIVATION_GRAD, ACTIVATION_GRAD_KINDS, type ActivationGradAttrs } from './blas/activation-grad.js';
 
 type T4 = tf.Tensor4D;
 
@@ -90,9 +91,25 @@ function runAliased(alias: string, kernel: string, inputs: tf.NamedTensorMap, at
   return tf.engine().runKernel(alias, inputs, attrs) as tf.Tensor;
 }
 
-/** dL/d(pre-activation) from dL/dy and the saved output y. */
+/**
+ * dL/d(pre-activation) from dL/dy and the activation's output y (for ReLU its input serves as well): one kernel on
+ * blas, elsewhere the stock gradients' own ops.
+ */
+function activationGrad(dy: tf.Tensor, y: tf.Tensor, activation: keyof typeof ACTIVATION_GRAD_KINDS): tf.Tensor {
+  if (onBlas()) {
+    const attrs: ActivationGradAttrs = { kind: ACTIVATION_GRAD_KINDS[activation] };
+    return tf.engine().runKernel(ACTIVATION_GRAD, { dy, y }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+  }
+  return activation === 'relu' ? tf.mul(dy, tf.cast(tf.step(y), 'float32')) : tf.mul(tf.sub(tf.scalar(1), tf.square(y)), dy);
+}
+
+// ReLU's and tanh's own gradients, through the kernel above on blas (the same ops as tfjs's elsewhere).
+tf.registerGradient({ kernelName: 'Relu', inputsToSave: ['x'], gradFunc: (dy, [x]) => ({ x: () => activationGrad(dy as tf.Tensor, x!, 'relu') }) });
+tf.registerGradient({ kernelName: 'Tanh', outputsToSave: [true], gradFunc: (dy, [y]) => ({ x: () => activationGrad(dy as tf.Tensor, y!, 'tanh') }) });
+
+/** dL/d(pre-activation) of a fused kernel from dL/dy and its saved output y. */
 function beforeActivation(dy: tf.Tensor, y: tf.Tensor, attrs: tf.NamedAttrMap): tf.Tensor {
-  return attrs['activation'] === 'relu' ? tf.mul(dy, tf.step(y)) : dy;
+  return attrs['activation'] === 'relu' ? activationGrad(dy, y, 'relu') : dy;
 }
 
 /** The backend's FusedConv2D, with both gradients computed by forward convs. */
@@ -108,6 +125,33 @@ tf.registerGradient({
   },
 });
 
+/**
+ * The backend's FusedConv2D with its gradients as the conv gradient kernels, after the fused ReLU's gradient as one
+ * kernel (tf.fused.conv2d's own gradient takes two, step and multiply, with an array between them).
+ */
+export const CONV_NATIVE_GRADS = 'AutoganConv2DNativeGrads';
+tf.registerGradient({
+  kernelName: CONV_NATIVE_GRADS,
+  inputsToSave: ['x', 'filter'],
+  outputsToSave: [true],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, w, y] = saved as [T4, T4, T4];
+    const g = beforeActivation(dy as T4, y, attrs) as T4;
+    const conv = { strides: attrs['strides']!, pad: attrs['pad']!, dataFormat: 'NHWC', dilations: 1 };
+    return {
+      x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: g, filter: w }, { ...conv, inputShape: x.shape }) as tf.Tensor,
+      filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: g }, { ...conv, filterShape: w.shape }) as tf.Tensor,
+      bias: () => tf.sum(g, [0, 1, 2]),
+    };
+  },
+});
+
+/** A stride-1 convolution with bias and activation on blas: one kernel, and its gradients above. */
+function convOnBlas(x: T4, w: T4, pad: 'same' | 'valid', bias: tf.Tensor1D | undefined, activation: Activation): T4 {
+  const inputs: tf.NamedTensorMap = bias ? { x, filter: w, bias } : { x, filter: w };
+  return runAliased(CONV_NATIVE_GRADS, 'FusedConv2D', inputs, { strides: 1, pad, dataFormat: 'NHWC', dilations: 1, activation }) as T4;
+}
+
 /** What may follow a conv or matMul inside the same kernel. */
 export type Activation = 'linear' | 'relu';
 
@@ -117,6 +161,7 @@ export type Activation = 'linear' | 'relu';
  * entry instead of three. Without `Conv2DBackpropFilter` (wasm), the backend's fused conv under our gradient.
  */
 export function conv2d(x: T4, w: T4, bias?: tf.Tensor1D, activation: Activation = 'linear'): T4 {
+  if (onBlas()) return convOnBlas(x, w, 'same', bias, activation);
   if (backendHasKernel('Conv2DBackpropFilter')) return tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'same', bias, activation }) as T4;
   const inputs: tf.NamedTensorMap = bias ? { x, filter: w, bias } : { x, filter: w };
   return runAliased(CONV_VIA_FORWARD, 'FusedConv2D', inputs, { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1, activation }) as T4;
@@ -124,7 +169,7 @@ export function conv2d(x: T4, w: T4, bias?: tf.Tensor1D, activation: Activation 
 
 /** 1×1 convolution: w is [1, 1, Cin, Cout]. A (fused) matMul, except where convolutions run on oneDNN. */
 export function conv1x1(x: T4, w: T4, bias?: tf.Tensor1D, activation: Activation = 'linear'): T4 {
-  if (onBlasWithDnnl()) return tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'valid', bias, activation }) as T4;
+  if (onBlasWithDnnl()) return convOnBlas(x, w, 'valid', bias, activation);
   const [b, h, wd, cin] = x.shape;
   const cout = w.shape[3];
   return linear(x.reshape([b * h * wd, cin]), w.reshape([cin, cout]), bias, activation).reshape([b, h, wd, cout]);

@@ -26,6 +26,9 @@ export interface BlasAddon {
   sum(x: Float32Array, acc: Float64Array, walk: Int32Array): void;
   relu(x: Float32Array, y: Float32Array): void;
   step(x: Float32Array, y: Float32Array, alpha: number): void;
+  tanh(x: Float32Array, y: Float32Array): void;
+  /** dx = dL/d(pre-activation) from dy and the activation's output y: kind 0 ReLU, 1 tanh. */
+  activationGrad(kind: number, dy: Float32Array, y: Float32Array, dx: Float32Array): void;
   /** OpenBLAS's threads (process-wide). */
   setThreads(n: number): void;
   threads(): number;

@@ -13,6 +13,7 @@ import { elementwiseKernels } from './elementwise.js';
 import { poolKernels } from './pool.js';
 import { resampleKernels } from './resample.js';
 import { normKernels } from './norm.js';
+import { activationGradKernels } from './activation-grad.js';
 
 export const BLAS_TF_NAME = 'cpu-blas';
 
@@ -64,7 +65,7 @@ export function registerBlasBackend(): AddonLoad {
   for (const config of tf.getKernelsForBackend('cpu')) {
     tf.registerKernel({ ...config, backendName: BLAS_TF_NAME, kernelFunc: native[config.kernelName] ?? config.kernelFunc });
   }
-  const own = { ...resampleKernels(load.addon), ...normKernels(load.addon) };
+  const own = { ...resampleKernels(load.addon), ...normKernels(load.addon), ...activationGradKernels(load.addon) };
   for (const [kernelName, kernelFunc] of Object.entries(own)) tf.registerKernel({ kernelName, backendName: BLAS_TF_NAME, kernelFunc });
   return load;
 }

@@ -209,8 +209,8 @@ function transposeKernel(): tf.KernelFunc {
   };
 }
 
-/** ReLU and its gradient's Step: the stock ones call a closure per element through a generic helper. */
-function unaryKernel(name: 'Relu' | 'Step', addon: BlasAddon): tf.KernelFunc {
+/** ReLU, Step and Tanh: the stock ones call a closure per element through a generic helper. */
+function unaryKernel(name: 'Relu' | 'Step' | 'Tanh', addon: BlasAddon): tf.KernelFunc {
   const fallback = stock(name);
   return (args: Args) => {
     const backend = args.backend as MathBackendCPU;
@@ -219,6 +219,7 @@ function unaryKernel(name: 'Relu' | 'Step', addon: BlasAddon): tf.KernelFunc {
     if (!xv) return fallback(args);
     const y = outputArray(backend, xv.length);
     if (name === 'Relu') addon.relu(xv, y);
+    else if (name === 'Tanh') addon.tanh(xv, y);
     else addon.step(xv, y, (args.attrs as { alpha: number }).alpha);
     return backend.makeTensorInfo(x.shape, 'float32', y);
   };
@@ -232,5 +233,6 @@ export function elementwiseKernels(addon: BlasAddon): Record<string, tf.KernelFu
     Transpose: transposeKernel(),
     Relu: unaryKernel('Relu', addon),
     Step: unaryKernel('Step', addon),
+    Tanh: unaryKernel('Tanh', addon),
   };
 }
