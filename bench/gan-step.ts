@@ -103,7 +103,10 @@ export async function benchGanStep(backends: readonly BackendName[]): Promise<vo
     for (const path of convPaths(backend)) for (const c of cases(backend)) {
       path.use();
       const { wall, cpu } = timeSteps(c);
-      const pytorch = peer && c.widths === 'issue-8 table' && c.paths === 'shared' ? peer.stepSeconds(c.stage) : null;
+      const pytorch = !peer ? null
+        : c.widths === 'issue-8 table' && c.paths === 'shared' ? peer.stepSeconds(c.stage)
+        : c.widths === 'mnist-tiny model' ? peer.derivedStepSeconds(c)
+        : null;
       rows.push({
         bench: 'gan-step', backend, convs: path.name, threads: path.threads(), widths: c.widths, generator: c.paths, stage: c.stage, px: 4 * 2 ** (c.stage + 1),
         gf: c.gf, df: c.df, latent: c.latent, channels: c.channels, batch: `${c.dBatch}/${c.gBatch}`,
