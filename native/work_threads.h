@@ -9,10 +9,12 @@
 #ifndef WORK_THREADS_H
 #define WORK_THREADS_H
 
-/* Multiply-adds per thread of a convolution (about 0.3 ms of one AVX-512 core at oneDNN's rate). */
-#define CONV_MACS_PER_THREAD 16e6
+/* Multiply-adds per thread of a convolution (about 0.15 ms of one AVX-512 core at oneDNN's rate): of 8, 16 and 48 M
+   (and 128, 256 and 768 K elements below), the smallest was fastest at every stage of the shared step and on the
+   derived one, paired runs on the 2-vCPU Xeon. */
+#define CONV_MACS_PER_THREAD 8e6
 /* Elements per thread of a memory-bound kernel (resampling, pooling, normalisation). */
-#define ELEMENTS_PER_THREAD 256e3
+#define ELEMENTS_PER_THREAD 128e3
 
 static inline int work_threads(double work, double per_thread, int share) {
   const double wanted = work / per_thread;
