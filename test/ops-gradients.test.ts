@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import * as ops from '../src/backend/ops.js';
 import { lstmCell } from '../src/nn/lstm.js';
+import { spectralNormalize } from '../src/nn/spectral-norm.js';
 import { GRAD_TOL, gradCheck, awayFromZero } from './support/gradcheck.js';
 import { BACKENDS_UNDER_TEST, useBackend } from './support/backends.js';
 
@@ -66,6 +67,11 @@ const cases: Record<string, () => { f: (...xs: tf.Tensor[]) => tf.Tensor; inputs
     inputs: [rnd([2, 3], 29), rnd([2, 4], 30), rnd([2, 4], 31), rnd([3, 16], 32).mul(0.5), rnd([4, 16], 33).mul(0.5), rnd([16], 34)],
   }),
   'log-softmax': () => ({ f: (x) => tf.logSoftmax(x), inputs: [rnd([3, 6], 35)] }),
+  // u and v held fixed, as D's forward holds them; one kernel each way where the backend keeps arrays.
+  'spectral normalisation (W / σ)': () => {
+    const [u, v] = [rnd([4], 50), rnd([18], 51)];
+    return { f: (w) => spectralNormalize(w, u, v), inputs: [rnd([3, 3, 2, 4], 52)] };
+  },
 };
 
 for (const backend of BACKENDS_UNDER_TEST) {

@@ -64,13 +64,55 @@ export class SpectralNorm {
 
   /** σ = vᵀ W u, differentiable in W with u, v held fixed. */
   sigma(): tf.Scalar {
-    return tf.sum(tf.mul(tf.matMul(this.v.reshape([1, this.rows]), this.matrix()), this.u.reshape([1, this.cols]))) as tf.Scalar;
+    return sigmaOf(this.weight, this.u, this.v);
   }
 
   /** W / σ, in the weight's own shape. */
   normalized(): tf.Tensor {
-    return tf.div(this.weight, this.sigma());
+    return spectralNormalize(this.weight, this.u, this.v);
   }
+}
+
+/** σ = vᵀ W u of W viewed as [rows, cols] (cols its last axis), as tensor ops. */
+function sigmaOf(weight: tf.Tensor, u: tf.Tensor, v: tf.Tensor): tf.Scalar {
+  const [rows, cols] = [v.size, u.size];
+  return tf.sum(tf.mul(tf.matMul(v.reshape([1, rows]), weight.reshape([rows, cols])), u.reshape([1, cols]))) as tf.Scalar;
+}
+
+/**
+ * W / σ with u, v held fixed. Where the backend holds arrays, computed on them with its gradient
+ * dL/dW = dy/σ − (Σ dy·W)/σ² · v uᵀ in one step each way (sums in double): as tensor ops it is ~15 kernels per
+ * weight, for every conv of D at every step.
+ */
+export function spectralNormalize(weight: tf.Tensor, u: tf.Tensor, v: tf.Tensor): tf.Tensor {
+  const [ws, us, vs] = [hostValues(weight), hostValues(u), hostValues(v)];
+  if (!ws || !us || !vs) return tf.div(weight, sigmaOf(weight, u, v));
+  const [w, uu, vv] = [ws, us, vs];
+  const [rows, cols] = [vv.length, uu.length];
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const shape = (args[0] as tf.Tensor).shape;
+    let sigma = 0;
+    for (let r = 0; r < rows; r++) {
+      let acc = 0;
+      for (let c = 0; c < cols; c++) acc += w[r * cols + c]! * uu[c]!;
+      sigma += vv[r]! * acc;
+    }
+    const y = new Float32Array(w.length);
+    for (let i = 0; i < y.length; i++) y[i] = w[i]! / sigma;
+    const gradFunc = (dy: tf.Tensor) => {
+      const d = hostValues(dy) ?? (dy.dataSync() as Float32Array);
+      let dot = 0;
+      for (let i = 0; i < d.length; i++) dot += d[i]! * w[i]!;
+      const k = dot / (sigma * sigma);
+      const dw = new Float32Array(w.length);
+      for (let r = 0; r < rows; r++) {
+        const kv = k * vv[r]!;
+        for (let c = 0; c < cols; c++) dw[r * cols + c] = d[r * cols + c]! / sigma - kv * uu[c]!;
+      }
+      return tf.tensor(dw, shape, 'float32');
+    };
+    return { value: tf.tensor(y, shape, 'float32'), gradFunc };
+  })(weight);
 }
 
 function normalize(x: tf.Tensor1D | tf.Variable): tf.Tensor1D {
