@@ -214,12 +214,17 @@ function matMulUntransposedGrads(a: tf.Tensor2D, b: tf.Tensor2D, bias?: tf.Tenso
 
 /**
  * Transposed convolution, kernel 2, stride 2 (×2 upsampling). w is [2, 2, Cout, Cin] as in
- * `tf.conv2dTranspose`. The kernels do not overlap, so out[b, 2i+a, 2j+c, o] = Σ x[b, i, j, :]·w[a, c, o, :]:
- * one matMul and a reshuffle, whose gradients every backend has.
+ * `tf.conv2dTranspose`. Where convolutions run on oneDNN, that op itself: its kernel and both gradients are the
+ * stride-2 convolution's primitives. Elsewhere: the kernels do not overlap, so out[b, 2i+a, 2j+c, o] =
+ * Σ x[b, i, j, :]·w[a, c, o, :], one matMul and a reshuffle, whose gradients every backend has.
  */
 export function deconv2x2(x: T4, w: T4, bias?: tf.Tensor1D): T4 {
   const [b, h, wd, cin] = x.shape;
   const cout = w.shape[2];
+  if (onBlasWithDnnl()) {
+    const y = tf.conv2dTranspose(x, w, [b, 2 * h, 2 * wd, cout], 2, 'valid');
+    return bias ? tf.add(y, bias) : y;
+  }
   const wm = tf.transpose(w, [3, 0, 1, 2]).reshape([cin, 4 * cout]) as tf.Tensor2D; // [Cin, (a, c, o)]
   const xm = x.reshape([b * h * wd, cin]) as tf.Tensor2D;
   const y = (onWasm() ? matMulUntransposedGrads(xm, wm) : tf.matMul(xm, wm))
