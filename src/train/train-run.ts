@@ -3,7 +3,8 @@
  * generator and the full discriminator, hinge loss, n_critic D steps per G step, EMA of G for samples.
  * Writes checkpoints atomically, sample grids from the EMA generator, and a final JSON report. A resumed
  * run restores every piece of state (weights, optimizers, EMA, spectral-norm vectors, data cursor, noise
- * counter), so it ends exactly where an uninterrupted run would.
+ * counter), so it ends exactly where an uninterrupted run would. It reads the training's own settings
+ * (src/config/training-settings.ts), which its directory saves (src/train/saved-run.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync } from 'node:fs';
