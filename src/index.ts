@@ -21,6 +21,7 @@ export type { RunEvent, RunEventType } from './protocol/events.js';
 export type { ConfigSource, RunConfigInput } from './jobs/job-options.js';
 export type { JobOutput } from './util/output.js';
 export type { DataConfig, EvalConfig, ModelConfig, RunConfig, SearchConfig, TrainConfig } from './config/run-config.js';
+export type { TrainingSettings } from './config/training-settings.js';
 export { formatArch, parseArch, type Arch } from './nn/arch.js';
 export type { BackendName } from './backend/select.js';
 export type { FaultSpec } from './supervisor/faults.js';

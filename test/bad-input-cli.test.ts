@@ -233,7 +233,7 @@ test('train --resume: each damaged config.json is named, and the run directory i
     ['', /config\.json: not valid JSON/],
     ['null', /config\.json: cannot resume: expected an object with "config" and "arch"/],
     [`[${cfg}]`, /config\.json: cannot resume: expected an object/],
-    [`{"config": ${cfg}, "arch": ${arch}, "notes": "x"}`, /config\.json: notes: unknown key \(allowed: config, arch\)/],
+    [`{"config": ${cfg}, "arch": ${arch}, "notes": "x"}`, /config\.json: notes: unknown key \(allowed: format, config, arch\)/],
     [`{"config": ${cfg.replace('"latent":', '"depth": 2, "latent":')}, "arch": ${arch}}`, /config\.json \(config\): model\.depth: unknown key/],
     [`{"config": ${cfg.replace(/"seed":\d+/, '"seed":"3"')}, "arch": ${arch}}`, /config\.json \(config\): seed: expected a finite number, got "3"/],
     [`{"config": ${cfg.replace(/"lrG":[^,]+/, '"lrG":1e999')}, "arch": ${arch}}`, /config\.json \(config\): train\.lrG: expected a finite number, got Infinity/],

@@ -18,7 +18,7 @@ import { openFeatureNetwork } from '../src/metrics/open-feature-network.js';
 import type { ClassCoverage, EvalPoint } from '../src/protocol/evaluation.js';
 import { runDerivation } from '../src/search/derivation.js';
 import type { DeriveEvent } from '../src/protocol/events.js';
-import { Deriver, derivationConfig } from '../src/search/deriver.js';
+import { Deriver, derivationSettingsOf } from '../src/search/deriver.js';
 import { readCheckpointMeta } from '../src/util/checkpoint-file.js';
 import { checkpointPath } from '../src/train/checkpoint-dir.js';
 import { PROBE_PER_CLASS } from '../src/train/class-probe.js';
@@ -112,7 +112,7 @@ test('derivation: every evaluation is a derive.evaluated event, and the result c
   const runDir = join(root, 'search');
   try {
     const derive = async () => {
-      const deriver = new Deriver(derivationConfig(config), network.net, null, 'test', () => {});
+      const deriver = new Deriver(derivationSettingsOf(config), network.net, null, 'test', () => {});
       const events: DeriveEvent[] = [];
       try {
         const { derived } = await runDerivation({

@@ -21,7 +21,7 @@ Options:
 ${BACKEND_HELP}
 
 Writes to the run directory:
-  config.json                  the effective config and the architecture
+  config.json                  the training's settings (the config less its search section), the architecture
   checkpoints/step-N.ckpt      full training state (atomic; the 3 newest are kept)
   samples/step-N.png, final.png  8x8 grids from the EMA generator
   report.json                  steps, speed, loss history, IS/FID (and class coverage), paths

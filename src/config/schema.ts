@@ -37,6 +37,12 @@ export const integer = (range: Range = {}): Schema<number> => numberIn(true, ran
 /** `aboveMin`: the minimum itself is out of range (a learning rate of 0 learns nothing). */
 export const number = (range: Range & { readonly aboveMin?: boolean } = {}): Schema<number> => numberIn(false, range, range.aboveMin ?? false, 'a finite number');
 
+export const positiveInt = integer({ min: 1 });
+/** A learning rate: above 0 (a rate of 0 learns nothing), at most 1. */
+export const learningRate = number({ min: 0, aboveMin: true, max: 1 });
+/** An Adam beta: below 1, where Adam's moment estimates would never move. */
+export const adamBeta = number({ min: 0, max: 0.9999 });
+
 /** An integer, or "auto" where the program chooses it. */
 export function autoOrInteger(range: Range): Schema<number | 'auto'> {
   const n = numberIn(true, range, false, '"auto" or a finite number');

@@ -5,8 +5,8 @@
  * `deriver.stop` (the run is interrupted): the interval then ends after the current step, with a checkpoint.
  * A derivation's state is its checkpoints on disk: a restarted deriver resumes from them.
  */
-import { RUN_CONFIG_SCHEMA } from '../config/run-config.js';
 import { complete } from '../config/schema.js';
+import { TRAINING_SETTINGS_SCHEMA } from '../config/training-settings.js';
 import { NUM_STAGES, STAGE_PREFIX_LENGTH } from '../nn/arch.js';
 import { archTokens, streaming } from './base.js';
 import { evalPoint } from './evaluation.js';
@@ -14,11 +14,11 @@ import { FieldError } from '../errors.js';
 import { bool, intIn, natural, nullable, num, obj, optional, str, type Infer, type Schema } from '../util/schema.js';
 
 /**
- * What a Deriver is given at its start: the config of every derivation it trains (an ordinary run config whose
+ * What a Deriver is given at its start: the training settings of every derivation it trains (the run's, whose
  * `train` is the derivation's: search.derive's steps and checkpoint interval), the file of the data set's
  * reference statistics (FID) or null, its share of the cores for its native kernels, and the backend's name for the reports.
  */
-export const deriverSettings = obj({ training: complete(RUN_CONFIG_SCHEMA), referenceStats: nullable(str), blasThreads: intIn(1), backend: str });
+export const deriverSettings = obj({ training: complete(TRAINING_SETTINGS_SCHEMA), referenceStats: nullable(str), blasThreads: intIn(1), backend: str });
 export type DeriverSettings = Infer<typeof deriverSettings>;
 
 /** A whole architecture: derivation trains all 14 tokens. */

@@ -1,5 +1,6 @@
 /** The Evaluator's channel: scores children on a snapshot of the shared weights. */
-import { FEATURE_NETWORKS, REWARDS } from '../config/run-config.js';
+import { REWARDS } from '../config/run-config.js';
+import { FEATURE_NETWORKS } from '../config/training-settings.js';
 import { archTokens, method } from './base.js';
 import { generatorDims, weightSnapshot } from './shared-trainer.js';
 import { arr, intIn, natural, nullable, num, obj, oneOf, str, type Infer } from '../util/schema.js';

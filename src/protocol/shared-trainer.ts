@@ -3,7 +3,7 @@
  * runs, the actor sends one `trainer.loss` per iteration under the request's id, and the parent may answer with
  * `trainer.stop` (the conductor's onLoss said 'stop'), honoured between iterations.
  */
-import { DATA_SETTINGS, TRAIN_SETTINGS } from '../config/run-config.js';
+import { DATA_SETTINGS, TRAIN_SETTINGS } from '../config/training-settings.js';
 import { complete } from '../config/schema.js';
 import { actorState, archTokens, method, stage, streaming, tensorBundle } from './base.js';
 import { arr, bool, finite, intIn, natural, none, nullable, num, obj, type Infer } from '../util/schema.js';

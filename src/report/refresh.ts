@@ -16,7 +16,7 @@ import { readTrainRun } from './train-data.js';
 
 export type RunKind = 'search' | 'train';
 
-/** A search run's config.json is its config; a training run's holds { config, arch }. */
+/** A search run's config.json is its config; a training run's holds its settings and `arch` (src/train/saved-run.ts). */
 export function runKind(dir: string): RunKind {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw fileError(dir, 'no such run directory');
   const config = readJson(join(dir, 'config.json'), 'config.json', new Problems());

@@ -11,6 +11,7 @@ import { arr, bool, finite, json, natural, nullable, obj, optional, str, type Sc
 import { readCheckpointMeta } from '../util/checkpoint-file.js';
 import { listCheckpoints } from '../train/checkpoint-dir.js';
 import { lossPoint, type LossPoint } from '../train/train-checkpoint-meta.js';
+import { savedRunFormat } from '../train/saved-run.js';
 import { Problems, listNames, mtimeOf, readJson } from './read-files.js';
 
 export interface TrainSample {
@@ -52,7 +53,8 @@ export interface TrainRunData {
 const scoresSchema = nullable(obj({
   n: natural, is: nullable(inceptionScore), fid: nullable(measured), features: str, classes: optional(nullable(classCoverage)), heldOut: optional(nullable(heldOutFigures)),
 }));
-const savedRun = obj({ config: json, arch: archTokens });
+// The report reads train.steps and train.sampleEvery, which both formats' `config` hold (src/train/saved-run.ts).
+const savedRun = obj({ format: savedRunFormat, config: json, arch: archTokens });
 
 /** The fields of report.json and of checkpoint metadata the report uses; others are left alone. */
 function field<T>(raw: unknown, key: string, s: Schema<T>, where: string, problems: Problems): T | undefined {

@@ -8,26 +8,28 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '../config/run-config.js';
+import { trainingSettingsOf, type TrainingSettings } from '../config/training-settings.js';
 import type { FeatureNetwork } from '../metrics/feature-network.js';
 import type { GaussianStats } from '../metrics/fid.js';
 import { openTraining, type TrainingSession } from '../train/train-run.js';
 import type { DeriveChunk, DeriveJob, DeriverPort, DeriveStep, StreamVerdict } from './ports.js';
 
 /**
- * A derivation's config: the run's, training for `search.derive.steps` G steps with a checkpoint every
- * `search.derive.checkpointEvery`, which is also how far each request to a deriver trains.
+ * A derivation's settings: the run's training settings, training for `search.derive.steps` G steps with a checkpoint
+ * every `search.derive.checkpointEvery`, which is also how far each request to a deriver trains.
  */
-export function derivationConfig(config: RunConfig): RunConfig {
-  const { steps, checkpointEvery } = config.search.derive;
-  return { ...config, train: { ...config.train, steps, checkpointEvery } };
+export function derivationSettingsOf(run: RunConfig): TrainingSettings {
+  const { steps, checkpointEvery } = run.search.derive;
+  const training = trainingSettingsOf(run);
+  return { ...training, train: { ...training.train, steps, checkpointEvery } };
 }
 
 export class Deriver implements DeriverPort {
   private held: { readonly dir: string; readonly run: TrainingSession } | null = null;
 
   constructor(
-    /** The derivations' config (derivationConfig): what a new derivation saves in its folder and trains by. */
-    private readonly config: RunConfig,
+    /** The derivations' settings (derivationSettingsOf): what a new derivation saves in its folder and trains by. */
+    private readonly config: TrainingSettings,
     private readonly net: FeatureNetwork,
     /** The data set's statistics for FID; null: IS only. */
     private readonly reference: GaussianStats | null,

@@ -4,7 +4,8 @@
  * run's config that it uses (src/protocol/<kind>.ts): an actor is given those at its start, and checks them.
  */
 import { coreShare } from '../backend/blas/threads.js';
-import { DATASET_CHANNELS, type RunConfig } from '../config/run-config.js';
+import type { RunConfig } from '../config/run-config.js';
+import { DATASET_CHANNELS } from '../config/training-settings.js';
 import { loadSplit, TRAINING_SPLIT } from '../data/load.js';
 import type { FeatureNetwork } from '../metrics/feature-network.js';
 import type { GaussianStats } from '../metrics/fid.js';

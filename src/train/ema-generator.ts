@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATASET_CHANNELS } from '../config/run-config.js';
+import { DATASET_CHANNELS } from '../config/training-settings.js';
 import { fileError } from '../errors.js';
 import { Generator } from '../nn/generator.js';
 import { loadNewestCheckpoint } from './checkpoint-dir.js';

@@ -3,19 +3,19 @@
  * generator and the full discriminator, hinge loss, n_critic D steps per G step, EMA of G for samples.
  * Writes checkpoints atomically, sample grids from the EMA generator, and a final JSON report. A resumed
  * run restores every piece of state (weights, optimizers, EMA, spectral-norm vectors, data cursor, noise
- * counter), so it ends exactly where an uninterrupted run would.
+ * counter), so it ends exactly where an uninterrupted run would. It reads the training's own settings
+ * (src/config/training-settings.ts), which its directory saves (src/train/saved-run.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatArch, validateArch, type Arch } from '../nn/arch.js';
+import { formatArch, type Arch } from '../nn/arch.js';
 import { Discriminator, BLOCKS_BY_STAGE } from '../nn/discriminator.js';
 import { Generator } from '../nn/generator.js';
 import { nameSeed } from '../nn/params.js';
 import { loadSplit, TRAINING_SPLIT } from '../data/load.js';
 import { MinibatchStream } from '../data/batches.js';
-import { readJsonFile } from '../config/json-file.js';
-import { DATASET_CHANNELS, resolveConfig, type RunConfig } from '../config/run-config.js';
+import { DATASET_CHANNELS, trainingSettingsOf, type TrainingSettings } from '../config/training-settings.js';
 import { FieldError, fileError, isInputError } from '../errors.js';
 import type { ClassCoverage, EvalPoint } from '../protocol/evaluation.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -26,6 +26,7 @@ import { GanTrainer } from './gan-trainer.js';
 import { ganStateArrays, ganStateMeta, restoreGanState } from './gan-state.js';
 import { loadNewestCheckpoint, requireCheckpointDir, saveCheckpoint } from './checkpoint-dir.js';
 import { parseTrainCheckpointMeta, type LossPoint, type TrainCheckpointMeta } from './train-checkpoint-meta.js';
+import { checkCheckpointOfRun, readSavedRun, SAVED_RUN_FORMAT, savedRunText } from './saved-run.js';
 import type { FeatureNetwork } from '../metrics/feature-network.js';
 import type { GaussianStats } from '../metrics/fid.js';
 import type { HeldOutFigures } from '../metrics/held-out-figures.js';
@@ -36,7 +37,8 @@ import type { ProgressStream } from '../util/output.js';
 export interface TrainReport {
   readonly kind: 'train';
   readonly arch: string;
-  readonly config: RunConfig;
+  /** The training's own settings, as its config.json saves them. */
+  readonly config: TrainingSettings;
   readonly backend: string;
   readonly steps: number;
   readonly resumedFromStep: number | null;
@@ -83,7 +85,8 @@ export interface FinalScoring {
 export const finalScoresSeed = (seed: number): number => nameSeed(seed, 'final-scores');
 
 export interface TrainRunOptions {
-  readonly config: RunConfig;
+  /** A new run's settings (a run config's trainingSettingsOf); a resumed run trains by its saved ones. */
+  readonly config: TrainingSettings;
   readonly arch: Arch;
   readonly outDir: string;
   /** Continue the run in outDir from its newest intact checkpoint (or from its start, with its saved config). */
@@ -131,25 +134,6 @@ export interface TrainingSession {
   dispose(): void;
 }
 
-interface SavedRun {
-  readonly config: RunConfig;
-  readonly arch: number[];
-}
-
-/** The config.json of a train run directory: exactly `config` (complete) and `arch`, as runTraining wrote it. */
-export function readSavedRun(outDir: string): SavedRun {
-  const path = join(outDir, 'config.json');
-  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw fileError(outDir, 'cannot resume: no such run directory');
-  if (!existsSync(path)) throw fileError(outDir, 'cannot resume: not a run directory (no config.json)');
-  const raw = readJsonFile(path, 'saved run');
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw fileError(path, 'cannot resume: expected an object with "config" and "arch"');
-  const unknown = Object.keys(raw).filter((k) => k !== 'config' && k !== 'arch');
-  if (unknown.length > 0) throw fileError(path, `${unknown[0]}: unknown key (allowed: config, arch)`);
-  const { config, arch } = raw as { config?: unknown; arch?: unknown };
-  if (!Array.isArray(arch)) throw fileError(path, 'arch: missing or not an array');
-  return { config: resolveConfig(config, `${path} (config)`, true), arch: [...validateArch(arch, `${path}: arch`)] };
-}
-
 /** Trains the run to its end (or until `signal` aborts) and writes its report. */
 export async function runTraining(opts: TrainRunOptions): Promise<TrainReport> {
   const run = await openTraining(opts);
@@ -168,13 +152,15 @@ export async function openTraining(opts: Omit<TrainRunOptions, 'signal'>): Promi
   const sampleDir = join(outDir, 'samples');
 
   // Everything is read and checked before the first write, so a run rejected here is left as it was.
-  let config = opts.config;
+  // Exactly the training's keys: a whole run config, which the compiler lets through as a superset, saves no search settings.
+  let config = trainingSettingsOf(opts.config);
   let arch: Arch = opts.arch;
   const saved = opts.resume ? readSavedRun(outDir) : null;
   if (opts.resume) requireCheckpointDir(outDir, ckptDir);
   const newest = opts.resume ? loadNewestCheckpoint<unknown>(ckptDir) : null;
   const loaded = newest && { ...newest, meta: parseTrainCheckpointMeta(newest.meta, newest.path) };
   if (saved) {
+    if (loaded) checkCheckpointOfRun(saved, loaded.meta, loaded.path);
     ({ config, arch } = loaded ? { config: loaded.meta.config, arch: loaded.meta.arch } : saved);
     for (const why of loaded?.skipped ?? []) log(`skipped damaged checkpoint: ${why}`);
     log(loaded ? `resuming from ${loaded.path} (step ${loaded.meta.step})` : `no checkpoint in ${ckptDir}: starting the saved run from its beginning`);
@@ -220,7 +206,7 @@ export async function openTraining(opts: Omit<TrainRunOptions, 'signal'>): Promi
   // The first writes: the data and any checkpoint being resumed were read and checked above.
   mkdirSync(ckptDir, { recursive: true });
   mkdirSync(sampleDir, { recursive: true });
-  if (!opts.resume) writeFileAtomic(join(outDir, 'config.json'), [Buffer.from(JSON.stringify({ config, arch }, null, 2))]);
+  if (!opts.resume) writeFileAtomic(join(outDir, 'config.json'), [savedRunText({ config, arch: [...arch] })]);
 
   const blocks = BLOCKS_BY_STAGE[BLOCKS_BY_STAGE.length - 1]!;
   const sampleZ = tf.randomNormal([64, model.latent], 0, 1, 'float32', nameSeed(seed, 'sample-z')) as tf.Tensor2D;
@@ -236,7 +222,7 @@ export async function openTraining(opts: Omit<TrainRunOptions, 'signal'>): Promi
   const wall = () => priorSeconds + (Date.now() - t0) / 1000;
   let lastCheckpoint = '';
   const checkpoint = () => {
-    const meta: TrainCheckpointMeta = { kind: 'train', config, arch: [...arch], step, gan: ganStateMeta(trainer), cursor: stream.cursor(), history, pending: { dSum, gSum, n }, wallSeconds: wall(), evals };
+    const meta: TrainCheckpointMeta = { kind: 'train', format: SAVED_RUN_FORMAT, config, arch: [...arch], step, gan: ganStateMeta(trainer), cursor: stream.cursor(), history, pending: { dSum, gSum, n }, wallSeconds: wall(), evals };
     lastCheckpoint = saveCheckpoint(ckptDir, step, meta, ganStateArrays(trainer));
   };
   // The same latents at every evaluation and at the end, so the curve compares like with like.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { resolveConfig, type RunConfig } from '../../src/config/run-config.js';
 import { openFeatureNetwork } from '../../src/metrics/open-feature-network.js';
 import { localPorts } from '../../src/search/local-ports.js';
-import { Deriver, derivationConfig } from '../../src/search/deriver.js';
+import { Deriver, derivationSettingsOf } from '../../src/search/deriver.js';
 import { runSearchJob, type SearchReport } from '../../src/search/search-run.js';
 import { loadSearchCheckpoint } from '../../src/search/search-checkpoint.js';
 import type { SearchEvent } from '../../src/protocol/events.js';
@@ -40,7 +40,7 @@ export async function runTinySearch(
 ): Promise<{ report: SearchReport; events: SearchEvent[] }> {
   const network = await openFeatureNetwork('digits', null);
   const ports = await localPorts(config, network.net, null);
-  const deriver = new Deriver(derivationConfig(config), network.net, null, 'test', () => {});
+  const deriver = new Deriver(derivationSettingsOf(config), network.net, null, 'test', () => {});
   const events: SearchEvent[] = [];
   try {
     const report = await runSearchJob({

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { coreShare } from '../../backend/blas/threads.js';
 import type { RunConfig } from '../../config/run-config.js';
 import type { DeriverSettings } from '../../protocol/deriver.js';
-import { derivationConfig } from '../../search/deriver.js';
+import { derivationSettingsOf } from '../../search/deriver.js';
 import { controllerSettingsOf, evaluatorSettingsOf, resetterSettingsOf, trainerSettingsOf } from '../../search/local-ports.js';
 
 /** The `actorConfig` of `startActorSystem` for the real search actors: each kind its own settings. */
@@ -29,5 +29,5 @@ export function realActorConfig(run: RunConfig, referenceStats: string | null): 
  * must not depend on how derivation was scheduled. `backend`: its name as the parent resolved it, for the reports.
  */
 export function deriverActorConfig(run: RunConfig, referenceStats: string | null, backend: string, cores = availableParallelism()): DeriverSettings {
-  return { training: derivationConfig(run), referenceStats, blasThreads: coreShare(run.search.derive.topK, cores), backend };
+  return { training: derivationSettingsOf(run), referenceStats, blasThreads: coreShare(run.search.derive.topK, cores), backend };
 }
