@@ -1,7 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { gatherBatch, labelHistogram } from '../src/data/dataset.js';
-import { loadMnist } from '../src/data/mnist.js';
+import { intensityBytes, loadMnist } from '../src/data/mnist.js';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const { train, test: heldOut } = loadMnist();
 
@@ -57,6 +60,26 @@ test('the split is the same on every load and train and held-out images are disj
   let shared = 0;
   for (let i = 0; i < heldOut.count; i++) if (seen.has(Buffer.from(heldOut.pixels.subarray(i * 1024, (i + 1) * 1024)).toString('base64'))) shared++;
   assert.ok(shared <= 2, `${shared} held-out images also in train`); // MNIST has a few exact duplicates at most
+});
+
+test('the package\'s files are read to exactly the bytes JSON.parse gives (round(v · 255)), and a malformed one is named', () => {
+  const digitsDir = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
+  for (let digit = 0; digit < 10; digit++) {
+    const file = join(digitsDir, `${digit}.json`);
+    const bytes = intensityBytes(readFileSync(file), file);
+    const values = (JSON.parse(readFileSync(file, 'utf8')) as { data: number[] }).data;
+    assert.is(bytes.length, values.length, file);
+    assert.ok(values.every((v, i) => bytes[i] === Math.round(v * 255)), file);
+  }
+  const read = (text: string) => Array.from(intensityBytes(Buffer.from(text), 'f.json'));
+  // Any JSON number and JSON's whitespace, as JSON.parse reads them.
+  const text = '{ "data": [0, 1,0.5 ,\n\t0.2, 1e-1, 2.5E-1, -0, 0.0039215686274509803, 0.001, 0.998] }';
+  assert.equal(read(text), (JSON.parse(text) as { data: number[] }).data.map((v) => Math.round(v * 255)));
+  assert.equal(read('{"data":[]}'), []);
+  for (const [bad, why] of [['{"x":[1]}', 'expected { "data": [numbers] }'], ['{"data":[1,,2]}', '"" at byte 11 is not a number'], ['{"data":[1,]}', 'a comma with no number after it'],
+    ['{"data":[01]}', '"01" at byte 9'], ['{"data":[.5]}', '".5" at byte 9'], ['{"data":[5.]}', '"5." at byte 9'], ['{"data":[1 2]}', 'expected a comma at byte 11']]) {
+    assert.throws(() => read(bad!), (e: Error) => e.message.startsWith('f.json: ') && e.message.includes(why!), bad);
+  }
 });
 
 test.run();

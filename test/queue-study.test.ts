@@ -9,8 +9,8 @@ import { startRedisServer, type RedisServer } from './support/redis-server.js';
 import { readStudyJson, withoutTimings, writeTinyStudy } from './support/study.js';
 
 const root = mkdtempSync(join(tmpdir(), 'agts-queue-study-'));
-// Two arms that spend the budget in different ways, two seeds: four runs, each a job.
-const config = writeTinyStudy(join(root, 'study.json'), { arms: ['full', 'random-independent'] });
+// One arm, two seeds (the fewest a study takes): two runs, each a job, one for each worker to start with.
+const config = writeTinyStudy(join(root, 'study.json'), { arms: ['full'] });
 let redis: RedisServer;
 const children: ChildProcess[] = [];
 

@@ -38,21 +38,20 @@ function finalArrays(dir: string): Map<string, Float32Array> {
   return new Map([...readCheckpoint(last).arrays].map(([k, v]) => [k, v.data]));
 }
 
-test('train: SIGKILL at random points, then --resume, ends exactly as an uninterrupted run', async () => {
+test('train: SIGKILL at a random point, then --resume, ends exactly as an uninterrupted run', async () => {
   const whole = join(root, 'train-whole');
   const span = timedRun(whole, 'train', '--arch', ARCH, '--config', trainConfig, '--out', whole);
   const expected = finalArrays(whole);
   const history = JSON.parse(readFileSync(join(whole, 'report.json'), 'utf8')).history;
-  for (const k of [1, 2]) {
-    const dir = join(root, `train-cut${k}`);
-    await killMidRun(['train', '--arch', ARCH, '--config', trainConfig, '--out', dir], dir, join(dir, 'config.json'), 0.9 * span, `train kill ${k}`, finished(dir));
-    const resumed = cli('train', '--resume', dir);
-    assert.is(resumed.status, 0, resumed.stderr);
-    const got = finalArrays(dir);
-    assert.is(got.size, expected.size);
-    for (const [name, data] of expected) assert.ok(data.every((v, i) => v === got.get(name)![i]), `${name} differs after resume`);
-    assert.equal(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).history, history);
-  }
+  // One kill point per run of the suite: each run of it draws another.
+  const dir = join(root, 'train-cut');
+  await killMidRun(['train', '--arch', ARCH, '--config', trainConfig, '--out', dir], dir, join(dir, 'config.json'), 0.9 * span, 'train kill', finished(dir));
+  const resumed = cli('train', '--resume', dir);
+  assert.is(resumed.status, 0, resumed.stderr);
+  const got = finalArrays(dir);
+  assert.is(got.size, expected.size);
+  for (const [name, data] of expected) assert.ok(data.every((v, i) => v === got.get(name)![i]), `${name} differs after resume`);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).history, history);
 });
 
 const searchWhole = join(root, 'search-whole');
@@ -64,10 +63,11 @@ const searchOutcome = (dir: string) => {
   return { iterations: rep.iterations, beams: rep.beams, candidates: rep.candidates, derived: rep.derived.map((d) => [d.arch, d.is, d.fid]) };
 };
 
-test('search: SIGKILL before the first checkpoint and at random points, then --resume, samples the same architectures and ends with the same report', async () => {
+test('search: SIGKILL before the first checkpoint and at a random point, then --resume, samples the same architectures and ends with the same report', async () => {
   searchSpan = timedRun(searchWhole, 'search', '--config', searchConfig, '--out', searchWhole);
   const expected = searchOutcome(searchWhole);
-  for (const k of [0, 1, 2]) {
+  // Before the first checkpoint, and at one point drawn at random (another on each run of the suite).
+  for (const k of [0, 1]) {
     const dir = join(root, `search-cut${k}`);
     const args = ['search', '--config', searchConfig, '--out', dir];
     let delay = 0;

@@ -8,11 +8,12 @@
  * many tests ran with how many it has, which needs no cooperation from the test file and so also catches hooks
  * that were not written through the helper. A test file that throws while it loads, or a suite whose `after`
  * hook throws, becomes a failed test of its own (plain uvu stops the whole run there). Tests skipped for a
- * missing optional dependency are listed with why.
+ * missing optional dependency are listed with why, and the heaviest files by CPU time (test/support/file-times.ts).
  *
  * Usage: node .test-build/test/run.js [DIR] [PATTERN], as `uvu DIR PATTERN`.
  */
 import { pathToFileURL } from 'node:url';
+import { clock, FileTimes } from './support/file-times.js';
 import { skipReasons } from './support/skipped.js';
 
 /** What uvu's suite runner resolves with: its errors (true when none), tests passed, tests skipped, tests it had. */
@@ -32,11 +33,13 @@ const uvu = await import('uvu');
 const { parse } = await import('uvu/parse');
 
 const unrun: string[] = [];
+const times = new FileTimes();
 const { suites: files } = await parse(dir, pattern);
 for (const [index, file] of files.entries()) {
   globalThis.UVU_INDEX = index;
   const group: Group = [file.name];
   globalThis.UVU_QUEUE.push(group);
+  const loaded = clock();
   try {
     await import(pathToFileURL(file.file).href);
   } catch (error) {
@@ -46,15 +49,19 @@ for (const [index, file] of files.entries()) {
     });
     loading.run();
   }
+  times.add(file.name, loaded());
   const runs = group.slice(1) as (() => Promise<Outcome>)[];
   group.splice(1, runs.length, ...runs.map((run, i) => async (): Promise<Outcome> => {
     let outcome: Outcome;
+    const ran = clock();
     try {
       outcome = await run();
     } catch (error) {
       // An `after` hook threw: uvu's runner rethrows it and loses the suite's counts. One failure, so the other
       // suites still run and the run fails naming it.
       return [`  ${file.name}, suite ${i + 1} of ${runs.length}: an after hook threw: ${(error as Error).stack ?? String(error)}\n`, 0, 0, 1];
+    } finally {
+      times.add(file.name, ran());
     }
     const [errors, passed, , total] = outcome;
     if (errors === true && passed < total) {
@@ -67,7 +74,7 @@ for (const [index, file] of files.entries()) {
 
 await uvu.exec();
 
-const out: string[] = [];
+const out: string[] = [...times.heaviest(15), ''];
 for (const [why, tests] of skipReasons()) out.push(`  Skipped (${tests.length}): ${why}`, ...tests.map((t) => `    - ${t}`));
 if (unrun.length) out.push('  Tests that did not run:', ...unrun.map((u) => `    ✘ ${u}`));
 if (out.length) process.stdout.write(`${out.join('\n')}\n\n`);

@@ -8,15 +8,26 @@ import { evaluate } from '../src/jobs/evaluate.js';
 import { finalScoresSeed } from '../src/train/train-run.js';
 import { runTinySearch, tempRunDir, tinySearchConfig } from './support/tiny-search.js';
 
+/**
+ * The whole search of tinySearchConfig(), run once: the first test checks it, the others compare runs of the same
+ * config with it. `atBoundary` is its folder as it stood between stage 0's training and its scoring.
+ */
+let whole: Awaited<ReturnType<typeof runTinySearch>> & { dir: string; atBoundary: string; leaked: number };
+
 test.before(async () => {
   await startBackend('auto');
+  const before = tf.memory().numTensors;
+  const dir = tempRunDir('e2e');
+  const atBoundary = `${dir}-at-boundary`;
+  // Stage 0 has one iteration: when its rewards arrive, the newest checkpoint is the one saved after its
+  // training, before its scoring and before the hand-over to stage 1.
+  const run = await runTinySearch(tinySearchConfig(), dir, { onEvent: (e) => e.type === 'search.rewards' && e.iteration === 0 && cpSync(dir, atBoundary, { recursive: true }) });
+  whole = { ...run, dir, atBoundary, leaked: tf.memory().numTensors - before };
 });
 
 test('a whole search: three stages, beam hand-overs, derivation, the report, no leaked tensors', async () => {
-  const before = tf.memory().numTensors;
-  const dir = tempRunDir('e2e');
-  const { report, events } = await runTinySearch(tinySearchConfig(), dir);
-  assert.is(tf.memory().numTensors, before, 'every tensor of the run is freed');
+  const { report, events, dir } = whole;
+  assert.is(whole.leaked, 0, 'every tensor of the run is freed');
   assert.equal(report.iterations.map((i) => i.stage), [0, 1, 2]);
   assert.equal(report.beams.map((b) => b.stage), [0, 1]);
   assert.is(report.beams[1]!.kept[0]!.length, 9);
@@ -36,11 +47,10 @@ test('a whole search: three stages, beam hand-overs, derivation, the report, no 
 });
 
 test('the same seed with overlap off samples the same architectures', async () => {
-  const a = await runTinySearch(tinySearchConfig(), tempRunDir('seed-a'));
   const b = await runTinySearch(tinySearchConfig(), tempRunDir('seed-b'));
-  const sampled = (r: typeof a) => r.events.flatMap((e) => (e.type === 'search.rewards' ? e.archs : []));
-  assert.equal(sampled(a), sampled(b));
-  assert.equal(a.report.candidates, b.report.candidates);
+  const sampled = (r: typeof b) => r.events.flatMap((e) => (e.type === 'search.rewards' ? e.archs : []));
+  assert.equal(sampled(whole), sampled(b));
+  assert.equal(whole.report.candidates, b.report.candidates);
 });
 
 test('a collapse resets the shared GAN and the search goes on', async () => {
@@ -77,7 +87,6 @@ test('the baselines run on the same machinery: random with and without weight sh
 
 test('an interrupted search resumes from its checkpoint and ends as an uninterrupted one', async () => {
   const cfg = tinySearchConfig();
-  const whole = await runTinySearch(cfg, tempRunDir('whole'));
   const dir = tempRunDir('cut');
   const ctrl = new AbortController();
   // Stops after the first iteration is scored (and checkpointed): the resume starts from a mid-search checkpoint.
@@ -87,20 +96,14 @@ test('an interrupted search resumes from its checkpoint and ends as an uninterru
   const before = tf.memory().numTensors;
   const resumed = await runTinySearch(cfg, dir, { resume: true });
   assert.is(tf.memory().numTensors, before, 'restoring every actor leaks no tensor');
-  const archs = (r: typeof whole) => r.report.iterations.map((i) => i.bestArch);
+  const archs = (r: typeof resumed) => r.report.iterations.map((i) => i.bestArch);
   assert.equal(archs(resumed), archs(whole));
   assert.equal(resumed.report.candidates, whole.report.candidates);
   assert.equal(resumed.report.best?.arch, whole.report.best?.arch);
 });
 
 test('a search resumed between a stage\'s last training and its scoring hands the beam over and ends as an uninterrupted one', async () => {
-  const cfg = tinySearchConfig();
-  const dir = tempRunDir('boundary');
-  const copy = `${dir}-at-boundary`;
-  // Stage 0 has one iteration: when its rewards arrive, the newest checkpoint is the one saved after its
-  // training, before its scoring and before the hand-over to stage 1.
-  const whole = await runTinySearch(cfg, dir, { onEvent: (e) => e.type === 'search.rewards' && e.iteration === 0 && cpSync(dir, copy, { recursive: true }) });
-  const resumed = await runTinySearch(cfg, copy, { resume: true });
+  const resumed = await runTinySearch(tinySearchConfig(), whole.atBoundary, { resume: true });
   assert.equal(resumed.report.iterations.map((i) => i.bestArch), whole.report.iterations.map((i) => i.bestArch));
   assert.equal(resumed.report.beams, whole.report.beams);
   assert.equal(resumed.report.candidates, whole.report.candidates);

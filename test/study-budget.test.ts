@@ -41,7 +41,7 @@ function countedHere(run: string) {
 
 test('every arm and seed spent the same budget, counted from its event log', () => {
   assert.ok(result.complete);
-  assert.equal(result.budget.planned, { minibatches: 45, childEvaluations: 15, derived: 1, deriveSteps: 2 });
+  assert.equal(result.budget.planned, { minibatches: 15, childEvaluations: 15, derived: 1, deriveSteps: 2 });
   assert.equal(result.budget, { planned: result.budget.planned, equal: true, differences: [] });
   assert.is(result.runs.length, 10);
   for (const run of result.runs) {
@@ -50,10 +50,10 @@ test('every arm and seed spent the same budget, counted from its event log', () 
     const { minibatches, childEvaluations, derived, deriveSteps } = run.budget!;
     assert.equal({ minibatches, childEvaluations, derived, deriveSteps }, here, `${run.dir}: study.json counts what the log holds`);
   }
-  // The arms spend it differently: 3 iterations of 15 minibatches, or 15 architectures of 3.
+  // The arms spend it differently: 3 iterations of 5 minibatches, or 15 architectures of 1.
   const trainedOf = (run: string) => eventsOf(run).filter((e) => e.type === 'search.trained').map((e) => e.payload.minibatches);
-  assert.equal(trainedOf('runs/full-seed1'), [15, 15, 15]);
-  assert.equal(trainedOf('runs/random-independent-seed1'), new Array(15).fill(3));
+  assert.equal(trainedOf('runs/full-seed1'), [5, 5, 5]);
+  assert.equal(trainedOf('runs/random-independent-seed1'), new Array(15).fill(1));
 });
 
 test('the count comes from the log: a run whose log shows less training is named as spending less', () => {
@@ -61,11 +61,11 @@ test('the count comes from the log: a run whose log shows less training is named
   cpSync(join(dir, 'runs', 'full-seed1'), copy, { recursive: true });
   const lines = readFileSync(join(copy, 'events.jsonl'), 'utf8').split('\n');
   const i = lines.findIndex((l) => l.includes('"type":"search.trained"'));
-  lines[i] = lines[i]!.replace('"minibatches":15', '"minibatches":11');
+  lines[i] = lines[i]!.replace('"minibatches":5,', '"minibatches":1,');
   writeFileSync(join(copy, 'events.jsonl'), lines.join('\n'));
   const spent = readRunOutcome(copy)!.budget;
-  assert.is(spent.minibatches, 41);
-  assert.equal(budgetDifferences(spent, result.budget.planned), ['41 minibatches (planned 45)']);
+  assert.is(spent.minibatches, 11);
+  assert.equal(budgetDifferences(spent, result.budget.planned), ['11 minibatches (planned 15)']);
 });
 
 test('the arms table is the mean ± std over seeds of the runs, and every verdict follows its interval', () => {

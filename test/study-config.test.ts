@@ -17,7 +17,7 @@ const root = mkdtempSync(join(tmpdir(), 'agts-study-config-'));
 test('each arm spends the same budget its own way: the arithmetic of every arm of the tiny study', () => {
   const { study, base } = loadStudy(TINY_STUDY);
   const { minibatches: B, childEvaluations: E, derive } = study.budget;
-  assert.equal([B, E, derive.candidates, base.search.beamCandidates, base.search.iterations], [45, 15, 3, 3, [1, 1, 1]]);
+  assert.equal([B, E, derive.candidates, base.search.beamCandidates, base.search.iterations], [15, 15, 3, 3, [1, 1, 1]]);
   const got = Object.fromEntries(ARM_NAMES.map((arm) => {
     const s = armSearchConfig(base.search, arm, study.budget, TINY_STUDY);
     assert.is(s.overlap, false, `${arm}: overlap off, so a resumed study gives the same table`);
@@ -25,14 +25,14 @@ test('each arm spends the same budget its own way: the arithmetic of every arm o
     return [arm, [s.strategy, s.levels, s.reset.enabled, s.iterations, s.minibatches, s.controllerSteps]];
   }));
   assert.equal(got, {
-    // 3 iterations × 15 minibatches; 3 × 2 children + 2 beams × 3 + 3 final candidates = 15.
-    full: ['rl', 'multi', true, [1, 1, 1], 15, 2],
-    'random-shared': ['random-shared', 'multi', true, [1, 1, 1], 15, 2],
-    'no-reset': ['rl', 'multi', false, [1, 1, 1], 15, 2],
+    // 3 iterations × 5 minibatches; 3 × 2 children + 2 beams × 3 + 3 final candidates = 15.
+    full: ['rl', 'multi', true, [1, 1, 1], 5, 2],
+    'random-shared': ['random-shared', 'multi', true, [1, 1, 1], 5, 2],
+    'no-reset': ['rl', 'multi', false, [1, 1, 1], 5, 2],
     // No beam: 3 × 4 children + 3 final candidates = 15.
-    'single-level': ['rl', 'single', true, [1, 1, 1], 15, 4],
-    // 15 architectures, each trained alone for 3 minibatches and scored once.
-    'random-independent': ['random-independent', 'multi', true, [1, 1, 13], 3, 1],
+    'single-level': ['rl', 'single', true, [1, 1, 1], 5, 4],
+    // 15 architectures, each trained alone for 1 minibatch and scored once.
+    'random-independent': ['random-independent', 'multi', true, [1, 1, 13], 1, 1],
   });
 });
 

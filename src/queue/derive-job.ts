@@ -5,11 +5,7 @@
  * job's progress. The worker's own event log of the job stays in its scratch folder; the run's log is the
  * coordinator's.
  */
-import { join } from 'node:path';
 import { deriverActorConfig } from '../actors/logic/actor-config.js';
-import type { RunConfig } from '../config/run-config.js';
-import { openFeatureNetwork } from '../metrics/open-feature-network.js';
-import { referenceStats, referenceStatsCachePath, trainingStatsRequest } from '../metrics/reference-stats.js';
 import { QUEUE_PROTOCOL_VERSION, type DeriveJobData, type DeriveJobResult } from '../protocol/queue-jobs.js';
 import { refreshReportQuietly } from '../report/refresh.js';
 import { startDeriverPool } from '../supervisor/actor-system.js';
@@ -18,7 +14,7 @@ import { inJobFolder, type RunningJob, type WorkerContext } from './job-folder.j
 
 export async function runDeriveJob(job: RunningJob, data: DeriveJobData, ctx: WorkerContext): Promise<DeriveJobResult | 'stopped'> {
   const done = await inJobFolder(job, ctx, async (folder) => {
-    const statsFile = await statsOf(data.config, ctx);
+    const statsFile = await ctx.referenceStats.fileFor(data.config);
     const pool = await startDeriverPool({
       runDir: runDirPaths(folder.work), seed: data.config.seed, gpus: ctx.gpus, backend: ctx.backend.requested, count: 1,
       config: deriverActorConfig(data.config, statsFile, ctx.backend.name),
@@ -46,16 +42,4 @@ export async function runDeriveJob(job: RunningJob, data: DeriveJobData, ctx: Wo
     }
   });
   return done === 'stopped' ? done : { v: QUEUE_PROTOCOL_VERSION, worker: ctx.name, ...done };
-}
-
-/** The data set's reference statistics for FID, computed once per worker and kept in its folder. */
-async function statsOf(config: RunConfig, ctx: WorkerContext): Promise<string> {
-  const network = await openFeatureNetwork(config.eval.features, config.eval.inceptionGraph);
-  try {
-    const request = trainingStatsRequest(config.data, network, join(ctx.workDir, 'stats'), ctx.log);
-    await referenceStats(request);
-    return referenceStatsCachePath(request)!;
-  } finally {
-    network.net.dispose();
-  }
 }

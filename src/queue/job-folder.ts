@@ -11,6 +11,7 @@ import { QUEUE_PROTOCOL_VERSION, type JobProgress } from '../protocol/queue-jobs
 import { newestCheckpointStep } from '../train/checkpoint-dir.js';
 import { FolderSync } from './folder-snapshot.js';
 import { folderKey, jobLockKey } from './names.js';
+import type { WorkerStats } from './worker-stats.js';
 
 /** What every job of a worker process shares. */
 export interface WorkerContext {
@@ -18,6 +19,8 @@ export interface WorkerContext {
   readonly name: string;
   /** The worker's own folder: each job's work, the data sets' cached statistics. */
   readonly workDir: string;
+  /** A run config's reference statistics (their cached file in `workDir`), computed off the main thread. */
+  readonly referenceStats: WorkerStats;
   readonly redis: Redis;
   readonly backend: BackendInfo;
   readonly gpus: readonly number[] | null;

@@ -34,11 +34,13 @@ export type SearchJob = (opts: {
 export async function runStudyRunJob(job: RunningJob, data: StudyRunJobData, ctx: WorkerContext, search: SearchJob): Promise<StudyRunJobResult | 'stopped'> {
   const done = await inJobFolder(job, ctx, async (folder) => {
     const resumed = existsSync(join(folder.dir, 'config.json'));
+    // Computed off the main thread (worker-stats.ts) into the cache the search reads them from.
+    await ctx.referenceStats.fileFor(data.config);
     const run = search({
       ...(resumed ? { resume: folder.dir } : { config: data.config, out: folder.dir }),
       gpus: ctx.gpus, backend: ctx.backend.requested, signal: ctx.signal, log: ctx.log,
       // The worker's statistics, computed by its first job of the data set, as for derivations.
-      statsCache: join(ctx.workDir, 'stats'),
+      statsCache: ctx.referenceStats.cacheDir,
     });
     const pushes = coalesced(folder.push, (e) => ctx.log(`job ${job.id}: sending its folder: ${ctx.redact(String((e as Error)?.message ?? e))}`));
     const subscription = run.events.subscribe({ next: (e) => AFTER_CHECKPOINT.has(e.type) && pushes.request() });

@@ -23,6 +23,7 @@ import { runStudyRunJob, type SearchJob } from './study-run-job.js';
 import { KEY_PREFIX, QUEUE_NAME } from './names.js';
 import { queueConnection } from './reconnecting.js';
 import { QueueSilentError, stopGrace } from './stop-grace.js';
+import { workerStats } from './worker-stats.js';
 
 export interface WorkerOptions {
   readonly target: RedisTarget;
@@ -48,7 +49,8 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   const { redis } = connection;
   const gpuShare = gpuSharing(o.gpus);
   const bounded = stopGrace(o.signal, o.stallSeconds * 1000);
-  const ctx = { name, workDir: o.workDir, redis, backend: o.backend, gpus: o.gpus, log: o.log, redact: o.target.redact, signal: o.signal, bounded };
+  const referenceStats = workerStats(o.workDir, o.backend.requested, o.log);
+  const ctx = { name, workDir: o.workDir, referenceStats, redis, backend: o.backend, gpus: o.gpus, log: o.log, redact: o.target.redact, signal: o.signal, bounded };
   /** Attempts in hand by job id: a job this worker lost and took again waits for its old attempt to end. */
   const inHand = new Map<string, Promise<unknown>>();
   const processor = async (job: Job, token?: string, lockSignal?: AbortSignal): Promise<DeriveJobResult | StudyRunJobResult> => {
