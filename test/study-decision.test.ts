@@ -66,7 +66,7 @@ test('seeds to decide, by hand: min((1.96 + 0.84)² σ²/δ², (1.64 + 0.84)² �
 function outcome(fid: number, is = 4): RunOutcome {
   const d = { rank: 1, arch: '0 0 0 0  0 0 0 0 0  0 0 0 0 0', proxyReward: fid / 10, is, fid };
   return {
-    derived: [d], best: d, resets: 0, budget: { iterations: 3, minibatches: 45, cutByReset: 0, childEvaluations: 15, derived: 1, deriveSteps: 2 },
+    derived: [d], best: d, resets: 0, collapses: null, budget: { iterations: 3, minibatches: 45, cutByReset: 0, childEvaluations: 15, derived: 1, deriveSteps: 2 },
     timings: { searchSeconds: 1, derivationSeconds: 1, deviceSeconds: 2 },
   };
 }

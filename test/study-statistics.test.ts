@@ -57,7 +57,7 @@ test('the bootstrap is reproducible from its seed and changes with it', () => {
 function outcome(is: number, fid: number, minibatches = 100, proxyReward = 1): RunOutcome {
   const d = { rank: 1, arch: '0 0 0 0  0 0 0 0 0  0 0 0 0 0', proxyReward, is, fid };
   return {
-    derived: [d], best: d, resets: 0, budget: { iterations: 3, minibatches, cutByReset: 0, childEvaluations: 15, derived: 1, deriveSteps: 2 },
+    derived: [d], best: d, resets: 0, collapses: null, budget: { iterations: 3, minibatches, cutByReset: 0, childEvaluations: 15, derived: 1, deriveSteps: 2 },
     timings: { searchSeconds: 1, derivationSeconds: 1, deviceSeconds: 2 },
   };
 }

@@ -176,6 +176,7 @@ async function runSearch(opts: SearchOptions, dir: string, onLogOpen: (path: str
           }
           if (e.type === 'search.rewards') bar?.update(e.iteration + 1, `stage ${e.stage}  best reward ${Math.max(...e.rewards).toFixed(3)}: ${formatArch(e.archs[e.rewards.indexOf(Math.max(...e.rewards))]!)}`);
           else if (e.type === 'search.reset') log(`dynamic reset #${e.resets} at iteration ${e.iteration}`);
+          else if (e.type === 'search.collapse') log(`collapse #${e.collapses} seen at iteration ${e.iteration}, minibatch ${e.minibatch} (reset is off: training goes on)`);
           else if (e.type === 'search.beam') log(`stage ${e.stage} beam: kept ${e.kept.map((a) => formatArch(a)).join(' | ')}`);
         },
       });

@@ -66,6 +66,11 @@ const conductorEvents = {
     advantage: optional(measured), policyLoss: optional(measured), seconds: finite,
   }),
   'search.reset': obj({ type: tag('search.reset'), iteration: natural, stage, resets: natural }),
+  /**
+   * With reset off: a collapse the detector saw at the iteration's `minibatch` (from 0), which nothing acted on;
+   * `collapses` counts them over the run (src/search/collapse-watch.ts).
+   */
+  'search.collapse': obj({ type: tag('search.collapse'), iteration: natural, stage, minibatch: natural, collapses: natural }),
   'search.beam': obj({ type: tag('search.beam'), stage, candidates: arr(archTokens), scores: arr(measured), kept: arr(archTokens) }),
   /** The final candidates, sampled from the final policy and scored on the final shared weights. */
   'search.candidates': obj({ type: tag('search.candidates'), archs: arr(archTokens), rewards: arr(measured) }),

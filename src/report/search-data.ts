@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventSchemas, type EventType, type LogEvent, type PayloadOf } from '../protocol/events.js';
 import { parseEventLines } from '../supervisor/event-file.js';
-import { arr, bool, finite, natural, obj, record, str, type Schema } from '../util/schema.js';
+import { arr, bool, finite, natural, nullable, obj, optional, record, str, type Schema } from '../util/schema.js';
 import { incidentOf, type Incident } from './incidents.js';
 import { Problems, listNames, readJson } from './read-files.js';
 import { readTrainRun, type TrainRunData } from './train-data.js';
@@ -81,6 +81,8 @@ export interface FinalNumbers {
   readonly interrupted: boolean;
   readonly restarts: number;
   readonly resets: number;
+  /** With reset off, the collapses the detector saw; null with reset on; undefined in reports written before they were counted. */
+  readonly collapses: number | null | undefined;
 }
 
 export type RunState = 'finished' | 'interrupted' | 'failed' | 'stopped' | 'in progress';
@@ -94,6 +96,8 @@ export interface SearchRunData {
   readonly placements: PlacementRow[];
   readonly iterations: IterationRow[];
   readonly resets: { iteration: number; stage: number; time: number; count: number }[];
+  /** With reset off, the collapses the detector saw so far, by the log's last search.collapse (0 without one). */
+  readonly collapses: number;
   readonly beams: PayloadOf<'search.beam'>[];
   /** The final candidates as scored on the final shared weights (not logged by random-independent, which scores none anew). */
   readonly finalCandidates: PayloadOf<'search.candidates'> | null;
@@ -110,12 +114,13 @@ export interface SearchRunData {
 
 const finalFields = obj({
   candidates: arr(obj({ arch: str, reward: finite })), wallSeconds: record(finite), deviceSeconds: finite, interrupted: bool, restarts: natural, resets: natural,
+  collapses: optional(nullable(natural)),
 });
 /** report.json holds more (the config, every iteration, …): only these fields are read, and checked. */
 const finalSchema: Schema<FinalNumbers> = {
   parse(v, path) {
     const raw = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
-    return finalFields.parse(Object.fromEntries(['candidates', 'wallSeconds', 'deviceSeconds', 'interrupted', 'restarts', 'resets'].map((k) => [k, raw[k]])), path);
+    return finalFields.parse(Object.fromEntries(['candidates', 'wallSeconds', 'deviceSeconds', 'interrupted', 'restarts', 'resets', 'collapses'].map((k) => [k, raw[k]])), path);
   },
 };
 
@@ -147,6 +152,7 @@ export function readSearchRun(dir: string, problems: Problems): SearchRunData {
   const trained = new Map<number, { p: PayloadOf<'search.trained'>; time: number; runs: number }>();
   const rewards = new Map<number, { p: PayloadOf<'search.rewards'>; time: number }>();
   const resets: SearchRunData['resets'] = [];
+  let collapses = 0;
   const beams = new Map<number, PayloadOf<'search.beam'>>();
   let finalCandidates: PayloadOf<'search.candidates'> | null = null;
   const busy: BusyRow[] = [];
@@ -212,6 +218,12 @@ export function readSearchRun(dir: string, problems: Problems): SearchRunData {
         if (p) resets.push({ iteration: p.iteration, stage: p.stage, time, count: p.resets });
         break;
       }
+      case 'search.collapse': {
+        // The count is the conductor's saved one: a resumed run's next collapse continues it.
+        const p = checked(e, 'search.collapse');
+        if (p) collapses = p.collapses;
+        break;
+      }
       case 'search.beam': {
         const p = checked(e, 'search.beam');
         if (p) beams.set(p.stage, p);
@@ -271,7 +283,7 @@ export function readSearchRun(dir: string, problems: Problems): SearchRunData {
   })();
 
   return {
-    kind: 'search', dir, config, status, segments, placements: [...placements.values()], iterations, resets,
+    kind: 'search', dir, config, status, segments, placements: [...placements.values()], iterations, resets, collapses,
     beams: [...beams.values()].sort((a, b) => a.stage - b.stage), finalCandidates, busy, incidents, grids: gridRows, derived, final,
     events: events.length, searchEvents, timeRange: Number.isFinite(start) ? { start, end: Math.max(end, ...busy.map((b) => b.to)) } : null,
   };

@@ -9,6 +9,7 @@
 import type { SearchConfig } from '../config/run-config.js';
 import { NUM_STAGES } from '../nn/arch.js';
 import type { SearchEvent } from '../protocol/events.js';
+import { initialCollapseWatch, watchCollapses, watchesCollapses, type CollapseWatchState, type Verdict } from './collapse-watch.js';
 import type { BeamPrefix, ControllerPort, EvaluatorPort, ResetterPort, SharedTrainerPort, TrainLoss, WeightSnapshot } from './ports.js';
 
 export interface SearchPorts {
@@ -46,6 +47,8 @@ export interface ConductorState {
   iteration: number;
   prefixes: BeamPrefix[];
   resets: number;
+  /** With reset off, the collapses the detector saw and nothing acted on (src/search/collapse-watch.ts). */
+  collapses: CollapseWatchState;
   unscored: UnscoredIteration | null;
   history: IterationRecord[];
   beams: { stage: number; candidates: number[][]; scores: number[]; kept: number[][] }[];
@@ -56,7 +59,7 @@ export interface ConductorState {
 }
 
 export function initialConductorState(): ConductorState {
-  return { iteration: 0, prefixes: [], resets: 0, unscored: null, history: [], beams: [], phases: { training: 0, scoring: 0, controller: 0 }, finalCandidates: null };
+  return { iteration: 0, prefixes: [], resets: 0, collapses: initialCollapseWatch(), unscored: null, history: [], beams: [], phases: { training: 0, scoring: 0, controller: 0 }, finalCandidates: null };
 }
 
 export interface ConductorHooks {
@@ -118,6 +121,7 @@ export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: Co
   const { controller, trainer, evaluator, resetter } = ports;
   const schedule = stageSchedule(cfg);
   const total = schedule.length;
+  const watching = watchesCollapses(cfg);
 
   /** Scores children on the trained snapshot, takes the REINFORCE steps, then resets if the GAN collapsed. */
   const finish = async (u: UnscoredIteration) => {
@@ -178,18 +182,29 @@ export async function runSearch(ports: SearchPorts, cfg: SearchConfig, state: Co
     const archs = (await controller.sample({ count: cfg.minibatches })).map((s) => s.arch);
     let collapsed = false;
     const pushes: Promise<void>[] = [];
+    // With reset off the detector still sees every loss, in order, and its verdicts are only counted.
+    const watched: Promise<Verdict>[] = [];
     const summary = await trainer.train({ stage, archs }, (loss: TrainLoss) => {
       if (hooks.signal?.aborted) return 'stop';
-      if (!cfg.reset.enabled) return 'continue';
+      if (watching) {
+        watched.push(resetter.push({ loss }).then((c) => ({ loss, collapsed: c })));
+        return 'continue';
+      }
       pushes.push(resetter.push({ loss }).then((c) => void (collapsed ||= c)));
       return collapsed ? 'stop' : 'continue';
     });
     await Promise.all(pushes);
+    const verdicts = await Promise.all(watched);
     if (pending) await pending;
     pending = null;
     if (hooks.signal?.aborted) break;
     state.phases.training += summary.seconds;
     hooks.emit({ type: 'search.trained', iteration, stage, dLoss: summary.meanDLoss, gLoss: summary.meanGLoss, minibatches: summary.iterations, stoppedEarly: summary.stoppedEarly, seconds: summary.seconds });
+    if (watching) {
+      for (const minibatch of watchCollapses(state.collapses, cfg.reset.window, verdicts)) {
+        hooks.emit({ type: 'search.collapse', iteration, stage, minibatch, collapses: state.collapses.seen });
+      }
+    }
     state.unscored = { iteration, stage, dLoss: summary.meanDLoss, gLoss: summary.meanGLoss, reset: collapsed };
     state.iteration += 1;
     await hooks.checkpoint(state);

@@ -12,10 +12,11 @@ import { checkBundle } from '../nn/tensor-bundle.js';
 import { archTokens, stage } from '../protocol/base.js';
 import { beamPrefix } from '../protocol/controller.js';
 import { savedLoss, seconds } from '../protocol/saved-state.js';
-import { arr, bool, checkedFromFile, finite, json, literal, natural, nullable, obj, type Infer, type Schema } from '../util/schema.js';
+import { arr, bool, checkedFromFile, finite, json, literal, natural, nullable, obj, optional, type Infer, type Schema } from '../util/schema.js';
 import type { NamedArray } from '../util/checkpoint-file.js';
 import { loadNewestCheckpoint, requireCheckpointDir, saveCheckpoint, type LoadedCheckpoint } from '../train/checkpoint-dir.js';
 import { ganStateLayout } from '../train/gan-state.js';
+import { initialCollapseWatch } from './collapse-watch.js';
 import { stageSchedule, type ConductorState, type SearchPorts } from './conductor.js';
 import { controllerSettingsOf, makeController, makeResetter, resetterSettingsOf, searchGeneratorDims } from './local-ports.js';
 import type { ActorState, TensorBundle } from './ports.js';
@@ -24,11 +25,15 @@ import { sharedTrainerMeta } from './shared-trainer.js';
 const ACTORS = ['controller', 'trainer', 'resetter'] as const;
 type StatefulActor = (typeof ACTORS)[number];
 
+/** As saved: checkpoints written before the collapses seen with reset off were counted lack them. */
+type SavedConductorState = Omit<ConductorState, 'collapses'> & { collapses: ConductorState['collapses'] | undefined };
+
 /** Rewards are finite: the conductor gives a child with a NaN score the lowest reward before anything keeps it. */
-const conductorState: Schema<ConductorState> = obj({
+const conductorState: Schema<SavedConductorState> = obj({
   iteration: natural,
   prefixes: arr(beamPrefix),
   resets: natural,
+  collapses: optional(obj({ seen: natural, pause: natural })),
   unscored: nullable(obj({ iteration: natural, stage, dLoss: savedLoss, gLoss: savedLoss, reset: bool })),
   history: arr(obj({ iteration: natural, stage, dLoss: savedLoss, gLoss: savedLoss, meanReward: finite, bestReward: finite, bestArch: archTokens, reset: bool })),
   beams: arr(obj({ stage, candidates: arr(archTokens), scores: arr(finite), kept: arr(archTokens) })),
@@ -85,7 +90,7 @@ export async function loadSearchCheckpoint(runDir: string, ckptDir: string, conf
 }
 
 /** What the config says about the conductor's state, beyond each field's own type. */
-function checkConductor(c: ConductorState, config: RunConfig): void {
+function checkConductor(c: SavedConductorState, config: RunConfig): void {
   const total = stageSchedule(config.search).length;
   if (c.iteration > total) throw new FieldError('meta.conductor.iteration', `is ${c.iteration}; the run has ${total} iterations`);
   if (c.unscored && c.unscored.iteration >= c.iteration) throw new FieldError('meta.conductor.unscored.iteration', `is ${c.unscored.iteration}; only iterations before ${c.iteration} were trained`);
@@ -154,5 +159,7 @@ export async function restoreSearch(loaded: LoadedSearchCheckpoint, ports: Searc
       throw e;
     }
   }
-  return loaded.meta.conductor;
+  // A run saved before collapses were counted counts those after its resume only.
+  const { collapses, ...rest } = loaded.meta.conductor;
+  return { ...rest, collapses: collapses ?? initialCollapseWatch() };
 }

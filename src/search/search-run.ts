@@ -10,6 +10,7 @@ import type { RunConfig } from '../config/run-config.js';
 import { formatArch } from '../nn/arch.js';
 import type { DerivedResult, SearchRunEvent } from '../protocol/events.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { watchesCollapses } from './collapse-watch.js';
 import { initialConductorState, runSearch, topDistinct, type ConductorState, type SearchPorts } from './conductor.js';
 import { runDerivation, type RemoteDerivation } from './derivation.js';
 import type { DeriveWorker } from './ports.js';
@@ -30,6 +31,8 @@ export interface SearchReport {
   readonly levels: string;
   readonly iterations: ConductorState['history'];
   readonly resets: number;
+  /** With reset off, the collapses the detector saw (nothing acted on them); null when reset was on. */
+  readonly collapses: number | null;
   readonly restarts: number;
   readonly beams: ConductorState['beams'];
   readonly candidates: { arch: string; reward: number }[];
@@ -114,7 +117,7 @@ export async function runSearchJob(opts: SearchRunOptions): Promise<SearchReport
   const report: SearchReport = {
     kind: 'search', config, seed: config.seed, backend: opts.backend, placement: opts.placement,
     overlap: config.search.overlap, strategy: config.search.strategy, levels: config.search.levels,
-    iterations: state.history, resets: state.resets, restarts: opts.restarts?.() ?? 0, beams: state.beams,
+    iterations: state.history, resets: state.resets, collapses: watchesCollapses(config.search) ? state.collapses.seen : null, restarts: opts.restarts?.() ?? 0, beams: state.beams,
     candidates: (state.finalCandidates ?? []).map((c) => ({ arch: formatArch(c.arch), reward: c.reward })),
     derived, best,
     wallSeconds: { total, training, scoring, controller, derivation: derivationSeconds, idle: Math.max(0, total - training - scoring - controller - derivationSeconds) },

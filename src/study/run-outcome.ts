@@ -1,6 +1,7 @@
 /**
  * What one finished search of a study contributes to its table, read from the run directory alone: the
- * derived architectures with their proxy rewards and from-scratch scores, the resets, the budget it spent
+ * derived architectures with their proxy rewards and from-scratch scores, the resets (or with reset off the
+ * collapses seen), the budget it spent
  * (counted from its event log, so that the table shows what ran rather than what was asked for), and its
  * timings. Iterations, scorings and derivations that a resumed run repeated count once (the log's last record).
  */
@@ -40,6 +41,8 @@ export interface RunOutcome {
   /** The run's result: its best derived architecture (lowest FID, else highest IS), as the search names it. */
   readonly best: DerivedOutcome | null;
   readonly resets: number;
+  /** With reset off, the collapses the detector saw and nothing acted on; null with reset on, or from a run made before they were counted. */
+  readonly collapses: number | null;
   readonly budget: SpentBudget;
   /** Seconds, summed over the run's resumed parts: searching (training, scoring, controller), deriving, device-busy. */
   readonly timings: { readonly searchSeconds: number; readonly derivationSeconds: number; readonly deviceSeconds: number };
@@ -75,7 +78,7 @@ export function readRunOutcome(dir: string): RunOutcome | null {
   };
   const w = final.wallSeconds;
   return {
-    derived, best, resets: final.resets, budget,
+    derived, best, resets: final.resets, collapses: final.collapses ?? null, budget,
     timings: { searchSeconds: (w.training ?? 0) + (w.scoring ?? 0) + (w.controller ?? 0), derivationSeconds: w.derivation ?? 0, deviceSeconds: final.deviceSeconds },
   };
 }

@@ -95,14 +95,14 @@ export function studyMarkdown(r: StudyResult): string {
     '',
     '## Arms',
     '',
-    '| arm | search | runs | IS | FID | resets | minibatches trained | children scored | search s | device-s |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| arm | search | runs | IS | FID | resets | collapses seen, reset off | minibatches trained | children scored | search s | device-s |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...r.arms.map((a) => {
       const x = a.search;
       const how = x.strategy === 'random-independent'
         ? `${x.iterations} architectures × ${x.minibatchesPerIteration} minibatches, each trained alone`
         : `${x.strategy}, ${x.levels}-level, reset ${x.reset ? 'on' : 'off'}: ${x.iterations} iterations × ${x.minibatchesPerIteration} minibatches, ${x.childrenPerIteration} children`;
-      return `| \`${a.arm}\`: ${ARMS[a.arm].label} | ${how} | ${a.runs} | ${ms(a.is, 2)} | ${ms(a.fid, 1)} | ${ms(a.resets, 1)} | ${ms(a.minibatches, 0)} | ${ms(a.childEvaluations, 0)} | ${ms(a.timings.searchSeconds, 0)} | ${ms(a.timings.deviceSeconds, 0)} |`;
+      return `| \`${a.arm}\`: ${ARMS[a.arm].label} | ${how} | ${a.runs} | ${ms(a.is, 2)} | ${ms(a.fid, 1)} | ${ms(a.resets, 1)} | ${ms(a.collapses, 1)} | ${ms(a.minibatches, 0)} | ${ms(a.childEvaluations, 0)} | ${ms(a.timings.searchSeconds, 0)} | ${ms(a.timings.deviceSeconds, 0)} |`;
     }),
     '',
     '## Budget',
@@ -112,11 +112,11 @@ export function studyMarkdown(r: StudyResult): string {
     '',
     '## Runs',
     '',
-    '| arm | seed | derived architecture (best) | IS | FID | proxy reward | resets | minibatches | children | directory |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| arm | seed | derived architecture (best) | IS | FID | proxy reward | resets | collapses seen | minibatches | children | directory |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...r.runs.map((x) => x.finished
-      ? `| \`${x.arm}\` | ${x.seed} | \`${x.best?.arch ?? '—'}\` | ${num(x.best?.is ?? null, 2)} | ${num(x.best?.fid ?? null, 1)} | ${num(x.best?.proxyReward ?? null, 3)} | ${x.resets} | ${x.budget!.minibatches} | ${x.budget!.childEvaluations} | \`${x.dir}\` |`
-      : `| \`${x.arm}\` | ${x.seed} | not finished | | | | | | | \`${x.dir}\` |`),
+      ? `| \`${x.arm}\` | ${x.seed} | \`${x.best?.arch ?? '—'}\` | ${num(x.best?.is ?? null, 2)} | ${num(x.best?.fid ?? null, 1)} | ${num(x.best?.proxyReward ?? null, 3)} | ${x.resets} | ${x.collapses ?? '—'} | ${x.budget!.minibatches} | ${x.budget!.childEvaluations} | \`${x.dir}\` |`
+      : `| \`${x.arm}\` | ${x.seed} | not finished | | | | | | | | \`${x.dir}\` |`),
     '',
   ];
   return out.join('\n');

@@ -19,6 +19,8 @@ export interface RunSummary {
   readonly best: DerivedOutcome | null;
   readonly derived: DerivedOutcome[];
   readonly resets: number | null;
+  /** With reset off, the collapses the detector saw; null with reset on. */
+  readonly collapses: number | null;
   readonly budget: SpentBudget | null;
   readonly timings: { readonly searchSeconds: number; readonly derivationSeconds: number; readonly deviceSeconds: number } | null;
 }
@@ -35,6 +37,8 @@ export interface ArmSummary {
   readonly is: MeanStd;
   readonly fid: MeanStd;
   readonly resets: MeanStd;
+  /** Over the runs with reset off: the collapses they trained through. */
+  readonly collapses: MeanStd;
   readonly minibatches: MeanStd;
   readonly childEvaluations: MeanStd;
   readonly timings: { readonly searchSeconds: MeanStd; readonly deviceSeconds: MeanStd };
@@ -101,6 +105,7 @@ export function studyResult(study: StudyConfig, base: RunConfig, states: readonl
         minibatchesPerIteration: s.minibatches, childrenPerIteration: s.controllerSteps,
       },
       runs: runs.length, is: of((o) => o.best?.is), fid: of((o) => o.best?.fid), resets: of((o) => o.resets),
+      collapses: of((o) => o.collapses),
       minibatches: of((o) => o.budget.minibatches), childEvaluations: of((o) => o.budget.childEvaluations),
       timings: { searchSeconds: of((o) => o.timings.searchSeconds), deviceSeconds: of((o) => o.timings.deviceSeconds) },
     };
@@ -113,7 +118,7 @@ export function studyResult(study: StudyConfig, base: RunConfig, states: readonl
     proxyCorrelation: proxyCorrelation(finished, study.arms, base.search.reward, study.bootstrap),
     runs: states.map((s) => ({
       arm: s.arm, seed: s.seed, dir: s.dir, finished: s.outcome !== null, best: s.outcome?.best ?? null, derived: s.outcome?.derived ?? [],
-      resets: s.outcome?.resets ?? null, budget: s.outcome?.budget ?? null, timings: s.outcome?.timings ?? null,
+      resets: s.outcome?.resets ?? null, collapses: s.outcome?.collapses ?? null, budget: s.outcome?.budget ?? null, timings: s.outcome?.timings ?? null,
     })),
   };
 }

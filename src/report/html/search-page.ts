@@ -24,7 +24,7 @@ interface Cfg {
   seed?: number;
   data?: { dataset?: string };
   model?: { bottom?: number };
-  search?: { strategy?: string; levels?: string; overlap?: boolean; reward?: string; iterations?: number[] };
+  search?: { strategy?: string; levels?: string; overlap?: boolean; reward?: string; iterations?: number[]; reset?: { enabled?: boolean } };
 }
 
 function stageBands(rows: readonly IterationRow[]): Band[] {
@@ -65,6 +65,8 @@ function runSection(d: SearchRunData): string {
     ['device-seconds', `${duration(device)} (shared training + scoring + derivation training)`],
     ['actor restarts', String(d.final?.restarts ?? d.incidents.filter((i) => i.type === 'actor.restarting').length)],
     ['dynamic resets', String(d.final?.resets ?? d.resets.length)],
+    // With reset off, the detector only watched (src/search/collapse-watch.ts).
+    ...(typeof d.final?.collapses === 'number' || (s.reset?.enabled === false && s.strategy !== 'random-independent') ? [['collapses seen, reset off', String(d.final?.collapses ?? d.collapses)] as [string, string]] : []),
   ]) + '<h3>Processes of the run</h3>' + table(['#', 'started', '', 'command', 'backend', 'faults', 'ended'], commands) +
     '<h3>Placement of each actor</h3>' + (d.placements.length ? placement : '<p class="note">No actor.placed events.</p>') +
     `<details><summary>the effective config (config.json)</summary><pre>${esc(JSON.stringify(d.config, null, 2))}</pre></details>`;
