@@ -71,15 +71,17 @@ async function sweepOne(name: string, config: RunConfig, lrDecay: LrDecay, arch:
     const used = process.cpuUsage(c0);
     cpu += (used.user + used.system) / 1e6;
     if (step % every !== 0 && step !== steps) continue;
-    const sample = latentSampler(model.latent, nameSeed(seed, 'final-scores'), (z) => trainer.sample(z, arch));
-    const s = scoreImages(sample, network.net, { n: 1000, isSplits: 10, reference });
-    const grids = flag('grids');
-    if (grids) {
-      mkdirSync(grids, { recursive: true });
-      const images = sample(64, 0);
-      writeImageGrid(join(grids, `${name}-${String(step).padStart(5, '0')}.png`), images.dataSync() as Float32Array, images.shape);
-      images.dispose();
-    }
+    const s = trainer.withEmaSampler(arch, (generate) => {
+      const sample = latentSampler(model.latent, nameSeed(seed, 'final-scores'), generate);
+      const grids = flag('grids');
+      if (grids) {
+        mkdirSync(grids, { recursive: true });
+        const images = sample(64, 0);
+        writeImageGrid(join(grids, `${name}-${String(step).padStart(5, '0')}.png`), images.dataSync() as Float32Array, images.shape);
+        images.dispose();
+      }
+      return scoreImages(sample, network.net, { n: 1000, isSplits: 10, reference });
+    });
     const row: BenchRow = {
       bench: 'recipe-sweep', setting: name, step, train_wall_s: wall, train_cpu_s: cpu, s_per_step: wall / step,
       is: s.is?.mean ?? null, fid: s.fid, lrG: train.lrG, lrD: train.lrD, beta1: train.beta1, batch: `${train.dBatch}/${train.gBatch}`, nCritic: train.nCritic,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { assignArray, hostValues } from './host-arrays.js';
-import type { ParamStore } from './params.js';
+import { keepingValues, type ParamStore } from './params.js';
 
 /**
  * Exponential moving average of a network's trainable parameters (not its buffers), updated after each
@@ -22,16 +22,11 @@ export class Ema {
 
   /** Runs `fn` with the network's parameters temporarily replaced by the averages. */
   withAverages<T>(fn: () => T): T {
-    const saved = this.store.trainable().map(([name, p]) => [p, p.clone(), this.shadow.get(name)!] as const);
-    for (const [p, , s] of saved) p.assign(s);
-    try {
+    const params = this.store.trainable();
+    return keepingValues(params.map(([, p]) => p), () => {
+      for (const [name, p] of params) p.assign(this.shadow.get(name)!);
       return fn();
-    } finally {
-      for (const [p, original] of saved) {
-        p.assign(original);
-        original.dispose();
-      }
-    }
+    });
   }
 
   /** Sets the averages to given values (checkpoint restore). */

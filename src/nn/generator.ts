@@ -9,8 +9,8 @@
 import * as tf from '@tensorflow/tfjs';
 import * as ops from '../backend/ops.js';
 import { cellCount, cellOf, skipSources, type Arch, type Cell } from './arch.js';
-import { BatchNorm, Conv, Deconv, Linear, NORM_EPSILON } from './layers.js';
-import { ParamStore } from './params.js';
+import { BatchNorm, Conv, Deconv, Linear, NORM_EPSILON, NORM_MOMENTUM } from './layers.js';
+import { nameSeed, ParamStore } from './params.js';
 
 type T4 = tf.Tensor4D;
 
@@ -147,6 +147,11 @@ class GeneratorCell {
     }
   }
 
+  /** The batch norms of this cell's paths. */
+  batchNorms(): BatchNorm[] {
+    return [...this.blocks.values()].flatMap((b) => (b.bn ? [b.bn] : []));
+  }
+
   /** Returns the cell's output and its skip output (h after the skip-ins are added, as the reference does). */
   apply<X>(op: GeneratorOps<X>, x: X, cell: Cell, skips: readonly X[]): { out: X; skipOut: X } {
     const tag = cell.conv === CONV_PRE ? 'pre' : 'post';
@@ -214,7 +219,30 @@ export class Generator {
     return op.tanh(op.conv(this.outConv, op.batchNorm(this.outBn, x, 'relu'), 'linear'));
   }
 
+  /**
+   * Sets every batch norm's running statistics to those of the current weights: the average, per layer, of the
+   * batch statistics of `STATISTICS_BATCHES` training-mode forwards on latents drawn from `seed`. The running
+   * statistics of training belong to the weights of the last hundred or so steps; weights from elsewhere (the EMA's)
+   * need their own.
+   */
+  measureStatistics(arch: Arch, seed: number): void {
+    const norms = [...this.cells.flatMap((c) => c.batchNorms()), this.outBn];
+    try {
+      for (let k = 1; k <= STATISTICS_BATCHES.count; k++) {
+        for (const bn of norms) bn.momentum = 1 / k;
+        tf.tidy(() => {
+          this.forward(tf.randomNormal([STATISTICS_BATCHES.size, this.dims.latent], 0, 1, 'float32', nameSeed(seed, `statistics/${k}`)) as tf.Tensor2D, arch, true);
+        });
+      }
+    } finally {
+      for (const bn of norms) bn.momentum = NORM_MOMENTUM;
+    }
+  }
+
   dispose(): void {
     this.store.dispose();
   }
 }
+
+/** Latents `measureStatistics` averages over: 320, a per-channel mean over 320·H·W positions at every layer. */
+const STATISTICS_BATCHES = { count: 5, size: 64 };

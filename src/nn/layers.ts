@@ -56,13 +56,18 @@ export class Linear {
   }
 }
 
+/** The running statistics' momentum in training (PyTorch's). */
+export const NORM_MOMENTUM = 0.1;
+
 /** Batch norm with learned scale/shift and running statistics (momentum 0.1, as PyTorch). */
 export class BatchNorm {
   readonly gamma: tf.Variable;
   readonly beta: tf.Variable;
   readonly runningMean: tf.Variable;
   readonly runningVar: tf.Variable;
-  constructor(store: ParamStore, readonly name: string, channels: number, readonly momentum = 0.1) {
+  /** Weight of a batch's statistics in the running ones; 1/k at the k-th batch makes them an average (Generator.measureStatistics). */
+  momentum = NORM_MOMENTUM;
+  constructor(store: ParamStore, readonly name: string, channels: number) {
     this.gamma = store.param(`${name}.gamma`, [channels], { kind: 'normal', mean: 1, std: 0.02 });
     this.beta = store.param(`${name}.beta`, [channels], { kind: 'constant', value: 0 });
     this.runningMean = store.buffer(`${name}.running_mean`, [channels], { kind: 'constant', value: 0 });

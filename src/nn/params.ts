@@ -93,3 +93,16 @@ export class ParamStore {
     this.buffers.clear();
   }
 }
+
+/** Runs `fn`, then puts back the values `variables` held before it, whatever `fn` assigned to them. */
+export function keepingValues<T>(variables: readonly tf.Variable[], fn: () => T): T {
+  const saved = variables.map((v) => [v, v.clone()] as const);
+  try {
+    return fn();
+  } finally {
+    for (const [v, original] of saved) {
+      v.assign(original);
+      original.dispose();
+    }
+  }
+}

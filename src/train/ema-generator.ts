@@ -1,7 +1,7 @@
 /**
  * The generator a training run evaluates: a derived Generator rebuilt from a train checkpoint's config and
- * architecture, holding the EMA of its weights and the live generator's batch-norm statistics, which is
- * what the run's sample grids show (GanTrainer.sample).
+ * architecture, holding the EMA of its weights and their own batch-norm statistics, measured as the run measures
+ * them for its sample grids and scores (GanTrainer.withEmaSampler), so it draws the same images.
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, statSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { DATASET_CHANNELS } from '../config/training-settings.js';
 import { fileError } from '../errors.js';
 import { Generator } from '../nn/generator.js';
 import { loadNewestCheckpoint } from './checkpoint-dir.js';
+import { emaStatisticsSeed } from './gan-trainer.js';
 import { readCheckpoint, type CheckpointContents } from '../util/checkpoint-file.js';
 import { parseTrainCheckpointMeta, type TrainCheckpointMeta } from './train-checkpoint-meta.js';
 
@@ -46,7 +47,7 @@ export function loadEmaGenerator(path: string): EmaGenerator {
       }
     };
     fill('ema', G.store.trainable());
-    fill('G.buffer', G.store.bufferEntries());
+    G.measureStatistics(arch, emaStatisticsSeed(meta.config.seed));
   } catch (e) {
     G.dispose();
     throw e;

@@ -11,7 +11,7 @@ import type { Discriminator } from '../nn/discriminator.js';
 import { Ema } from '../nn/ema.js';
 import type { Generator } from '../nn/generator.js';
 import { discriminatorHingeLoss, generatorHingeLoss } from '../nn/losses.js';
-import { nameSeed } from '../nn/params.js';
+import { keepingValues, nameSeed } from '../nn/params.js';
 
 export interface GanTrainConfig {
   /** Real and fake images per D step (64 in the reference). */
@@ -28,6 +28,12 @@ export interface GanTrainConfig {
   /** EMA decay of G's weights (0.999). */
   readonly emaDecay: number;
 }
+
+/**
+ * The latents the EMA generator's batch-norm statistics are measured on, from the run's seed: training's samples and
+ * a checkpoint's EMA generator (ema-generator.ts) use the same, so both draw the same images.
+ */
+export const emaStatisticsSeed = (seed: number): number => nameSeed(seed, 'ema-statistics');
 
 export interface IterationLosses {
   readonly dLoss: number;
@@ -78,9 +84,18 @@ export class GanTrainer {
     return { dLoss, gLoss };
   }
 
-  /** Images from the EMA generator (inference-mode batch norm), for evaluation and sample grids. */
-  sample(z: tf.Tensor2D, arch: Arch): tf.Tensor4D {
-    return this.ema.withAverages(() => tf.tidy(() => this.G.forward(z, arch, false)));
+  /**
+   * Runs `fn` with a sampler of the EMA generator, for evaluations and sample grids: the averaged weights in
+   * inference mode, with batch-norm statistics of their own (measured once, on entry; see emaStatisticsSeed).
+   * G's weights and statistics are as they were afterwards.
+   */
+  withEmaSampler<T>(arch: Arch, fn: (sample: (z: tf.Tensor2D) => tf.Tensor4D) => T): T {
+    return this.ema.withAverages(() =>
+      keepingValues(this.G.store.bufferEntries().map(([, v]) => v), () => {
+        this.G.measureStatistics(arch, emaStatisticsSeed(this.seed));
+        return fn((z) => tf.tidy(() => this.G.forward(z, arch, false)));
+      }),
+    );
   }
 
   dispose(): void {

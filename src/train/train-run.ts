@@ -212,7 +212,7 @@ export async function openTraining(opts: Omit<TrainRunOptions, 'signal'>): Promi
   const sampleZ = tf.randomNormal([64, model.latent], 0, 1, 'float32', nameSeed(seed, 'sample-z')) as tf.Tensor2D;
   const samples: string[] = [];
   const writeSamples = (name: string) => {
-    const imgs = trainer.sample(sampleZ, arch);
+    const imgs = trainer.withEmaSampler(arch, (sample) => sample(sampleZ));
     const path = join(sampleDir, name);
     writeImageGrid(path, imgs.dataSync() as Float32Array, imgs.shape);
     imgs.dispose();
@@ -227,8 +227,9 @@ export async function openTraining(opts: Omit<TrainRunOptions, 'signal'>): Promi
   };
   // The same latents at every evaluation and at the end, so the curve compares like with like.
   const score = (s: FinalScoring) => {
-    const sample = latentSampler(model.latent, finalScoresSeed(seed), (z) => trainer.sample(z, arch));
-    const { n, is, fid, shares } = scoreImages(sample, s.net, { n: s.n, isSplits: s.splits, reference: s.reference, classShares: probe !== null });
+    const { n, is, fid, shares } = trainer.withEmaSampler(arch, (generate) =>
+      scoreImages(latentSampler(model.latent, finalScoresSeed(seed), generate), s.net, { n: s.n, isSplits: s.splits, reference: s.reference, classShares: probe !== null }),
+    );
     const classes: ClassCoverage | null = probe && { shares: shares!, dReal: probe.dReal(D, blocks) };
     return { n, is, fid, classes };
   };
