@@ -25,29 +25,30 @@ type Event = { type: string; payload: Record<string, unknown> };
 const eventsOf = (run: string): Event[] => readFileSync(join(dir, run, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Event);
 
 test('study.json counts resets in `full` and the collapses `no-reset` trained through, as their logs hold them', () => {
-  // Whatever the seed: nCritic 2: a G step every other minibatch. `full` fires at each iteration's 7th minibatch (the fourth G step
-  // of a fresh GAN) and resets; `no-reset` sees one at the run's 7th minibatch and every 8 after it: 7, 15, 23, 31, 39.
-  assert.equal(result.runs.map((r) => [r.arm, r.seed, r.resets, r.collapses]), [['full', 1, 3, null], ['no-reset', 1, 0, 5], ['full', 2, 3, null], ['no-reset', 2, 0, 5]]);
+  // Whatever the seed: nCritic 2: a G step every other minibatch, 3 iterations of 5. `full` fires at the GAN's 7th minibatch
+  // (its fourth G step: iteration 1's second) and resets, which ends that iteration; a fresh GAN's 5 minibatches never
+  // fill the window again. `no-reset` sees one at the run's 7th minibatch and 8 after it: 7 and 15.
+  assert.equal(result.runs.map((r) => [r.arm, r.seed, r.resets, r.collapses]), [['full', 1, 1, null], ['no-reset', 1, 0, 2], ['full', 2, 1, null], ['no-reset', 2, 0, 2]]);
   for (const run of result.runs) {
     const events = eventsOf(run.dir);
     const seen = events.filter((e) => e.type === 'search.collapse').map((e) => [e.payload.iteration, e.payload.minibatch]);
-    assert.equal(seen, run.arm === 'full' ? [] : [[0, 6], [0, 14], [1, 7], [2, 0], [2, 8]], run.dir);
+    assert.equal(seen, run.arm === 'full' ? [] : [[1, 1], [2, 4]], run.dir);
     assert.is(events.filter((e) => e.type === 'search.reset').length, run.resets, run.dir);
   }
   const arm = (name: string) => result.arms.find((a) => a.arm === name)!;
-  assert.equal(arm('no-reset').collapses, { n: 2, mean: 5, std: 0 });
+  assert.equal(arm('no-reset').collapses, { n: 2, mean: 2, std: 0 });
   assert.equal(arm('full').collapses, { n: 0, mean: null, std: null }, 'with reset on, collapses are resets');
-  assert.equal(arm('full').resets, { n: 2, mean: 3, std: 0 });
+  assert.equal(arm('full').resets, { n: 2, mean: 1, std: 0 });
 });
 
 test('study.md shows them per arm and per run', () => {
   const md = readFileSync(join(dir, 'study.md'), 'utf8').split('\n');
   assert.ok(md.includes('| arm | search | runs | IS | FID | resets | collapses seen, reset off | minibatches trained | children scored | search s | device-s |'));
   const row = (prefix: string) => md.find((l) => l.startsWith(prefix))!.split(' | ');
-  assert.equal(row('| `full`:').slice(5, 7), ['3.0 ± 0.0', '—']);
-  assert.equal(row('| `no-reset`:').slice(5, 7), ['0.0 ± 0.0', '5.0 ± 0.0']);
-  assert.equal(row('| `full` | 2 |').slice(6, 8), ['3', '—']);
-  assert.equal(row('| `no-reset` | 2 |').slice(6, 8), ['0', '5']);
+  assert.equal(row('| `full`:').slice(5, 7), ['1.0 ± 0.0', '—']);
+  assert.equal(row('| `no-reset`:').slice(5, 7), ['0.0 ± 0.0', '2.0 ± 0.0']);
+  assert.equal(row('| `full` | 2 |').slice(6, 8), ['1', '—']);
+  assert.equal(row('| `no-reset` | 2 |').slice(6, 8), ['0', '2']);
 });
 
 test.run();
