@@ -1,9 +1,9 @@
 /**
  * What one finished search of a study contributes to its table, read from the run directory alone: the
- * derived architectures with their proxy rewards and from-scratch scores, the resets (or with reset off the
- * collapses seen), the budget it spent
- * (counted from its event log, so that the table shows what ran rather than what was asked for), and its
- * timings. Iterations, scorings and derivations that a resumed run repeated count once (the log's last record).
+ * derived architectures with their proxy rewards and from-scratch scores, the resets (with reset off, the
+ * collapses seen), the budget it spent (counted from its event log, so that the table shows what ran rather
+ * than what was asked for), and its timings. Iterations, scorings and derivations that a resumed run repeated
+ * count once (the log's last record).
  */
 import { betterDerived } from '../search/search-run.js';
 import { Problems } from '../report/read-files.js';
