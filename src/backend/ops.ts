@@ -112,38 +112,38 @@ function beforeActivation(dy: tf.Tensor, y: tf.Tensor, attrs: tf.NamedAttrMap): 
   return attrs['activation'] === 'relu' ? activationGrad(dy, y, 'relu') : dy;
 }
 
+/**
+ * Registers the gradient of an alias of FusedConv2D: the fused activation's first, then the input's and filter's by
+ * `grads` from g = dL/d(pre-activation), and the bias's as g summed over batch and pixels.
+ */
+function registerConvGradient(kernelName: string, grads: (x: T4, w: T4, g: T4, attrs: tf.NamedAttrMap) => { x: () => tf.Tensor; filter: () => tf.Tensor }): void {
+  tf.registerGradient({
+    kernelName,
+    inputsToSave: ['x', 'filter'],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, w, y] = saved as [T4, T4, T4];
+      const g = beforeActivation(dy as T4, y, attrs) as T4;
+      return { ...grads(x, w, g, attrs), bias: () => tf.sum(g, [0, 1, 2]) };
+    },
+  });
+}
+
 /** The backend's FusedConv2D, with both gradients computed by forward convs. */
 const CONV_VIA_FORWARD = 'AutoganConv2DViaForwardConvs';
-tf.registerGradient({
-  kernelName: CONV_VIA_FORWARD,
-  inputsToSave: ['x', 'filter'],
-  outputsToSave: [true],
-  gradFunc: (dy, saved, attrs) => {
-    const [x, w, y] = saved as [T4, T4, T4];
-    const g = beforeActivation(dy as T4, y, attrs) as T4;
-    return { x: () => inputGradViaConv(g, w), filter: () => filterGradViaConv(x, g, w.shape[0]), bias: () => tf.sum(g, [0, 1, 2]) };
-  },
-});
+registerConvGradient(CONV_VIA_FORWARD, (x, w, g) => ({ x: () => inputGradViaConv(g, w), filter: () => filterGradViaConv(x, g, w.shape[0]) }));
 
 /**
  * The backend's FusedConv2D with its gradients as the conv gradient kernels, after the fused ReLU's gradient as one
  * kernel (tf.fused.conv2d's own gradient takes two, step and multiply, with an array between them).
  */
 export const CONV_NATIVE_GRADS = 'AutoganConv2DNativeGrads';
-tf.registerGradient({
-  kernelName: CONV_NATIVE_GRADS,
-  inputsToSave: ['x', 'filter'],
-  outputsToSave: [true],
-  gradFunc: (dy, saved, attrs) => {
-    const [x, w, y] = saved as [T4, T4, T4];
-    const g = beforeActivation(dy as T4, y, attrs) as T4;
-    const conv = { strides: attrs['strides']!, pad: attrs['pad']!, dataFormat: 'NHWC', dilations: 1 };
-    return {
-      x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: g, filter: w }, { ...conv, inputShape: x.shape }) as tf.Tensor,
-      filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: g }, { ...conv, filterShape: w.shape }) as tf.Tensor,
-      bias: () => tf.sum(g, [0, 1, 2]),
-    };
-  },
+registerConvGradient(CONV_NATIVE_GRADS, (x, w, g, attrs) => {
+  const conv = { strides: attrs['strides']!, pad: attrs['pad']!, dataFormat: 'NHWC', dilations: 1 };
+  return {
+    x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: g, filter: w }, { ...conv, inputShape: x.shape }) as tf.Tensor,
+    filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: g }, { ...conv, filterShape: w.shape }) as tf.Tensor,
+  };
 });
 
 /** A stride-1 convolution with bias and activation on blas: one kernel, and its gradients above. */
