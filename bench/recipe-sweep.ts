@@ -1,8 +1,9 @@
 /**
- * `node .test-build/bench/recipe-sweep.js --settings FILE [--steps N] [--every E] [--arch "A"] [--only A,B] [--out FILE.jsonl] [--grids DIR]`: trains one derived
- * architecture from scratch under each setting of a sweep file and scores its EMA generator every E G steps
- * (IS and FID of 1,000 samples under the config's feature network), so recipes can be compared at equal
- * training time. Training time excludes the scoring, and is reported both as wall and as process CPU
+ * `node .test-build/bench/recipe-sweep.js --settings FILE [--steps N] [--every E] [--cpu-seconds S] [--threads T] [--arch "A"] [--only A,B] [--out FILE.jsonl] [--grids DIR]`:
+ * trains one derived architecture from scratch under each setting of a sweep file and scores its EMA generator
+ * every E G steps (IS and FID of 1,000 samples under the config's feature network), so recipes can be compared at
+ * equal training time: `--cpu-seconds` ends a setting at the first scoring after that much training CPU time, and
+ * `--threads` gives the kernels that many threads (1 lets two sweeps share a 2-core machine without fighting). Training time excludes the scoring, and is reported both as wall and as process CPU
  * seconds: on a busy machine CPU seconds are the steadier figure.
  *
  * A sweep file is plain data: { "base": "configs/mnist-tiny.json", "settings": { "name": { "train": {…}, "model": {…} } } },
@@ -11,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { useCoreShare } from '../src/backend/blas/threads.js';
 import { startBackend, parseBackendName } from '../src/backend/select.js';
 import { loadConfig, resolveConfig, type RunConfig } from '../src/config/run-config.js';
 import { DATASET_CHANNELS } from '../src/config/training-settings.js';
@@ -41,7 +43,7 @@ interface SweepFile {
 /** A sweep setting's schedule, beside its partial config: `linear` decays both learning rates to 0 at the last step. */
 type LrDecay = 'none' | 'linear';
 
-async function sweepOne(name: string, config: RunConfig, lrDecay: LrDecay, arch: Arch, steps: number, every: number, out: string | undefined): Promise<BenchRow[]> {
+async function sweepOne(name: string, config: RunConfig, lrDecay: LrDecay, arch: Arch, steps: number, every: number, cpuSeconds: number, out: string | undefined): Promise<BenchRow[]> {
   const { seed, data, model, train } = config;
   const channels = DATASET_CHANNELS[data.dataset];
   const dataset = await loadSplit(data.dataset, TRAINING_SPLIT[data.dataset], data.root ?? undefined);
@@ -90,6 +92,7 @@ async function sweepOne(name: string, config: RunConfig, lrDecay: LrDecay, arch:
     rows.push(row);
     console.log(`BENCH ${JSON.stringify(row)}`);
     if (out) appendFileSync(out, `${JSON.stringify(row)}\n`);
+    if (cpu >= cpuSeconds) break;
   }
   await stream.return();
   trainer.dispose();
@@ -106,14 +109,17 @@ const base = loadConfig(resolve(dirname(settingsPath), sweep.base));
 const arch = parseArch(flag('arch', '1 0 1 1  1 0 0 1 1  1 0 1 0 3')!);
 const steps = Number(flag('steps', '1200'));
 const every = Number(flag('every', '200'));
+const cpuSeconds = Number(flag('cpu-seconds', 'Infinity'));
 const only = flag('only')?.split(',');
 const backend = await startBackend(parseBackendName(flag('backend', 'auto')!));
+const threads = flag('threads');
+if (threads) useCoreShare(Number(threads));
 console.log(`backend ${backend.name}; arch ${arch.join(' ')}; ${steps} G steps, scored every ${every}`);
 const all: BenchRow[] = [];
 for (const [name, setting] of Object.entries(sweep.settings)) {
   if (only && !only.includes(name)) continue;
   const { lrDecay = 'none', ...partial } = setting as { lrDecay?: LrDecay };
   const config = resolveConfig(mergeDeep(base, partial), `${settingsPath}: settings.${name}`, false);
-  all.push(...(await sweepOne(name, config, lrDecay, arch, steps, every, flag('out'))));
+  all.push(...(await sweepOne(name, config, lrDecay, arch, steps, every, cpuSeconds, flag('out'))));
 }
 printTable('Recipe sweep: IS/FID (1,000 samples) of the EMA generator against training time', all);
