@@ -10,9 +10,11 @@
 #include <node_api.h>
 #include <cblas.h>
 #include "elementwise.h"
+#include "napi_args.h"
 #include "conv_geom.h"
 #include "dnnl_conv.h"
 #include "instance_norm.h"
+#include "param_updates.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,20 +70,6 @@ static float *scratch(napi_env env, size_t n) {
 }
 
 /* ---------- argument helpers: every failure throws a JS TypeError and returns 0 ---------- */
-
-static int fail(napi_env env, const char *msg) {
-  napi_throw_type_error(env, NULL, msg);
-  return 0;
-}
-
-static int get_f32(napi_env env, napi_value v, float **data, size_t *len) {
-  bool is;
-  napi_typedarray_type type;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return fail(env, "expected a Float32Array");
-  napi_get_typedarray_info(env, v, &type, len, (void **)data, NULL, NULL);
-  if (type != napi_float32_array) return fail(env, "expected a Float32Array");
-  return 1;
-}
 
 static int get_ints(napi_env env, napi_value v, int *out, size_t n) {
   bool is;
@@ -186,12 +174,6 @@ static long chunk_rows(long M, long K) {
   if (rows < MIN_CHUNK_ROWS) rows = MIN_CHUNK_ROWS;
   const long chunks = M > rows ? (M + rows - 1) / rows : 1;
   return (M + chunks - 1) / chunks;
-}
-
-static napi_value undefined(napi_env env) {
-  napi_value u;
-  napi_get_undefined(env, &u);
-  return u;
 }
 
 /* y = conv(x, w); false when out of memory. */
@@ -579,5 +561,6 @@ NAPI_MODULE_INIT() {
   };
   napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns);
   define_elementwise(env, exports);
+  define_param_updates(env, exports);
   return exports;
 }

@@ -8,6 +8,7 @@
  * cores (work_threads.h); every element is computed alike on any split, so results do not depend on it.
  */
 #include "elementwise.h"
+#include "napi_args.h"
 #include <math.h>
 #ifdef _OPENMP
 #include "work_threads.h"
@@ -23,20 +24,6 @@ typedef struct {
   long shape[MAX_RANK];
   long stride[3][MAX_RANK]; /* per operand: binary a, b, y; sum x, out */
 } Walk;
-
-static int fail(napi_env env, const char *msg) {
-  napi_throw_type_error(env, NULL, msg);
-  return 0;
-}
-
-static int get_array(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len) {
-  bool is;
-  napi_typedarray_type type;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return fail(env, "expected a typed array");
-  napi_get_typedarray_info(env, v, &type, len, data, NULL, NULL);
-  if (type != want) return fail(env, want == napi_float32_array ? "expected a Float32Array" : "expected a Float64Array");
-  return 1;
-}
 
 /* walk = [rank, shape[rank], then `operands` stride lists of length rank]; each operand's reach is checked. */
 static int get_walk(napi_env env, napi_value v, int operands, const size_t *lens, Walk *w) {
@@ -63,12 +50,6 @@ static int get_walk(napi_env env, napi_value v, int operands, const size_t *lens
     if ((size_t)reach >= lens[k]) return fail(env, "walk reaches past an array");
   }
   return 1;
-}
-
-static napi_value undefined(napi_env env) {
-  napi_value u;
-  napi_get_undefined(env, &u);
-  return u;
 }
 
 /* Runs part(ctx, i0, i1) over [0, n) split in as many parts as `elements` of work warrant. */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { paramLoops } from '../backend/param-loops.js';
 import { assignArray, hostValues } from './host-arrays.js';
 import { keepingValues, type ParamStore } from './params.js';
 
@@ -48,10 +49,8 @@ export class Ema {
 function updateArrays(s: tf.Variable, p: tf.Variable, decay: number): boolean {
   const [ss, ps] = [hostValues(s), hostValues(p)];
   if (!ss || !ps) return false;
-  const f = Math.fround;
-  const [d, e] = [f(decay), f(1 - decay)];
   const out = new Float32Array(ss.length);
-  for (let i = 0; i < out.length; i++) out[i] = f(ss[i]! * d) + f(ps[i]! * e);
+  paramLoops().emaUpdate(ss, ps, out, Float32Array.of(decay, 1 - decay));
   assignArray(s, out);
   return true;
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { paramLoops } from '../backend/param-loops.js';
 import { assignArray, hostValues } from './host-arrays.js';
 import type { ParamStore } from './params.js';
 
@@ -44,21 +45,10 @@ export class SpectralNorm {
   private powerIterateArrays(): boolean {
     const [w, u] = [hostValues(this.weight), hostValues(this.u)];
     if (!w || !u) return false;
-    const { rows, cols } = this;
-    const v = new Float64Array(rows);
-    for (let r = 0; r < rows; r++) {
-      let acc = 0;
-      for (let c = 0; c < cols; c++) acc += w[r * cols + c]! * u[c]!;
-      v[r] = acc;
-    }
-    const vn = normalizeArray(v);
-    const un = new Float64Array(cols);
-    for (let r = 0; r < rows; r++) {
-      const vr = vn[r]!;
-      for (let c = 0; c < cols; c++) un[c]! += w[r * cols + c]! * vr;
-    }
-    assignArray(this.v, vn);
-    assignArray(this.u, normalizeArray(un));
+    const [v2, u2] = [new Float32Array(this.rows), new Float32Array(this.cols)];
+    paramLoops().powerIterate(w, u, v2, u2);
+    assignArray(this.v, v2);
+    assignArray(this.u, u2);
     return true;
   }
 
@@ -88,27 +78,14 @@ export function spectralNormalize(weight: tf.Tensor, u: tf.Tensor, v: tf.Tensor)
   const [ws, us, vs] = [hostValues(weight), hostValues(u), hostValues(v)];
   if (!ws || !us || !vs) return tf.div(weight, sigmaOf(weight, u, v));
   const [w, uu, vv] = [ws, us, vs];
-  const [rows, cols] = [vv.length, uu.length];
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const shape = (args[0] as tf.Tensor).shape;
-    let sigma = 0;
-    for (let r = 0; r < rows; r++) {
-      let acc = 0;
-      for (let c = 0; c < cols; c++) acc += w[r * cols + c]! * uu[c]!;
-      sigma += vv[r]! * acc;
-    }
+    const loops = paramLoops();
     const y = new Float32Array(w.length);
-    for (let i = 0; i < y.length; i++) y[i] = w[i]! / sigma;
+    const sigma = loops.spectralNormalize(w, uu, vv, y);
     const gradFunc = (dy: tf.Tensor) => {
-      const d = hostValues(dy) ?? (dy.dataSync() as Float32Array);
-      let dot = 0;
-      for (let i = 0; i < d.length; i++) dot += d[i]! * w[i]!;
-      const k = dot / (sigma * sigma);
       const dw = new Float32Array(w.length);
-      for (let r = 0; r < rows; r++) {
-        const kv = k * vv[r]!;
-        for (let c = 0; c < cols; c++) dw[r * cols + c] = d[r * cols + c]! / sigma - kv * uu[c]!;
-      }
+      loops.spectralNormalizeGrad(hostValues(dy) ?? (dy.dataSync() as Float32Array), w, uu, vv, sigma, dw);
       return tf.tensor(dw, shape, 'float32');
     };
     return { value: tf.tensor(y, shape, 'float32'), gradFunc };
@@ -117,12 +94,4 @@ export function spectralNormalize(weight: tf.Tensor, u: tf.Tensor, v: tf.Tensor)
 
 function normalize(x: tf.Tensor1D | tf.Variable): tf.Tensor1D {
   return tf.div(x, tf.add(tf.norm(x), 1e-12)) as tf.Tensor1D;
-}
-
-/** x / (‖x‖ + 1e-12), rounded to float32. */
-function normalizeArray(x: Float64Array): Float32Array {
-  let sq = 0;
-  for (const a of x) sq += a * a;
-  const scale = 1 / (Math.sqrt(sq) + 1e-12);
-  return Float32Array.from(x, (a) => a * scale);
 }

@@ -29,6 +29,16 @@ export interface BlasAddon {
   tanh(x: Float32Array, y: Float32Array): void;
   /** dx = dL/d(pre-activation) from dy and the activation's output y: kind 0 ReLU, 1 tanh. */
   activationGrad(kind: number, dy: Float32Array, y: Float32Array, dx: Float32Array): void;
+  /**
+   * Adam's update, constants [β₁, 1−β₁, β₂, 1−β₂, stepSize, vCorrection, ε]; the moving average, constants
+   * [decay, 1 − decay]; spectral norm's power iteration, W/σ (returns σ) and its gradient (param_updates.c; JS
+   * loops with equal results in src/backend/param-loops.ts).
+   */
+  adamUpdate(p: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, pOut: Float32Array, mOut: Float32Array, vOut: Float32Array, constants: Float32Array): void;
+  emaUpdate(average: Float32Array, param: Float32Array, out: Float32Array, constants: Float32Array): void;
+  powerIterate(w: Float32Array, u: Float32Array, vOut: Float32Array, uOut: Float32Array): void;
+  spectralNormalize(w: Float32Array, u: Float32Array, v: Float32Array, y: Float32Array): number;
+  spectralNormalizeGrad(dy: Float32Array, w: Float32Array, u: Float32Array, v: Float32Array, sigma: number, dw: Float32Array): void;
   /** OpenBLAS's threads (process-wide). */
   setThreads(n: number): void;
   threads(): number;
