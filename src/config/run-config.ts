@@ -7,7 +7,7 @@
 import { DATASET_NAMES, type DatasetName } from '../data/dataset.js';
 import { readJsonFile } from './json-file.js';
 import { autoOrInteger, boolean, choice, configFile, integer, number, section, setting, textOrNull, tuple } from './schema.js';
-import { DIGITS_FEATURE_DIM } from '../metrics/digits/digit-classifier.js';
+import { DIGITS_FEATURE_DIM } from '../metrics/digits/digit-sizes.js';
 import { INCEPTION_GRAPH } from '../metrics/inception/inception-graph.js';
 import { FieldError } from '../errors.js';
 import { checkedFromFile, type Infer } from '../util/schema.js';
