@@ -13,7 +13,7 @@ import { workerStats } from '../src/queue/worker-stats.js';
 await startBackend('auto');
 const mnist = resolveConfig({ data: { dataset: 'mnist' }, model: { bottom: 4 }, eval: { features: 'digits' } }, 'test');
 
-test('a worker computes a data set\'s reference statistics once, off its main thread (which renews its jobs\' locks meanwhile), into its folder', async () => {
+test('a worker computes a data set\'s reference statistics once, off its main thread (which renews its jobs\' locks meanwhile), into its folder, where its next start finds them', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'agts-worker-stats-'));
   const lines: string[] = [];
   let turned = false;
@@ -37,6 +37,10 @@ test('a worker computes a data set\'s reference statistics once, off its main th
   // The next job finds them there.
   assert.is(await stats.fileFor(mnist), file);
   assert.is(lines.filter((l) => l.startsWith('reference statistics: 8000 images')).length, 1);
+  // So does the worker's next start, in the same folder, without computing them again.
+  const restarted: string[] = [];
+  assert.is(await workerStats(dir, 'auto', (line) => restarted.push(line)).fileFor(mnist), file);
+  assert.equal(restarted, [`reference statistics: ${file}`]);
 });
 
 test('statistics that cannot be computed fail the job that needed them, saying why, and are tried again by the next', async () => {

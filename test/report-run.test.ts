@@ -91,9 +91,12 @@ test('resumed to the end: both processes, the lost one named, restarts, resets, 
   assert.match(html(root, 'top1.html'), /AutoGAN training: top1/);
 });
 
-test('in chromium: every chart, diagram, grid and the timeline has data; a screenshot and a printout', () => {
+test('in chromium: every chart, diagram, grid and the timeline has data; a screenshot and a printout', async () => {
   requireChromium();
-  const checks = checkInBrowser(html(run), `() => ({
+  const shot = join(root, 'report.png');
+  const pdf = join(root, 'report.pdf');
+  // The three chromium runs at once.
+  const [checks] = await Promise.all([checkInBrowser(html(run), `() => ({
     charts: [...document.querySelectorAll('svg.chart')].map((s) => ({
       title: s.getAttribute('aria-label'), empty: !!s.querySelector('.empty'),
       length: [...s.querySelectorAll('path.line')].reduce((a, p) => a + p.getTotalLength(), 0), dots: s.querySelectorAll('circle.dot').length,
@@ -102,10 +105,13 @@ test('in chromium: every chart, diagram, grid and the timeline has data; a scree
     images: [...document.images].map((i) => ({ ok: i.complete && i.naturalWidth > 0, data: i.src.startsWith('data:image/png;base64,') })),
     busy: document.querySelectorAll('svg.timeline rect.busy').length,
     marks: [...document.querySelectorAll('svg.timeline circle.mark')].map((m) => m.getAttribute('class')),
-  })`, root) as {
+  })`, root) as Promise<{
     charts: { title: string; empty: boolean; length: number; dots: number }[]; diagrams: { nodes: number; width: number }[];
     images: { ok: boolean; data: boolean }[]; busy: number; marks: string[];
-  };
+  }>,
+    chromium(join(run, 'report.html'), `--screenshot=${shot}`, '--window-size=1280,2400'),
+    chromium(join(run, 'report.html'), `--print-to-pdf=${pdf}`, '--no-pdf-header-footer'),
+  ]);
   assert.ok(checks.charts.length >= 6, `${checks.charts.length} charts`);
   for (const c of checks.charts) assert.ok(!c.empty && (c.length > 0 || c.dots > 0), `${c.title}: no data`);
   assert.ok(checks.diagrams.length >= 5, `${checks.diagrams.length} diagrams`);
@@ -114,11 +120,7 @@ test('in chromium: every chart, diagram, grid and the timeline has data; a scree
   assert.ok(checks.images.every((i) => i.ok && i.data), 'every grid is an inline PNG that decoded');
   assert.ok(checks.busy > 10, `${checks.busy} busy spans`);
   for (const kind of ['error', 'restart', 'reset', 'resume']) assert.ok(checks.marks.includes(`mark ${kind}`), `a ${kind} mark in ${checks.marks}`);
-  const shot = join(root, 'report.png');
-  chromium(join(run, 'report.html'), `--screenshot=${shot}`, '--window-size=1280,2400');
   assert.ok(statSync(shot).size > 50_000, 'a screenshot with content');
-  const pdf = join(root, 'report.pdf');
-  chromium(join(run, 'report.html'), `--print-to-pdf=${pdf}`, '--no-pdf-header-footer');
   const text = readFileSync(pdf, 'latin1');
   assert.ok(text.startsWith('%PDF') && (text.match(/\/Type\s*\/Page[^s]/g) ?? []).length >= 3, 'printed on several pages');
   console.log(`  screenshot: ${shot}`);

@@ -6,7 +6,7 @@
  */
 import { DATASET_NAMES, type DatasetName } from '../data/dataset.js';
 import { adamBeta, choice, integer, learningRate, number, positiveInt, section, setting, textOrNull } from './schema.js';
-import { DIGITS_FEATURE_DIM } from '../metrics/digits/digit-classifier.js';
+import { DIGITS_FEATURE_DIM } from '../metrics/digits/digit-sizes.js';
 import { INCEPTION_GRAPH } from '../metrics/inception/inception-graph.js';
 import { FieldError } from '../errors.js';
 import { checkedFromFile, type Infer } from '../util/schema.js';

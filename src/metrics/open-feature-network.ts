@@ -16,6 +16,20 @@ export interface OpenedFeatureNetwork {
   readonly fingerprint: string;
 }
 
+/** The weights a feature network loads, known without loading them: its name, their file and its fingerprint. */
+export interface FeatureWeights {
+  readonly name: FeatureNetworkName;
+  readonly file: string;
+  readonly fingerprint: string;
+}
+
+/** `digits`: `file` or the shipped weights; `inception`: `file` (classify_image_graph_def.pb). */
+export function featureWeights(name: FeatureNetworkName, file: string | null): FeatureWeights {
+  const path = name === 'digits' ? file ?? shippedDigitWeightsPath() : file;
+  if (path === null) throw new Error('openFeatureNetwork: inception needs the path of classify_image_graph_def.pb');
+  return { name, file: path, fingerprint: fingerprint(path) };
+}
+
 /**
  * Loads a feature network on the current backend: `digits` from `file` or the shipped weights,
  * `inception` from `file` (classify_image_graph_def.pb, which `metrics fetch-inception` downloads).
@@ -24,13 +38,9 @@ export interface OpenedFeatureNetwork {
  * const { net } = await openFeatureNetwork('inception', 'models/classify_image_graph_def.pb');
  */
 export async function openFeatureNetwork(name: FeatureNetworkName, file: string | null): Promise<OpenedFeatureNetwork> {
-  if (name === 'digits') {
-    const path = file ?? shippedDigitWeightsPath();
-    return { net: loadDigitClassifier(path).net, file: path, fingerprint: fingerprint(path) };
-  }
-  if (file === null) throw new Error('openFeatureNetwork: inception needs the path of classify_image_graph_def.pb');
-  const net = await loadInception(file);
-  return { net, file, fingerprint: fingerprint(file) };
+  const weights = featureWeights(name, file);
+  const net = name === 'digits' ? loadDigitClassifier(weights.file).net : await loadInception(weights.file);
+  return { net, file: weights.file, fingerprint: weights.fingerprint };
 }
 
 function fingerprint(path: string): string {

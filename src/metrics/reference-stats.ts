@@ -32,8 +32,12 @@ export function trainingStatsRequest(data: { readonly dataset: DatasetName; read
 
 /** Where `referenceStats` caches a computation (null without a cache folder): actors in other threads load it from there. */
 export function referenceStatsCachePath(req: ReferenceStatsRequest): string | null {
-  const { net, fingerprint } = req.network;
-  return req.cacheDir === null ? null : join(req.cacheDir, `fid-stats-${req.dataset}-${req.split}-${net.name}-${fingerprint}.npz`);
+  return req.cacheDir === null ? null : statsCacheFile(req.cacheDir, req.dataset, req.split, { name: req.network.net.name, fingerprint: req.network.fingerprint });
+}
+
+/** The file statistics of a data set's split under these weights are cached in, in `cacheDir`. */
+export function statsCacheFile(cacheDir: string, dataset: DatasetName, split: string, weights: { readonly name: string; readonly fingerprint: string }): string {
+  return join(cacheDir, `fid-stats-${dataset}-${split}-${weights.name}-${weights.fingerprint}.npz`);
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { adamStepArrays, adamStepKernels } from './adam-step.js';
-import { bundleFromEntries, layoutOf, presentEntries, type BundleLayout, type TensorBundle } from './tensor-bundle.js';
+import type { BundleLayout, TensorBundle } from './bundle-layout.js';
+import { bundleFromEntries, layoutOf, presentEntries } from './tensor-bundle.js';
 
 export interface AdamConfig {
   readonly lr: number;

@@ -8,10 +8,14 @@
  * The worker's main thread has started the backend before (WorkerOptions.backend), which keeps the native addon
  * (and the code of its OpenMP threads) loaded when a statistics thread that loaded it too ends.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BackendName } from '../backend/select.js';
 import type { RunConfig } from '../config/run-config.js';
+import { TRAINING_SPLIT } from '../data/load.js';
+import { featureWeights } from '../metrics/open-feature-network.js';
+import { statsCacheFile } from '../metrics/reference-stats.js';
 import { statsThreadMessage, type StatsThreadTask } from '../protocol/stats-thread.js';
 
 export interface WorkerStats {
@@ -34,13 +38,21 @@ export function workerStats(workDir: string, backend: BackendName, log: (line: s
     const key = JSON.stringify(task);
     let file = computed.get(key);
     if (file === undefined) {
-      file = inThread(task, log);
+      file = cachedOrInThread(task, log);
       computed.set(key, file);
       file.catch(() => computed.delete(key));
     }
     return file;
   };
   return { cacheDir, fileFor };
+}
+
+/** Statistics cached by an earlier start of the worker are found here, without a thread and its backend. */
+async function cachedOrInThread(task: StatsThreadTask, log: (line: string) => void): Promise<string> {
+  const cached = statsCacheFile(task.cacheDir, task.dataset, TRAINING_SPLIT[task.dataset], featureWeights(task.features, task.inceptionGraph));
+  if (!existsSync(cached)) return inThread(task, log);
+  log(`reference statistics: ${cached}`);
+  return cached;
 }
 
 function inThread(task: StatsThreadTask, log: (line: string) => void): Promise<string> {

@@ -10,7 +10,8 @@ import { latentSampler, scoreImages } from '../metrics/score-generator.js';
 import { Generator, type GeneratorDims } from '../nn/generator.js';
 import { nameSeed } from '../nn/params.js';
 import type { EvaluatorPort, WeightSnapshot } from './ports.js';
-import { checkBundle, layoutOf, restoreEntries } from '../nn/tensor-bundle.js';
+import { checkBundle } from '../nn/bundle-layout.js';
+import { layoutOf, restoreEntries } from '../nn/tensor-bundle.js';
 
 export interface EvaluatorConfig {
   readonly generator: GeneratorDims;

@@ -19,7 +19,7 @@ import type { SearchPorts } from './conductor.js';
 import { PolicyController } from './controller.js';
 import { ChildEvaluator } from './evaluator.js';
 import { RandomController } from './random-controller.js';
-import { ResetDetector } from './reset-detector.js';
+import { makeResetter } from './reset-detector.js';
 import { SharedTrainer } from './shared-trainer.js';
 
 /** The shared generator's dimensions at search width. */
@@ -68,10 +68,6 @@ export function makeEvaluator(s: EvaluatorSettings, net: FeatureNetwork, referen
 
 export function resetterSettingsOf(cfg: RunConfig): ResetterSettings {
   return { window: cfg.search.reset.window, threshold: cfg.search.reset.threshold };
-}
-
-export function makeResetter(s: ResetterSettings): ResetDetector {
-  return new ResetDetector({ window: s.window, threshold: s.threshold });
 }
 
 export async function localPorts(cfg: RunConfig, net: FeatureNetwork, reference: GaussianStats | null): Promise<SearchPorts & { dispose(): void }> {

@@ -11,7 +11,7 @@ export type { ActorState, StreamVerdict } from '../protocol/base.js';
 export type { BeamPrefix, ControllerUpdateStats, SampledArch } from '../protocol/controller.js';
 export type { DeriveChunk, DeriveJob, DeriveStep } from '../protocol/deriver.js';
 export type { TrainLoss, TrainSummary, WeightSnapshot } from '../protocol/shared-trainer.js';
-export type { TensorBundle } from '../nn/tensor-bundle.js';
+export type { TensorBundle } from '../nn/bundle-layout.js';
 
 export type ControllerPort = PortOfKind<'controller'>;
 export type SharedTrainerPort = PortOfKind<'trainer'>;

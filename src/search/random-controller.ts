@@ -4,7 +4,7 @@
  */
 import { TOKEN_CHOICES } from '../nn/arch.js';
 import { nameSeed } from '../nn/params.js';
-import { checkBundle } from '../nn/tensor-bundle.js';
+import { checkBundle } from '../nn/bundle-layout.js';
 import { stage } from '../protocol/base.js';
 import { beamPrefix } from '../protocol/controller.js';
 import { rngState } from '../protocol/saved-state.js';

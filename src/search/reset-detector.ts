@@ -4,9 +4,10 @@
  * of either window falls under the threshold. The conductor then lets the controller train on the collapsed
  * model and re-creates the shared GAN; the windows are cleared.
  */
-import { checkBundle } from '../nn/tensor-bundle.js';
+import { checkBundle } from '../nn/bundle-layout.js';
 import { FieldError } from '../errors.js';
 import { arr, finite, obj } from '../util/schema.js';
+import type { ResetterSettings } from '../protocol/resetter.js';
 import type { ActorState, ResetterPort, TrainLoss } from './ports.js';
 
 /** A window only ever holds finite losses: a non-finite one is answered with a reset, never pushed. */
@@ -100,4 +101,9 @@ export class ResetDetector implements ResetterPort {
     meta.g.forEach((v) => this.g.push(v));
     meta.d.forEach((v) => this.d.push(v));
   }
+}
+
+/** The Resetter of a run's settings, in its actor or in this thread: its module loads no tensor code. */
+export function makeResetter(s: ResetterSettings): ResetDetector {
+  return new ResetDetector({ window: s.window, threshold: s.threshold });
 }

@@ -8,7 +8,7 @@ import type { RunConfig } from '../config/run-config.js';
 import { ActorRequestError, FieldError, fileError, type InputError } from '../errors.js';
 import { Discriminator } from '../nn/discriminator.js';
 import { Generator } from '../nn/generator.js';
-import { checkBundle } from '../nn/tensor-bundle.js';
+import { checkBundle } from '../nn/bundle-layout.js';
 import { archTokens, stage } from '../protocol/base.js';
 import { beamPrefix } from '../protocol/controller.js';
 import { savedLoss, seconds } from '../protocol/saved-state.js';
@@ -18,7 +18,8 @@ import { loadNewestCheckpoint, requireCheckpointDir, saveCheckpoint, type Loaded
 import { ganStateLayout } from '../train/gan-state.js';
 import { initialCollapseWatch } from './collapse-watch.js';
 import { stageSchedule, type ConductorState, type SearchPorts } from './conductor.js';
-import { controllerSettingsOf, makeController, makeResetter, resetterSettingsOf, searchGeneratorDims } from './local-ports.js';
+import { controllerSettingsOf, makeController, resetterSettingsOf, searchGeneratorDims } from './local-ports.js';
+import { makeResetter } from './reset-detector.js';
 import type { ActorState, TensorBundle } from './ports.js';
 import { sharedTrainerMeta } from './shared-trainer.js';
 

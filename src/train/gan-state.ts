@@ -6,7 +6,8 @@
 import type { GanTrainer } from './gan-trainer.js';
 import type { NamedArray } from '../util/checkpoint-file.js';
 import { Adam } from '../nn/adam.js';
-import { bundleFromEntries, checkBundle, layoutOf, restoreEntries, type BundleLayout, type TensorBundle } from '../nn/tensor-bundle.js';
+import { checkBundle, type BundleLayout, type TensorBundle } from '../nn/bundle-layout.js';
+import { bundleFromEntries, layoutOf, restoreEntries } from '../nn/tensor-bundle.js';
 import { natural, obj, type Infer } from '../util/schema.js';
 
 export const ganStateMetaSchema = obj({ iteration: natural, optGSteps: natural, optDSteps: natural });

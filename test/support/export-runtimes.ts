@@ -75,7 +75,7 @@ export interface PageChecks {
  * Opens the export's index.html from its folder in headless chromium with every host name unresolvable (so the
  * page works offline or fails), waits for it to draw, then presses Redraw and moves the slider.
  */
-export function checkPage(dir: string): PageChecks {
+export async function checkPage(dir: string): Promise<PageChecks> {
   const script = `async () => {
     // Waits (in chromium's virtual time) until ok() holds; false if it never does.
     const until = async (ok) => { for (let i = 0; i < 2000; i++) { if (ok()) return true; await new Promise((r) => setTimeout(r, 50)); } return false; };
@@ -102,5 +102,5 @@ export function checkPage(dir: string): PageChecks {
     out.sliderBetween = !same(mid, pixels('from')) && !same(mid, pixels('to'));
     return out;
   }`;
-  return checkInBrowser(readFileSync(join(dir, 'index.html'), 'utf8'), script, dir, '--virtual-time-budget=600000', '--host-resolver-rules=MAP * ~NOTFOUND') as PageChecks;
+  return (await checkInBrowser(readFileSync(join(dir, 'index.html'), 'utf8'), script, dir, '--virtual-time-budget=600000', '--host-resolver-rules=MAP * ~NOTFOUND')) as PageChecks;
 }

@@ -14,12 +14,10 @@ import * as ops from '../../backend/ops.js';
 import { Conv, Linear } from '../../nn/layers.js';
 import { ParamStore } from '../../nn/params.js';
 import type { FeatureNetwork } from '../feature-network.js';
+import { DIGITS_CLASSES, DIGITS_FEATURE_DIM, DIGITS_SIDE } from './digit-sizes.js';
 
 type T4 = tf.Tensor4D;
 
-export const DIGITS_SIDE = 32;
-export const DIGITS_CLASSES = 10;
-export const DIGITS_FEATURE_DIM = 128;
 const CONV_CHANNELS = [16, 32, 64] as const;
 
 export interface DigitClassifierOptions {

@@ -9,7 +9,8 @@ import { gatherBatch, gatherLabels, type ImageDataset } from '../../data/dataset
 import { Adam } from '../../nn/adam.js';
 import { ProgressBar } from '../../util/progress-bar.js';
 import { Rng } from '../../util/rng.js';
-import { DIGITS_CLASSES, DigitClassifier } from './digit-classifier.js';
+import { DigitClassifier } from './digit-classifier.js';
+import { DIGITS_CLASSES } from './digit-sizes.js';
 import type { ProgressStream } from '../../util/output.js';
 
 export interface DigitTrainConfig {
