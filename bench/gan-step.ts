@@ -94,25 +94,45 @@ function cases(backend: BackendName): StepCase[] {
  * and of the derived top-1 generator, per CPU backend (blas on each of its convolution paths), with the settings
  * a user gets, against the reference code's PyTorch step timed in the same session (`--pytorch`, pytorch-peer.ts).
  * `cpu_s` is the process's CPU time per step (all threads): a steadier figure than wall time on a busy machine.
+ * `--pairs N` times each case that has a PyTorch figure N times, ours and PyTorch's in turn, and gives the median of
+ * each and of the N ratios with their range: on a machine whose speed drifts by tens of percent within minutes, a
+ * ratio of neighbours holds where two figures taken minutes apart do not.
  */
 export async function benchGanStep(backends: readonly BackendName[]): Promise<void> {
   const rows: BenchRow[] = [];
   const peer = pytorchPeer();
+  const pairs = Number(process.argv.includes('--pairs') ? process.argv[process.argv.indexOf('--pairs') + 1] : 1);
+  if (!Number.isInteger(pairs) || pairs < 1) throw new Error(`--pairs expects a whole number ≥ 1, got ${pairs}`);
   for (const backend of backends) {
     await startBackend(backend);
     for (const path of convPaths(backend)) for (const c of cases(backend)) {
       path.use();
-      const { wall, cpu } = timeSteps(c);
-      const pytorch = !peer ? null
-        : c.widths === 'issue-8 table' && c.paths === 'shared' ? peer.stepSeconds(c.stage)
-        : c.widths === 'mnist-tiny model' ? peer.derivedStepSeconds(c)
+      const pytorchOf = (fresh: boolean): number | null => !peer ? null
+        : c.widths === 'issue-8 table' && c.paths === 'shared' ? peer.stepSeconds(c.stage, fresh)
+        : c.widths === 'mnist-tiny model' ? peer.derivedStepSeconds(c, fresh)
         : null;
+      const first = timeSteps(c);
+      const firstPytorch = pytorchOf(pairs > 1);
+      const walls = [first.wall];
+      const pytorch = firstPytorch === null ? [] : [firstPytorch];
+      for (let i = 1; i < pairs && firstPytorch !== null; i++) {
+        walls.push(timeSteps(c).wall);
+        pytorch.push(pytorchOf(true)!);
+      }
+      const ratios = pytorch.map((p, i) => walls[i]! / p);
       rows.push({
         bench: 'gan-step', backend, convs: path.name, threads: path.threads(), widths: c.widths, generator: c.paths, stage: c.stage, px: 4 * 2 ** (c.stage + 1),
         gf: c.gf, df: c.df, latent: c.latent, channels: c.channels, batch: `${c.dBatch}/${c.gBatch}`,
-        step_s: wall, cpu_s: cpu, steps_per_s: 1 / wall, pytorch_s: pytorch, x_pytorch: pytorch === null ? null : wall / pytorch,
+        step_s: median(walls), cpu_s: first.cpu, steps_per_s: 1 / median(walls), pytorch_s: pytorch.length ? median(pytorch) : null,
+        x_pytorch: ratios.length ? median(ratios) : null,
+        x_range: ratios.length > 1 ? `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : null,
       });
     }
   }
-  printTable(`GAN training step (one D + one G step), arch ${TOP1.join(' ')} (prefix at stages 0/1); PyTorch: ${peer?.describe ?? 'not run (--pytorch DIR)'}`, rows);
+  printTable(`GAN training step (one D + one G step), arch ${TOP1.join(' ')} (prefix at stages 0/1); PyTorch: ${peer?.describe ?? 'not run (--pytorch DIR)'}${pairs > 1 ? `; ${pairs} pairs, medians` : ''}`, rows);
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }

@@ -10,10 +10,13 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface PytorchPeer {
-  /** Seconds per step (one D + one G step) of the reference code at a stage, gf/df 32, batch 32/32. */
-  stepSeconds(stage: number): number;
+  /**
+   * Seconds per step (one D + one G step) of the reference code at a stage, gf/df 32, batch 32/32; measured once
+   * and kept, or measured anew where `fresh`.
+   */
+  stepSeconds(stage: number, fresh?: boolean): number;
   /** Seconds per step (one D + one G step + EMA) of their derived top-1 at these widths, 1 channel, 32 px. */
-  derivedStepSeconds(c: { gf: number; df: number; latent: number; dBatch: number; gBatch: number }): number;
+  derivedStepSeconds(c: { gf: number; df: number; latent: number; dBatch: number; gBatch: number }, fresh?: boolean): number;
   readonly describe: string;
 }
 
@@ -32,9 +35,9 @@ export function pytorchPeer(): PytorchPeer | null {
   const threads = flag('--pytorch-threads') ?? '2';
   const derivedScript = fileURLToPath(new URL('../../bench/peer/ref_derived_step.py', import.meta.url));
   const cache = new Map<string, number>();
-  const seconds = (args: string[]) => {
+  const seconds = (args: string[], fresh = false) => {
     const key = args.join(' ');
-    if (!cache.has(key)) {
+    if (fresh || !cache.has(key)) {
       const r = spawnSync(python, args, { encoding: 'utf8' });
       const line = r.stdout.trim().split('\n').pop() ?? '';
       if (r.status !== 0 || !line.startsWith('{')) throw new Error(`${python} ${key} failed: ${r.stderr.trim().split('\n').pop()} (PyTorch: apt-get install python3-torch; PYTHON=... picks the interpreter)`);
@@ -44,8 +47,8 @@ export function pytorchPeer(): PytorchPeer | null {
   };
   return {
     describe: `reference code (${src}), ${threads} threads, this session`,
-    stepSeconds: (stage) => seconds([script, src, '--gf', '32', '--df', '32', '--gbs', '32', '--dbs', '32', '--stage', String(stage), '--steps', '10', '--threads', threads]),
-    derivedStepSeconds: (c) =>
-      seconds([derivedScript, src, '--gf', String(c.gf), '--df', String(c.df), '--latent', String(c.latent), '--gbs', String(c.gBatch), '--dbs', String(c.dBatch), '--steps', '20', '--threads', threads]),
+    stepSeconds: (stage, fresh) => seconds([script, src, '--gf', '32', '--df', '32', '--gbs', '32', '--dbs', '32', '--stage', String(stage), '--steps', '10', '--threads', threads], fresh),
+    derivedStepSeconds: (c, fresh) =>
+      seconds([derivedScript, src, '--gf', String(c.gf), '--df', String(c.df), '--latent', String(c.latent), '--gbs', String(c.gBatch), '--dbs', String(c.dBatch), '--steps', '20', '--threads', threads], fresh),
   };
 }
