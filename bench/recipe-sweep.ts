@@ -82,11 +82,11 @@ async function sweepOne(name: string, config: RunConfig, lrDecay: LrDecay, arch:
         writeImageGrid(join(grids, `${name}-${String(step).padStart(5, '0')}.png`), images.dataSync() as Float32Array, images.shape);
         images.dispose();
       }
-      return scoreImages(sample, network.net, { n: 1000, isSplits: 10, reference });
+      return scoreImages(sample, network.net, { n: 1000, isSplits: 10, reference, classShares: true });
     });
     const row: BenchRow = {
       bench: 'recipe-sweep', setting: name, step, train_wall_s: wall, train_cpu_s: cpu, s_per_step: wall / step,
-      is: s.is?.mean ?? null, fid: s.fid, lrG: train.lrG, lrD: train.lrD, beta1: train.beta1, batch: `${train.dBatch}/${train.gBatch}`, nCritic: train.nCritic,
+      is: s.is?.mean ?? null, fid: s.fid, shares: s.shares?.map((x) => (100 * x).toFixed(1)).join(' ') ?? null, lrG: train.lrG, lrD: train.lrD, beta1: train.beta1, batch: `${train.dBatch}/${train.gBatch}`, nCritic: train.nCritic,
       emaDecay: train.emaDecay, lrDecay, gf: model.gf, df: model.df, latent: model.latent,
     };
     rows.push(row);
