@@ -86,15 +86,16 @@ static int get_ints(napi_env env, napi_value v, int *out, size_t n) {
   return 1;
 }
 
-/* (a, b, c, geometry[, bias, relu]) with sizes checked against the geometry; the forward conv alone takes the
-   optional bias (a Float32Array of outC, or null) and ReLU flag, which land in *bias and *relu. */
+/* (a, b, c, geometry[, bias, relu]) with sizes checked against the geometry; the forward conv takes an optional
+   bias (a Float32Array of outC, or null) and ReLU flag, which land in *bias and *relu, and the filter gradient an
+   optional array of outC for the bias's gradient, in *bias. */
 static int conv_args(napi_env env, napi_callback_info info, float **a, float **b, float **c, Geom *g,
                      int which, float **bias, int *relu) {
   size_t argc = 6;
   napi_value argv[6];
   size_t la, lb, lc;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 4 || argc > (which == 0 ? 6u : 4u)) return fail(env, "wrong number of arguments");
+  if (argc < 4 || argc > (which == 0 ? 6u : which == 2 ? 5u : 4u)) return fail(env, "wrong number of arguments");
   if (!get_f32(env, argv[0], a, &la) || !get_f32(env, argv[1], b, &lb) || !get_f32(env, argv[2], c, &lc) ||
       !get_ints(env, argv[3], (int *)g, GEOM_LEN))
     return 0;
@@ -106,9 +107,9 @@ static int conv_args(napi_env env, napi_callback_info info, float **a, float **b
   size_t need[3][3] = {{x, w, y}, {y, w, x}, {x, y, w}};
   if (la != need[which][0] || lb != need[which][1] || lc != need[which][2])
     return fail(env, "array length does not match the convolution geometry");
-  if (which != 0) return 1;
+  if (which == 1) return 1;
+  /* the forward's bias, or the filter gradient's bias gradient (written) */
   *bias = NULL;
-  *relu = 0;
   napi_valuetype t = napi_undefined;
   if (argc > 4) napi_typeof(env, argv[4], &t);
   if (t != napi_undefined && t != napi_null) {
@@ -116,6 +117,8 @@ static int conv_args(napi_env env, napi_callback_info info, float **a, float **b
     if (!get_f32(env, argv[4], bias, &lbias)) return 0;
     if (lbias != (size_t)g->outC) return fail(env, "bias length does not match the output channels");
   }
+  if (which == 2) return 1;
+  *relu = 0;
   if (argc > 5) {
     bool on = false;
     if (napi_get_value_bool(env, argv[5], &on) != napi_ok) return fail(env, "expected a boolean ReLU flag");
@@ -268,12 +271,25 @@ static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
 
 /* conv2dBackpropFilter(x, dy, dw, geom): dw = im2col(x)ᵀ · dy, accumulated over row chunks; on oneDNN where it
    takes it. */
+/* The bias's gradient: dy summed over its rows (every output pixel), in double. */
+static void bias_grad(const float *dy, long rows, long channels, float *db) {
+  double *acc = calloc((size_t)channels, sizeof(double));
+  if (!acc) return;
+  for (long r = 0; r < rows; r++)
+    for (long c = 0; c < channels; c++) acc[c] += dy[r * channels + c];
+  for (long c = 0; c < channels; c++) db[c] = (float)acc[c];
+  free(acc);
+}
+
+/* conv2dBackpropFilter(x, dy, dw, geometry[, db]): dw, and the bias's gradient into db where given (oneDNN computes
+   both in one primitive). */
 static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) {
-  float *x, *dy, *dw;
+  float *x, *dy, *dw, *db;
   Geom g;
-  if (!conv_args(env, info, &x, &dy, &dw, &g, 2, NULL, NULL)) return NULL;
-  if (dnnl_conv(state(env)->dnnl, DNNL_CONV_BACKWARD_WEIGHTS, x, dy, dw, &g, NULL, 0)) return undefined(env);
+  if (!conv_args(env, info, &x, &dy, &dw, &g, 2, &db, NULL)) return NULL;
+  if (dnnl_conv(state(env)->dnnl, DNNL_CONV_BACKWARD_WEIGHTS, x, dy, dw, &g, db, 0)) return undefined(env);
   const long M = (long)g.batch * g.outH * g.outW, K = (long)g.fH * g.fW * g.inC, N = g.outC;
+  if (db) bias_grad(dy, M, N, db);
   if (M == 0) {
     memset(dw, 0, (size_t)K * N * sizeof(float));
     return undefined(env);

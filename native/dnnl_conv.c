@@ -20,7 +20,7 @@ int dnnl_state_enabled(const DnnlState *s) { (void)s; return 0; }
 void dnnl_set_threads(DnnlState *s, int n) { (void)s, (void)n; }
 int dnnl_threads(const DnnlState *s) { (void)s; return 0; }
 const char *dnnl_describe(DnnlState *s) { (void)s; return NULL; }
-int dnnl_conv(DnnlState *s, int kind, const float *a, const float *b, float *out, const Geom *g, const float *bias,
+int dnnl_conv(DnnlState *s, int kind, const float *a, const float *b, float *out, const Geom *g, float *bias,
               int relu) {
   (void)s, (void)kind, (void)a, (void)b, (void)out, (void)g, (void)bias, (void)relu;
   return 0;
@@ -194,8 +194,9 @@ static void make_plan(DnnlState *s, Plan *p) {
       OK(dnnl_dilated_convolution_backward_data_desc_init(&bwd_desc, dnnl_convolution_direct, &src_md, &w_any, &dst_md,
                                                           strides, dilates, pad_l, pad_r));
     } else {
-      OK(dnnl_dilated_convolution_backward_weights_desc_init(&bwd_desc, dnnl_convolution_direct, &src_md, &w_any, NULL,
-                                                             &dst_md, strides, dilates, pad_l, pad_r));
+      OK(dnnl_dilated_convolution_backward_weights_desc_init(&bwd_desc, dnnl_convolution_direct, &src_md, &w_any,
+                                                             p->key.bias ? &b_md : NULL, &dst_md, strides, dilates,
+                                                             pad_l, pad_r));
     }
     OK(dnnl_primitive_desc_create(&pd, &bwd_desc, attr, e, fwd_pd));
   }
@@ -210,7 +211,7 @@ static void make_plan(DnnlState *s, Plan *p) {
                                      : p->key.kind == DNNL_CONV_BACKWARD_DATA ? &src_md
                                                                               : NULL;
   if (!make_mem(&p->m_a, a_md, e) || (b_md2 && !make_mem(&p->m_b, b_md2, e)) || (out_md && !make_mem(&p->m_out, out_md, e)) ||
-      (forward && p->key.bias && !make_mem(&p->m_bias, &b_md, e)))
+      (p->key.bias && !make_mem(&p->m_bias, &b_md, e)))
     goto refused;
   if (!plan_scratchpad(p, e, pd)) goto refused;
   const char *impl = NULL;
@@ -292,7 +293,7 @@ int dnnl_resample(DnnlState *s, int kind, const float *in, float *out, int batch
   return run_plan(s, p, backward ? DNNL_ARG_DIFF_DST : DNNL_ARG_SRC, in, backward ? DNNL_ARG_DIFF_SRC : DNNL_ARG_DST, out);
 }
 
-int dnnl_conv(DnnlState *s, int kind, const float *a, const float *b, float *out, const Geom *g, const float *bias,
+int dnnl_conv(DnnlState *s, int kind, const float *a, const float *b, float *out, const Geom *g, float *bias,
               int relu) {
   if (!s || !s->enabled) return 0;
   PlanKey key;
@@ -326,6 +327,10 @@ int dnnl_conv(DnnlState *s, int kind, const float *a, const float *b, float *out
     args[n++] = (dnnl_exec_arg_t){DNNL_ARG_SRC, p->m_a};
     args[n++] = (dnnl_exec_arg_t){DNNL_ARG_DIFF_DST, p->m_b};
     args[n++] = (dnnl_exec_arg_t){DNNL_ARG_DIFF_WEIGHTS, w};
+    if (p->m_bias) {
+      if (!set(p->m_bias, bias)) return 0;
+      args[n++] = (dnnl_exec_arg_t){DNNL_ARG_DIFF_BIAS, p->m_bias};
+    }
   }
   if (p->m_scratch) args[n++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, p->m_scratch};
   if (!execute_plan(s, p, p->prim, n, args)) return 0;

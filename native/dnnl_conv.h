@@ -39,10 +39,11 @@ int dnnl_threads(const DnnlState *s);
 const char *dnnl_describe(DnnlState *s);
 
 /*
- * kind FORWARD: (x, w) -> y, with an optional bias (outC floats) and ReLU as post-ops.
- * kind BACKWARD_DATA: (dy, w) -> dx.  kind BACKWARD_WEIGHTS: (x, dy) -> dw.
+ * kind FORWARD: (x, w) -> y, with an optional bias (outC floats, read) and ReLU as post-ops.
+ * kind BACKWARD_DATA: (dy, w) -> dx.  kind BACKWARD_WEIGHTS: (x, dy) -> dw, and the bias's gradient into `bias`
+ * (outC floats, written) where it is not NULL.
  */
-int dnnl_conv(DnnlState *s, int kind, const float *a, const float *b, float *out, const Geom *g, const float *bias,
+int dnnl_conv(DnnlState *s, int kind, const float *a, const float *b, float *out, const Geom *g, float *bias,
               int relu);
 
 /*

@@ -11,6 +11,7 @@ import { BINARY_OPS } from '../src/backend/blas/elementwise.js';
 import { RESAMPLE, RESAMPLE_GRAD } from '../src/backend/blas/resample.js';
 import { BATCH_NORM, BATCH_NORM_GRAD, INSTANCE_NORM, INSTANCE_NORM_GRAD } from '../src/backend/blas/norm.js';
 import { ACTIVATION_GRAD } from '../src/backend/blas/activation-grad.js';
+import { CONV_FILTER_BIAS_GRAD } from '../src/backend/blas/kernels.js';
 import * as ops from '../src/backend/ops.js';
 import { InputError } from '../src/errors.js';
 import { convAndGrads } from './support/blas-conv.js';
@@ -265,6 +266,21 @@ check('Tanh and the gradients through ReLU and tanh (one kernel on blas) agree w
   assert.ok(worst < 1e-5, `worst ${worst}`); // the filter gradient sums 16K products in another order
 });
 
+for (const path of CONV_PATHS) check(`a conv's filter and bias gradients from one pass (convs on ${path}) agree with the stock cpu kernels`, async () => {
+  const worst = await onConvPath(path, () => disagreement(() => {
+    const [x, w, bias] = [rnd([8, 12, 12, 5], 41), rnd([3, 3, 5, 6], 42), rnd([6], 43)];
+    const dy = rnd([8, 12, 12, 6], 44);
+    const [w1, bias1] = [rnd([1, 1, 5, 3], 45), rnd([3], 46)];
+    const dy1 = rnd([8, 12, 12, 3], 47);
+    const conv = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => ops.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor1D).mul(dy).sum())([x, w, bias]);
+    const pointwise = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => ops.conv1x1(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor1D, 'relu').mul(dy1).sum())([x, w1, bias1]);
+    // The bias's gradient alone (no filter's asked for): summed from dy as before.
+    const biasOnly = tf.grad((c: tf.Tensor) => ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c as tf.Tensor1D).mul(dy).sum())(bias);
+    return [...conv, ...pointwise, biasOnly];
+  }));
+  assert.ok(worst < 1e-5, `worst ${worst}`);
+});
+
 check('only the kernels this backend computes itself are replaced; every other cpu kernel is shared', async () => {
   const replaced = tf.getKernelsForBackend('cpu').filter((k) => tf.getKernel(k.kernelName, BLAS_TF_NAME)?.kernelFunc !== k.kernelFunc);
   const own = ['AvgPool', 'BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPool', 'Mean', 'Relu', 'Step', 'Sum', 'Tanh', 'Transpose', ...BINARY_OPS];
@@ -273,7 +289,7 @@ check('only the kernels this backend computes itself are replaced; every other c
   const cpu = new Set(tf.getKernelsForBackend('cpu').map((k) => k.kernelName));
   // (ops.ts registers its conv's alias on first use.)
   const added = tf.getKernelsForBackend(BLAS_TF_NAME).map((k) => k.kernelName).filter((name) => !cpu.has(name) && name !== ops.CONV_NATIVE_GRADS);
-  assert.equal(added.sort(), [RESAMPLE, RESAMPLE_GRAD, BATCH_NORM, BATCH_NORM_GRAD, INSTANCE_NORM, INSTANCE_NORM_GRAD, ACTIVATION_GRAD].sort());
+  assert.equal(added.sort(), [RESAMPLE, RESAMPLE_GRAD, BATCH_NORM, BATCH_NORM_GRAD, INSTANCE_NORM, INSTANCE_NORM_GRAD, ACTIVATION_GRAD, CONV_FILTER_BIAS_GRAD].sort());
   const aliases = tf.getKernelsForBackend(BLAS_TF_NAME).filter((k) => k.kernelName === ops.CONV_NATIVE_GRADS).length;
   assert.is(tf.getKernelsForBackend(BLAS_TF_NAME).length, cpu.size + added.length + aliases);
 });

@@ -16,6 +16,7 @@ import { BLAS_TF_NAME } from './blas/backend.js';
 import { RESAMPLE, RESAMPLE_GRAD, RESAMPLE_MODES, type ResampleAttrs } from './blas/resample.js';
 import { BATCH_NORM, BATCH_NORM_GRAD, INSTANCE_NORM, INSTANCE_NORM_GRAD, type NormAttrs } from './blas/norm.js';
 import { ACTIVATION_GRAD, ACTIVATION_GRAD_KINDS, type ActivationGradAttrs } from './blas/activation-grad.js';
+import { CONV_FILTER_BIAS_GRAD } from './blas/kernels.js';
 
 type T4 = tf.Tensor4D;
 
@@ -113,10 +114,11 @@ function beforeActivation(dy: tf.Tensor, y: tf.Tensor, attrs: tf.NamedAttrMap): 
 }
 
 /**
- * Registers the gradient of an alias of FusedConv2D: the fused activation's first, then the input's and filter's by
- * `grads` from g = dL/d(pre-activation), and the bias's as g summed over batch and pixels.
+ * Registers the gradient of an alias of FusedConv2D: the fused activation's first, then the input's, filter's and
+ * (where `grads` does not give it) bias's from g = dL/d(pre-activation), the bias's as g summed over batch and pixels.
  */
-function registerConvGradient(kernelName: string, grads: (x: T4, w: T4, g: T4, attrs: tf.NamedAttrMap) => { x: () => tf.Tensor; filter: () => tf.Tensor }): void {
+type ConvGrads = { x: () => tf.Tensor; filter: () => tf.Tensor; bias?: () => tf.Tensor };
+function registerConvGradient(kernelName: string, grads: (x: T4, w: T4, g: T4, attrs: tf.NamedAttrMap) => ConvGrads): void {
   tf.registerGradient({
     kernelName,
     inputsToSave: ['x', 'filter'],
@@ -124,7 +126,7 @@ function registerConvGradient(kernelName: string, grads: (x: T4, w: T4, g: T4, a
     gradFunc: (dy, saved, attrs) => {
       const [x, w, y] = saved as [T4, T4, T4];
       const g = beforeActivation(dy as T4, y, attrs) as T4;
-      return { ...grads(x, w, g, attrs), bias: () => tf.sum(g, [0, 1, 2]) };
+      return { bias: () => tf.sum(g, [0, 1, 2]), ...grads(x, w, g, attrs) };
     },
   });
 }
@@ -135,21 +137,32 @@ registerConvGradient(CONV_VIA_FORWARD, (x, w, g) => ({ x: () => inputGradViaConv
 
 /**
  * The backend's FusedConv2D with its gradients as the conv gradient kernels, after the fused ReLU's gradient as one
- * kernel (tf.fused.conv2d's own gradient takes two, step and multiply, with an array between them).
+ * kernel (tf.fused.conv2d's own gradient takes two, step and multiply, with an array between them). With a bias
+ * (attr `hasBias`), the filter's and the bias's gradients come from one pass over x and dy.
  */
 export const CONV_NATIVE_GRADS = 'AutoganConv2DNativeGrads';
 registerConvGradient(CONV_NATIVE_GRADS, (x, w, g, attrs) => {
-  const conv = { strides: attrs['strides']!, pad: attrs['pad']!, dataFormat: 'NHWC', dilations: 1 };
+  const conv = { strides: attrs['strides']!, pad: attrs['pad']!, dataFormat: 'NHWC', dilations: 1, filterShape: w.shape };
+  const input = () => tf.engine().runKernel('Conv2DBackpropInput', { dy: g, filter: w }, { ...conv, inputShape: x.shape }) as tf.Tensor;
+  if (!attrs['hasBias']) return { x: input, filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: g }, conv) as tf.Tensor };
+  // tfjs asks for the inputs' gradients in order (x, filter, bias), each in a scope of its own: the filter's closure
+  // keeps the bias's gradient as an array, which no scope disposes, for the bias's closure to hand over.
+  let biasGrad: Float32Array | undefined;
   return {
-    x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: g, filter: w }, { ...conv, inputShape: x.shape }) as tf.Tensor,
-    filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: g }, { ...conv, filterShape: w.shape }) as tf.Tensor,
+    x: input,
+    filter: () => {
+      const [dw, db] = tf.engine().runKernel(CONV_FILTER_BIAS_GRAD, { x, dy: g }, conv) as tf.Tensor[];
+      biasGrad = db!.dataSync() as Float32Array;
+      return dw!;
+    },
+    bias: () => (biasGrad ? tf.tensor1d(biasGrad) : tf.sum(g, [0, 1, 2])),
   };
 });
 
 /** A stride-1 convolution with bias and activation on blas: one kernel, and its gradients above. */
 function convOnBlas(x: T4, w: T4, pad: 'same' | 'valid', bias: tf.Tensor1D | undefined, activation: Activation): T4 {
   const inputs: tf.NamedTensorMap = bias ? { x, filter: w, bias } : { x, filter: w };
-  return runAliased(CONV_NATIVE_GRADS, 'FusedConv2D', inputs, { strides: 1, pad, dataFormat: 'NHWC', dilations: 1, activation }) as T4;
+  return runAliased(CONV_NATIVE_GRADS, 'FusedConv2D', inputs, { strides: 1, pad, dataFormat: 'NHWC', dilations: 1, activation, hasBias: bias !== undefined }) as T4;
 }
 
 /** What may follow a conv or matMul inside the same kernel. */

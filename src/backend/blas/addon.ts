@@ -17,7 +17,8 @@ export interface BlasAddon {
    */
   conv2d(x: Float32Array, w: Float32Array, y: Float32Array, geometry: Int32Array, bias?: Float32Array | null, relu?: boolean): void;
   conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, geometry: Int32Array): void;
-  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: Int32Array): void;
+  /** dw, and where `db` is given the bias's gradient (dy summed per output channel) in the same pass. */
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: Int32Array, db?: Float32Array): void;
   /** dims: [batchA, batchB, M, N, K, transposeA, transposeB]; operand i is taken modulo its batch. */
   batchMatMul(a: Float32Array, b: Float32Array, c: Float32Array, dims: Int32Array): void;
   /** y = a op b over a planned walk (elementwise.ts): op 0 Add, 1 Sub, 2 Multiply, 3 RealDiv, 4 SquaredDifference. */

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { QuietCpuBackend } from '../cpu-backend.js';
 import { BufferPool } from './buffer-pool.js';
 import { loadBlasAddon, type AddonLoad } from './addon.js';
-import { blasKernels } from './kernels.js';
+import { blasKernels, CONV_FILTER_BIAS_GRAD } from './kernels.js';
 import { elementwiseKernels } from './elementwise.js';
 import { poolKernels } from './pool.js';
 import { resampleKernels } from './resample.js';
@@ -65,7 +65,8 @@ export function registerBlasBackend(): AddonLoad {
   for (const config of tf.getKernelsForBackend('cpu')) {
     tf.registerKernel({ ...config, backendName: BLAS_TF_NAME, kernelFunc: native[config.kernelName] ?? config.kernelFunc });
   }
-  const own = { ...resampleKernels(load.addon), ...normKernels(load.addon), ...activationGradKernels(load.addon) };
+  // Kernels of our own ops (the filter-and-bias gradient is made with the conv kernels it shares a pass with).
+  const own = { ...resampleKernels(load.addon), ...normKernels(load.addon), ...activationGradKernels(load.addon), [CONV_FILTER_BIAS_GRAD]: native[CONV_FILTER_BIAS_GRAD]! };
   for (const [kernelName, kernelFunc] of Object.entries(own)) tf.registerKernel({ kernelName, backendName: BLAS_TF_NAME, kernelFunc });
   return load;
 }

@@ -65,6 +65,12 @@ function convEpilogue(backend: MathBackendCPU, args: Args, channels: number): Co
   return { bias: b && b.length === 1 && channels !== 1 ? new Float32Array(channels).fill(b[0]!) : b, relu: activation === 'relu' };
 }
 
+/**
+ * The filter's and the bias's gradients of a convolution from one pass (oneDNN's backward-weights primitive gives
+ * both): inputs x and dy, Conv2DBackpropFilter's attrs; outputs [dw, db].
+ */
+export const CONV_FILTER_BIAS_GRAD = 'AutoganConv2DBackpropFilterBias';
+
 export function blasKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
   const conv2D = stock('Conv2D');
   const conv2DBackpropInput = stock('Conv2DBackpropInput');
@@ -97,16 +103,20 @@ export function blasKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
     },
 
     Conv2DBackpropFilter(args: Args) {
+      return filterGrad(args, false) ?? conv2DBackpropFilter(args);
+    },
+
+    [CONV_FILTER_BIAS_GRAD](args: Args) {
+      const both = filterGrad(args, true);
+      if (both) return both;
+      // Shapes the addon does not take: the stock filter gradient, and dy summed per channel.
       const backend = args.backend as MathBackendCPU;
-      const attrs = args.attrs as Attrs;
-      const { x, dy } = args.inputs as Inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-      const xs = floats(backend, x);
-      const dys = floats(backend, dy);
-      const info = convInfo(attrs, x.shape, attrs['filterShape'] as number[], 1);
-      if (!xs || !dys || !info) return conv2DBackpropFilter(args);
-      const dw = outputArray(backend, size(info.filterShape));
-      addon.conv2dBackpropFilter(xs, dys, dw, geometry(info));
-      return backend.makeTensorInfo(info.filterShape, 'float32', dw);
+      const { dy } = args.inputs as Inputs as { dy: tf.TensorInfo };
+      const channels = dy.shape[3]!;
+      const dys = backend.readSync(dy.dataId) as Float32Array;
+      const db = new Float32Array(channels);
+      for (let i = 0; i < dys.length; i++) db[i % channels]! += dys[i]!;
+      return [conv2DBackpropFilter(args) as tf.TensorInfo, backend.makeTensorInfo([channels], 'float32', db)];
     },
 
     BatchMatMul(args: Args) {
@@ -121,6 +131,26 @@ export function blasKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
       return (then && matMul(args, then)) || fusedMatMul(args);
     },
   };
+
+  /** The filter's gradient natively, with the bias's from the same pass where `withBias`; undefined for inputs the addon does not take. */
+  function filterGrad(args: Args, withBias: boolean): tf.TensorInfo | tf.TensorInfo[] | undefined {
+    const backend = args.backend as MathBackendCPU;
+    const attrs = args.attrs as Attrs;
+    const { x, dy } = args.inputs as Inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+    const xs = floats(backend, x);
+    const dys = floats(backend, dy);
+    const info = convInfo(attrs, x.shape, attrs['filterShape'] as number[], 1);
+    if (!xs || !dys || !info) return undefined;
+    const dw = outputArray(backend, size(info.filterShape));
+    const filter = () => backend.makeTensorInfo(info.filterShape, 'float32', dw);
+    if (!withBias) {
+      addon.conv2dBackpropFilter(xs, dys, dw, geometry(info));
+      return filter();
+    }
+    const db = new Float32Array(info.filterShape[3]!);
+    addon.conv2dBackpropFilter(xs, dys, dw, geometry(info), db);
+    return [filter(), backend.makeTensorInfo([db.length], 'float32', db)];
+  }
 
   /** Conv2D natively (with the fused op's bias and ReLU inside the kernel), or undefined for inputs the addon does not take. */
   function conv(args: Args, fused?: ConvEpilogue): tf.TensorInfo | undefined {
