@@ -3,8 +3,9 @@
  * trains one derived architecture from scratch under each setting of a sweep file and scores its EMA generator
  * every E G steps (IS and FID of 1,000 samples under the config's feature network), so recipes can be compared at
  * equal training time: `--cpu-seconds` ends a setting at the first scoring after that much training CPU time, and
- * `--threads` gives the kernels that many threads (1 lets two sweeps share a 2-core machine without fighting). Training time excludes the scoring, and is reported both as wall and as process CPU
- * seconds: on a busy machine CPU seconds are the steadier figure.
+ * `--threads` gives the kernels that many threads (1 lets two sweeps share a 2-core machine without fighting).
+ * Training time excludes the scoring, and is reported both as wall and as process CPU seconds: on a busy machine
+ * CPU seconds are the steadier figure.
  *
  * A sweep file is plain data: { "base": "configs/mnist-tiny.json", "settings": { "name": { "train": {…}, "model": {…} } } },
  * each setting a partial config merged over the base.

@@ -269,27 +269,26 @@ static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-/* conv2dBackpropFilter(x, dy, dw, geom): dw = im2col(x)ᵀ · dy, accumulated over row chunks; on oneDNN where it
-   takes it. */
-/* The bias's gradient: dy summed over its rows (every output pixel), in double. */
-static void bias_grad(const float *dy, long rows, long channels, float *db) {
+/* The bias's gradient: dy summed over its rows (every output pixel), in double; false when out of memory. */
+static int bias_grad(const float *dy, long rows, long channels, float *db) {
   double *acc = calloc((size_t)channels, sizeof(double));
-  if (!acc) return;
+  if (!acc) return 0;
   for (long r = 0; r < rows; r++)
     for (long c = 0; c < channels; c++) acc[c] += dy[r * channels + c];
   for (long c = 0; c < channels; c++) db[c] = (float)acc[c];
   free(acc);
+  return 1;
 }
 
-/* conv2dBackpropFilter(x, dy, dw, geometry[, db]): dw, and the bias's gradient into db where given (oneDNN computes
-   both in one primitive). */
+/* conv2dBackpropFilter(x, dy, dw, geometry[, db]): dw = im2col(x)ᵀ · dy, accumulated over row chunks, and the bias's
+   gradient into db where given; on oneDNN where it takes it (one primitive computes both). */
 static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) {
   float *x, *dy, *dw, *db;
   Geom g;
   if (!conv_args(env, info, &x, &dy, &dw, &g, 2, &db, NULL)) return NULL;
   if (dnnl_conv(state(env)->dnnl, DNNL_CONV_BACKWARD_WEIGHTS, x, dy, dw, &g, db, 0)) return undefined(env);
   const long M = (long)g.batch * g.outH * g.outW, K = (long)g.fH * g.fW * g.inC, N = g.outC;
-  if (db) bias_grad(dy, M, N, db);
+  if (db && !bias_grad(dy, M, N, db)) return napi_throw_error(env, NULL, "out of memory for the bias's gradient"), NULL;
   if (M == 0) {
     memset(dw, 0, (size_t)K * N * sizeof(float));
     return undefined(env);

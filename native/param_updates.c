@@ -12,9 +12,15 @@
 
 #define MAX_ARGS 8
 
-/* Reads argc float arrays (or doubles where kinds[i] is 'd') into out; every array's length must be len[i]. */
-static int read_args(napi_env env, napi_callback_info info, const char *kinds, void **arrays, size_t *lens,
-                     double *numbers) {
+/* A call's arguments: float arrays with their lengths, and numbers, by position. */
+typedef struct {
+  void *a[MAX_ARGS];
+  size_t len[MAX_ARGS];
+  double num[MAX_ARGS];
+} Args;
+
+/* Reads the arguments, a Float32Array where kinds[i] is 'f' and a number where it is 'd'; false (thrown) otherwise. */
+static int read_args(napi_env env, napi_callback_info info, const char *kinds, Args *args) {
   size_t want = 0;
   while (kinds[want]) want++;
   size_t argc = MAX_ARGS;
@@ -23,8 +29,8 @@ static int read_args(napi_env env, napi_callback_info info, const char *kinds, v
   if (argc != want) return fail(env, "wrong number of arguments");
   for (size_t i = 0; i < want; i++) {
     if (kinds[i] == 'd') {
-      if (napi_get_value_double(env, argv[i], &numbers[i]) != napi_ok) return fail(env, "expected a number");
-    } else if (!get_f32(env, argv[i], (float **)&arrays[i], &lens[i])) {
+      if (napi_get_value_double(env, argv[i], &args->num[i]) != napi_ok) return fail(env, "expected a number");
+    } else if (!get_f32(env, argv[i], (float **)&args->a[i], &args->len[i])) {
       return 0;
     }
   }
@@ -39,10 +45,10 @@ static int same_lengths(napi_env env, const size_t *lens, int from, int to) {
 
 /* adamUpdate(p, m, v, g, pOut, mOut, vOut, constants [β₁, 1−β₁, β₂, 1−β₂, stepSize, vCorrection, ε]). */
 static napi_value adam_update(napi_env env, napi_callback_info info) {
-  void *a[MAX_ARGS];
-  size_t len[MAX_ARGS];
-  double num[MAX_ARGS];
-  if (!read_args(env, info, "ffffffff", a, len, num) || !same_lengths(env, len, 0, 7)) return NULL;
+  Args args;
+  void **a = args.a;
+  const size_t *len = args.len;
+  if (!read_args(env, info, "ffffffff", &args) || !same_lengths(env, len, 0, 7)) return NULL;
   if (len[7] != 7) return fail(env, "expected 7 constants"), NULL;
   const float *p = a[0], *m = a[1], *v = a[2], *g = a[3], *c = a[7];
   float *p2 = a[4], *m2 = a[5], *v2 = a[6];
@@ -60,10 +66,10 @@ static napi_value adam_update(napi_env env, napi_callback_info info) {
 
 /* emaUpdate(avg, param, out, constants [decay, 1 − decay]): out = decay·avg + (1 − decay)·param. */
 static napi_value ema_update(napi_env env, napi_callback_info info) {
-  void *a[MAX_ARGS];
-  size_t len[MAX_ARGS];
-  double num[MAX_ARGS];
-  if (!read_args(env, info, "ffff", a, len, num) || !same_lengths(env, len, 0, 3)) return NULL;
+  Args args;
+  void **a = args.a;
+  const size_t *len = args.len;
+  if (!read_args(env, info, "ffff", &args) || !same_lengths(env, len, 0, 3)) return NULL;
   if (len[3] != 2) return fail(env, "expected 2 constants"), NULL;
   const float *s = a[0], *p = a[1], *c = a[3];
   float *out = a[2];
@@ -87,10 +93,10 @@ static int matrix_args(napi_env env, const size_t *len, int w, int u, int v) {
 
 /* powerIterate(W, u, vOut, uOut): v = normalize(W u), u = normalize(Wᵀ v), W viewed as [rows = |v|, cols = |u|]. */
 static napi_value power_iterate(napi_env env, napi_callback_info info) {
-  void *a[MAX_ARGS];
-  size_t len[MAX_ARGS];
-  double num[MAX_ARGS];
-  if (!read_args(env, info, "ffff", a, len, num) || !matrix_args(env, len, 0, 1, 2)) return NULL;
+  Args args;
+  void **a = args.a;
+  const size_t *len = args.len;
+  if (!read_args(env, info, "ffff", &args) || !matrix_args(env, len, 0, 1, 2)) return NULL;
   if (len[3] != len[1]) return fail(env, "uOut differs from u in length"), NULL;
   const float *w = a[0], *u = a[1];
   float *v_out = a[2], *u_out = a[3];
@@ -115,10 +121,10 @@ static napi_value power_iterate(napi_env env, napi_callback_info info) {
 
 /* spectralNormalize(W, u, v, y) → σ = vᵀ W u; y = W / σ. */
 static napi_value spectral_normalize(napi_env env, napi_callback_info info) {
-  void *a[MAX_ARGS];
-  size_t len[MAX_ARGS];
-  double num[MAX_ARGS];
-  if (!read_args(env, info, "ffff", a, len, num) || !matrix_args(env, len, 0, 1, 2)) return NULL;
+  Args args;
+  void **a = args.a;
+  const size_t *len = args.len;
+  if (!read_args(env, info, "ffff", &args) || !matrix_args(env, len, 0, 1, 2)) return NULL;
   if (len[3] != len[0]) return fail(env, "y differs from W in length"), NULL;
   const float *w = a[0], *u = a[1], *v = a[2];
   float *y = a[3];
@@ -137,14 +143,14 @@ static napi_value spectral_normalize(napi_env env, napi_callback_info info) {
 
 /* spectralNormalizeGrad(dy, W, u, v, σ, dW): dW = dy/σ − (Σ dy·W)/σ² · v uᵀ. */
 static napi_value spectral_normalize_grad(napi_env env, napi_callback_info info) {
-  void *a[MAX_ARGS];
-  size_t len[MAX_ARGS];
-  double num[MAX_ARGS];
-  if (!read_args(env, info, "ffffdf", a, len, num) || !matrix_args(env, len, 1, 2, 3)) return NULL;
+  Args args;
+  void **a = args.a;
+  const size_t *len = args.len;
+  if (!read_args(env, info, "ffffdf", &args) || !matrix_args(env, len, 1, 2, 3)) return NULL;
   if (len[0] != len[1] || len[5] != len[1]) return fail(env, "dy and dW must be W's length"), NULL;
   const float *d = a[0], *w = a[1], *u = a[2], *v = a[3];
   float *dw = a[5];
-  const double sigma = num[4];
+  const double sigma = args.num[4];
   const long rows = (long)len[3], cols = (long)len[2];
   double dot = 0;
   for (size_t i = 0; i < len[0]; i++) dot += (double)d[i] * w[i];

@@ -75,6 +75,7 @@ export function blasKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
   const conv2D = stock('Conv2D');
   const conv2DBackpropInput = stock('Conv2DBackpropInput');
   const conv2DBackpropFilter = stock('Conv2DBackpropFilter');
+  const sum = stock('Sum');
   const batchMatMul = stock('BatchMatMul');
   const fusedConv2D = stock('FusedConv2D');
   const fusedMatMul = stock('_FusedMatMul');
@@ -109,14 +110,10 @@ export function blasKernels(addon: BlasAddon): Record<string, tf.KernelFunc> {
     [CONV_FILTER_BIAS_GRAD](args: Args) {
       const both = filterGrad(args, true);
       if (both) return both;
-      // Shapes the addon does not take: the stock filter gradient, and dy summed per channel.
-      const backend = args.backend as MathBackendCPU;
+      // Shapes the addon does not take: the stock filter gradient, and dy summed per channel by the stock Sum.
       const { dy } = args.inputs as Inputs as { dy: tf.TensorInfo };
-      const channels = dy.shape[3]!;
-      const dys = backend.readSync(dy.dataId) as Float32Array;
-      const db = new Float32Array(channels);
-      for (let i = 0; i < dys.length; i++) db[i % channels]! += dys[i]!;
-      return [conv2DBackpropFilter(args) as tf.TensorInfo, backend.makeTensorInfo([channels], 'float32', db)];
+      const db = sum({ inputs: { x: dy }, backend: args.backend, attrs: { axis: [0, 1, 2], keepDims: false } }) as tf.TensorInfo;
+      return [conv2DBackpropFilter(args) as tf.TensorInfo, db];
     },
 
     BatchMatMul(args: Args) {
