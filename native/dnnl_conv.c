@@ -90,7 +90,8 @@ static int plan_threads(const PlanKey *k) {
   const Geom *g = &k->g;
   if (k->kind < DNNL_RESAMPLE_FIRST) {
     const double macs = (double)g->batch * g->outH * g->outW * g->outC * g->inC * g->fH * g->fW;
-    return work_threads(macs, CONV_MACS_PER_THREAD, k->share);
+    const double per_thread = k->kind == DNNL_CONV_BACKWARD_WEIGHTS ? CONV_WEIGHTS_MACS_PER_THREAD : CONV_MACS_PER_THREAD;
+    return work_threads(macs, per_thread, k->share);
   }
   const double in = (double)g->batch * g->inH * g->inW * g->inC, out = (double)g->batch * g->outH * g->outW * g->outC;
   return work_threads(in > out ? in : out, ELEMENTS_PER_THREAD, k->share);

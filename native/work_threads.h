@@ -16,6 +16,11 @@
    0.2 ms median, 3 ms at the 90th percentile, inside a step. 20 M, which puts the 38 M ones on one thread too, made
    stage 0 16 % faster and stages 1 and 2 about 5 % slower. */
 #define CONV_MACS_PER_THREAD 10e6
+/* A filter gradient's: on two threads oneDNN's backward-weights kernel stalled far more often than forward or
+   backward-data (the 38 M-MAC 8 px one: 0.5 ms median, 3.5-5 ms at the 90th percentile inside a step, against 0.85 ms
+   steady on one thread; spinning waits and V8's GC on one thread did not remove the stalls). Paired against 10 M
+   (five pairs each): the shared stage-0 step 11 % faster, the derived step 7 %, stage 1 level, stage 2 8 % slower. */
+#define CONV_WEIGHTS_MACS_PER_THREAD 20e6
 /* Elements per thread of a memory-bound kernel (resampling, pooling, normalisation). */
 #define ELEMENTS_PER_THREAD 128e3
 
