@@ -12,8 +12,8 @@
 /* Multiply-adds per thread of a convolution (about 0.15 ms of one AVX-512 core at oneDNN's rate at 8 M). 10 M leaves
    the 19 M-MAC 8 px convolutions of a gf 32 step on one thread: paired against 8 M (session 9, 2-vCPU Xeon, six
    pairs each) the shared step was 10 % faster at stage 0 and 8 % at stage 1, stage 2 and the derived step within
-   2 %. Two threads there lost time to waking the second one: such a kernel took 0.06 ms called back to back and
-   0.2 ms median, 3 ms at the 90th percentile, inside a step. 20 M, which puts the 38 M ones on one thread too, made
+   2 %. Two threads there lost time to stalls: such a kernel took 0.06 ms called back to back and 0.2 ms median,
+   3 ms at the 90th percentile, inside a step. 20 M, which puts the 38 M ones on one thread too, made
    stage 0 16 % faster and stages 1 and 2 about 5 % slower. */
 #define CONV_MACS_PER_THREAD 10e6
 /* A filter gradient's: on two threads oneDNN's backward-weights kernel stalled far more often than forward or
