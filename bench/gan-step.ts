@@ -48,9 +48,21 @@ export function stepFixture(c: Omit<StepCase, 'widths' | 'reps'>): { step(): voi
   };
 }
 
-/** Seconds per training step (one D step + one G step): median wall time, and process CPU time per step. */
+/**
+ * Steps run before timing: the first steps of a process run beside V8's optimising compiler, whose background
+ * thread takes the core that a two-thread kernel waits for (a stage-1 batch norm: 0.3 ms median, 12 ms at the 90th
+ * percentile in the first 30 steps, 0.34 ms once compiled), and a step settles only after 50-100 of them (stage 0:
+ * 28 ms in the first ten, 13 ms from the 80th on). A search or a derivation runs thousands, so the step they pay
+ * for is the settled one; warming up stops at whichever limit comes first.
+ */
+const WARM_STEPS = 60;
+const WARM_SECONDS = 6;
+
+/** Seconds per training step (one D step + one G step) once warm: median wall time, and process CPU time per step. */
 function timeSteps(c: StepCase): { wall: number; cpu: number } {
   const fixture = stepFixture(c);
+  const warmUntil = performance.now() + WARM_SECONDS * 1000;
+  for (let i = 0; i < WARM_STEPS && performance.now() < warmUntil; i++) fixture.step();
   const walls: number[] = [];
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < c.reps; i++) {
