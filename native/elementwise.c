@@ -196,6 +196,27 @@ typedef struct {
   float *y;
 } UnaryJob;
 
+/* tanh(x) within 2 ulp of tanhf, in selects and a polynomial so that the loop vectorises: glibc's tanhf is a call per
+   element (24 ns, the G's output tanh of 32 K floats took 0.78 ms). Cephes's split: an odd polynomial below 0.625,
+   (1 - e)/(1 + e) with e = exp(-2|x|) above, where e <= 0.29 leaves no cancellation; |x| >= 9 gives 1 (tanh(9) is
+   1 in float). exp by 2^n · e^r, n = round(y / ln 2), |r| <= ln 2 / 2, the exponent bits built directly. */
+static inline float tanh_lanes(float x) {
+  const float m = fabsf(x), a = m < 9.f ? m : 9.f; /* not fminf: a call per element, which stops vectorising */
+  const float z = a * a;
+  const float small = ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z + 1.33314422036e-1f) * z -
+                       3.33332819422e-1f) * z * a + a;
+  const float y = -2.f * a;
+  const int n = (int)(y * 1.44269504089f - 0.5f); /* y <= 0: truncation of t - 0.5 rounds t to nearest */
+  const float r = (y - n * 0.693359375f) + n * 2.12194440e-4f;
+  const float p = (((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) * r +
+                    1.6666665459e-1f) * r + 5.0000001201e-1f) * r * r + r + 1.f;
+  union { int i; float f; } scale = {.i = (n + 127) << 23};
+  const float e = p * scale.f;
+  const float large = (1.f - e) / (1.f + e);
+  const float t = copysignf(a < 0.625f ? small : large, x);
+  return x != x ? x : t;
+}
+
 static void unary_part(void *ctx, long i0, long i1) {
   const UnaryJob *j = ctx;
   const float a = j->a;
@@ -217,7 +238,7 @@ static void unary_part(void *ctx, long i0, long i1) {
       }
       break;
     case UNARY_TANH:
-      for (long i = i0; i < i1; i++) ys[i] = tanhf(xs[i]);
+      for (long i = i0; i < i1; i++) ys[i] = tanh_lanes(xs[i]);
       break;
   }
 }

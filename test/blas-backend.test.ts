@@ -281,6 +281,25 @@ for (const path of CONV_PATHS) check(`a conv's filter and bias gradients from on
   assert.ok(worst < 1e-5, `worst ${worst}`);
 });
 
+check('Tanh is within 2 ulp of the correctly rounded tanh from 1e-30 to 30, both signs; NaN, ±0 and ±Infinity kept', async () => {
+  // The native tanh is a polynomial (elementwise.c), not libm's tanhf: its error is checked in units in the last place.
+  const xs: number[] = [];
+  for (let e = -30; e < 1.5; e += 0.001) xs.push(10 ** e, -(10 ** e));
+  const special = [0, -0, NaN, Infinity, -Infinity];
+  const x = tf.tensor1d([...xs, ...special]);
+  const y = await tf.tanh(x).data();
+  x.dispose();
+  let worst = 0;
+  xs.forEach((v, i) => {
+    const exact = Math.fround(Math.tanh(Math.fround(v)));
+    const ulp = Math.max(Math.abs(exact) * 2 ** -23, 2 ** -149);
+    worst = Math.max(worst, Math.abs(y[i]! - exact) / ulp);
+  });
+  assert.ok(worst <= 2, `worst ${worst} ulp`);
+  const got = Array.from(y.slice(xs.length));
+  assert.ok(Object.is(got[0], 0) && Object.is(got[1], -0) && Number.isNaN(got[2]) && got[3] === 1 && got[4] === -1, String(got));
+});
+
 check('only the kernels this backend computes itself are replaced; every other cpu kernel is shared', async () => {
   const replaced = tf.getKernelsForBackend('cpu').filter((k) => tf.getKernel(k.kernelName, BLAS_TF_NAME)?.kernelFunc !== k.kernelFunc);
   const own = ['AvgPool', 'BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPool', 'Mean', 'Relu', 'Step', 'Sum', 'Tanh', 'Transpose', ...BINARY_OPS];
