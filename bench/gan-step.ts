@@ -58,11 +58,16 @@ export function stepFixture(c: Omit<StepCase, 'widths' | 'reps'>): { step(): voi
 const WARM_STEPS = 60;
 const WARM_SECONDS = 6;
 
+/** Runs a fixture's steps until its step time has settled (or the time to wait for that is up). */
+export function warmUp(fixture: { step(): void }): void {
+  const until = performance.now() + WARM_SECONDS * 1000;
+  for (let i = 0; i < WARM_STEPS && performance.now() < until; i++) fixture.step();
+}
+
 /** Seconds per training step (one D step + one G step) once warm: median wall time, and process CPU time per step. */
 function timeSteps(c: StepCase): { wall: number; cpu: number } {
   const fixture = stepFixture(c);
-  const warmUntil = performance.now() + WARM_SECONDS * 1000;
-  for (let i = 0; i < WARM_STEPS && performance.now() < warmUntil; i++) fixture.step();
+  warmUp(fixture);
   const walls: number[] = [];
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < c.reps; i++) {

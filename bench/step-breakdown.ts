@@ -5,7 +5,7 @@
 import { startBackend, type BackendName } from '../src/backend/select.js';
 import { loadConfig } from '../src/config/run-config.js';
 import { convPaths } from './conv-paths.js';
-import { stepFixture } from './gan-step.js';
+import { stepFixture, warmUp } from './gan-step.js';
 import { timeKernels } from './kernel-timer.js';
 import { printTable, type BenchRow } from './report.js';
 
@@ -15,6 +15,7 @@ const LISTED = 10;
 
 function breakdown(backend: string, label: string, paths: 'shared' | 'derived', latent: number, gf: number, df: number, channels: number, batch: number): BenchRow[] {
   const fixture = stepFixture({ paths, latent, gf, df, channels, dBatch: batch, gBatch: batch, stage: 2 });
+  warmUp(fixture);
   const timer = timeKernels();
   const t0 = performance.now();
   for (let i = 0; i < REPS; i++) fixture.step();
