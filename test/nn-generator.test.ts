@@ -70,4 +70,15 @@ test('the same seed builds the same weights; another seed does not', () => {
   [a, b, c].forEach((g) => g.dispose());
 });
 
+test("transposed convs start as the authors' code leaves them (PyTorch's default, ±1/√(4·Cout)), not from Xavier", () => {
+  const g = new Generator(TINY_G, { kind: 'shared' }, 5);
+  const deconvs = g.store.trainable().filter(([name]) => name.endsWith('deconv.w'));
+  assert.ok(deconvs.length > 0, 'the shared generator has transposed convs');
+  const bound = 1 / Math.sqrt(4 * TINY_G.gf); // every one is gf → gf
+  const widest = Math.max(...deconvs.map(([, w]) => Math.max(...Array.from(w.dataSync(), Math.abs))));
+  // Hundreds of uniform draws come within 10 % of their bound; Xavier's bound is 1.7× this one.
+  assert.ok(widest <= bound && widest > 0.9 * bound, `widest ${widest} against ±${bound}`);
+  g.dispose();
+});
+
 test.run();
