@@ -40,8 +40,9 @@ export class Deconv {
   readonly w: tf.Variable;
   readonly b: tf.Variable;
   constructor(store: ParamStore, readonly name: string, cin: number, cout: number) {
-    this.w = store.param(`${name}.w`, [2, 2, cout, cin], { kind: 'uniform', bound: defaultBound(4 * cout) });
-    this.b = store.param(`${name}.b`, [cout], { kind: 'uniform', bound: defaultBound(4 * cout) });
+    const bound = defaultBound(4 * cout);
+    this.w = store.param(`${name}.w`, [2, 2, cout, cin], { kind: 'uniform', bound });
+    this.b = store.param(`${name}.b`, [cout], { kind: 'uniform', bound });
   }
   apply(x: T4): T4 {
     return ops.deconv2x2(x, this.w as T4, this.b as tf.Tensor1D);
