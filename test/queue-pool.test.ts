@@ -22,7 +22,8 @@ const test = suite('queue: a worker pool on a real Redis');
 const root = mkdtempSync(join(tmpdir(), 'agts-queue-'));
 const PASSWORD = 'pw-s3cret-7351';
 // Derivations checkpoint every 5 G steps: a killed worker's job resumes from the last one another worker finds in Redis.
-const config = writeTinySearchConfig(join(root, 'search.json'), 11, [1, 1, 1], { topK: 2, steps: 60, checkpointEvery: 5 });
+// The tests stop a job once it reports step 10 or 15; 40 steps leave it at least 25 more to be stopped in.
+const config = writeTinySearchConfig(join(root, 'search.json'), 11, [1, 1, 1], { topK: 2, steps: 40, checkpointEvery: 5 });
 
 let redis: RedisServer;
 /** A line of a process's log, with when it came (ms). */
@@ -94,7 +95,9 @@ function assertBacksOff(lines: readonly Line[], atLeast: number): void {
   }
   assert.ok(lines.some((l) => l.text.includes('connect ECONNREFUSED')), all);
 }
-const STALL_SECONDS = 10;
+// Short, since a dead or silent worker's job waits this out before another takes it; its lock, renewed every half of
+// it, still outlasts a Redis restart.
+const STALL_SECONDS = 5;
 const startWorker = (name: string) => start('worker', '--redis', redis.url, '--dir', join(root, name), '--stall-seconds', String(STALL_SECONDS));
 
 interface Event { seq: number; source: string; type: string; payload: Record<string, unknown> }
