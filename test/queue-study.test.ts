@@ -44,8 +44,10 @@ test('study --redis: each run a job on two workers, one SIGKILLed mid-run (anoth
   assert.is(r.status, 0, r.stderr);
 
   // The first worker dies once a search of its is done (its checkpoints sent) and its derivation begins.
-  const doomed = start(['worker', '--redis', redis.url, '--dir', join(root, 'w1'), '--stall-seconds', '10'], 'deriving top1');
-  const other = start(['worker', '--redis', redis.url, '--dir', join(root, 'w2'), '--stall-seconds', '10']);
+  // The killed worker's run goes to the other once its lock lapses: a short stall period, so that it soon does.
+  const worker = (name: string) => ['worker', '--redis', redis.url, '--dir', join(root, name), '--stall-seconds', '5'];
+  const doomed = start(worker('w1'), 'deriving top1');
+  const other = start(worker('w2'));
   const pooled = join(root, 'pooled');
   const coordinator = start(['study', '--config', config, '--out', pooled, '--redis', redis.url]);
   await Promise.race([doomed.seen, coordinator.done]);
