@@ -49,11 +49,10 @@ while :; do
   timeout --signal=INT --kill-after=120 "$left" node "$here/dist/main.js" "${args[@]}" "${extra[@]}" &
   child=$!
   limited=0
-  while kill -0 "$child" 2>/dev/null; do
-    if [ "$max_iterations" -gt 0 ] && [ "$limited" -eq 0 ] && [ "$(trained)" -ge "$max_iterations" ]; then
-      kill -INT "$child"; limited=1
-    fi
-    sleep 1
+  # Polled only while an iteration limit is to be enforced: otherwise its exit is taken as it comes, not up to a
+  # poll later.
+  while [ "$max_iterations" -gt 0 ] && [ "$limited" -eq 0 ] && kill -0 "$child" 2>/dev/null; do
+    if [ "$(trained)" -ge "$max_iterations" ]; then kill -INT "$child"; limited=1; else sleep 1; fi
   done
   wait "$child"
   code=$?
