@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Runs a search, or with `study` first a study, unattended: restarts it with --resume after a crash (any exit but
-# 0, 2 and 130), stops after a wall-clock limit, a number of search iterations or too many restarts, and leaves
-# OUT/long-run.json with the restarts and the progress.
+# 0, 2 and 130) and a pause (--pause S, 5 by default: a crash that recurs at once does not spin), stops after a
+# wall-clock limit, a number of search iterations or too many restarts, and leaves OUT/long-run.json with the
+# restarts and the progress.
 #
-#   scripts/long-run.sh [study] CONFIG OUT [--hours H] [--iterations N] [--max-restarts N] [-- extra flags]
+#   scripts/long-run.sh [study] CONFIG OUT [--hours H] [--iterations N] [--max-restarts N] [--pause S] [-- extra flags]
 set -uo pipefail
-usage="usage: scripts/long-run.sh [study] CONFIG OUT [--hours H] [--iterations N] [--max-restarts N] [-- search or study flags]"
+usage="usage: scripts/long-run.sh [study] CONFIG OUT [--hours H] [--iterations N] [--max-restarts N] [--pause S] [-- search or study flags]"
 command=search; saved=config.json
 # A study keeps its settings in study-config.json, and its search runs under OUT/runs/.
 [ "${1:-}" = study ] && { command=study; saved=study-config.json; shift; }
 [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }
 config=$1; out=$2; shift 2
-hours=24; max_iterations=0; max_restarts=20; extra=()
+hours=24; max_iterations=0; max_restarts=20; pause=5; extra=()
 number() { [[ "$2" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "long-run: $1 expects a number, got \"$2\"" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
   [ "$1" = -- ] && { shift; extra=("$@"); break; }
@@ -20,6 +21,7 @@ while [ $# -gt 0 ]; do
     --hours) number "$1" "$2"; hours=$2 ;;
     --iterations) [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "long-run: --iterations expects a whole number ≥ 1, got \"$2\"" >&2; exit 2; }; max_iterations=$2 ;;
     --max-restarts) [[ "$2" =~ ^[0-9]+$ ]] || { echo "long-run: --max-restarts expects a whole number, got \"$2\"" >&2; exit 2; }; max_restarts=$2 ;;
+    --pause) number "$1" "$2"; pause=$2 ;;
     *) echo "long-run: unknown option $1 ($usage)" >&2; exit 2 ;;
   esac
   shift 2
@@ -66,7 +68,7 @@ while :; do
   restarts=$((restarts + 1))
   if [ "$restarts" -gt "$max_restarts" ]; then status=too-many-restarts; break; fi
   echo "long-run: $command exited $code; resuming (restart $restarts of at most $max_restarts)" >&2
-  sleep 5
+  sleep "$pause"
 done
 mkdir -p "$out"
 printf '{"status":"%s","restarts":%d,"exitCodes":[%s],"iterationsTrained":%d,"endedAt":"%s"}\n' \

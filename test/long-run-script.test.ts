@@ -52,7 +52,7 @@ const summaryOf = (out: string): Summary => JSON.parse(readFileSync(join(out, 'l
 
 test('long-run.sh: the search crashes (SIGKILL), is resumed, finishes, and the summary counts the restart', async () => {
   const out = join(root, 'crash');
-  const r = await longRun(out, ['--hours', '1'], randomDelay(4000, 'long-run kill'));
+  const r = await longRun(out, ['--hours', '1', '--pause', '0'], randomDelay(4000, 'long-run kill'));
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stderr, /long-run: search exited 137; resuming \(restart 1 of at most 20\)/);
   const s = summaryOf(out);
@@ -77,7 +77,7 @@ test('long-run.sh: --iterations stops the search once that many iterations are t
 test('long-run.sh study: the study crashes (SIGKILL), is resumed, finishes, and the summary counts the iterations of all its runs', async () => {
   const out = join(root, 'study');
   const study = writeTinyStudy(join(root, 'study.json'), { arms: ['full'] });
-  const r = await longRun(out, ['--hours', '1'], randomDelay(8000, 'long-run study kill'), ['study', study]);
+  const r = await longRun(out, ['--hours', '1', '--pause', '0'], randomDelay(8000, 'long-run study kill'), ['study', study]);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stderr, /long-run: study exited 137; resuming \(restart 1 of at most 20\)/);
   const s = summaryOf(out);
@@ -88,6 +88,7 @@ test('long-run.sh study: the study crashes (SIGKILL), is resumed, finishes, and 
 test('long-run.sh: bad options are exit 2 naming the option', () => {
   for (const [flags, pattern] of [
     [['--hours', 'x'], /--hours expects a number, got "x"/],
+    [['--pause', '-1'], /--pause expects a number, got "-1"/],
     [['--iterations', '0'], /--iterations expects a whole number ≥ 1, got "0"/],
     [['--max-restarts'], /--max-restarts needs a value/],
     [['--hourz', '1'], /unknown option --hourz/],
