@@ -2,11 +2,11 @@
   "targets": [
     {
       "target_name": "blas",
-      "sources": ["blas.c", "elementwise.c", "dnnl_conv.c", "dnnl_resample.c", "dnnl_norm.c", "instance_norm.c", "param_updates.c"],
+      "sources": ["blas.c", "gemm.c", "elementwise.c", "dnnl_conv.c", "dnnl_resample.c", "dnnl_norm.c", "instance_norm.c", "param_updates.c"],
       # -fno-trapping-math: nothing here reads the floating-point exception flags, and without it GCC keeps a select
       # between two computed values as a branch (elementwise.c's tanh stayed scalar). Results are unchanged by it.
-      "cflags": ["-O3", "-ffp-contract=off", "-fno-trapping-math", "<!@(pkg-config --cflags openblas 2>/dev/null || true)", "<!@(bash detect-dnnl.sh cflags)"],
-      "libraries": ["<!@(pkg-config --libs openblas 2>/dev/null || echo -lopenblas)", "<!@(bash detect-dnnl.sh libs)"]
+      "cflags": ["-O3", "-ffp-contract=off", "-fno-trapping-math", "<!@(bash detect-openblas.sh cflags)", "<!@(bash detect-dnnl.sh cflags)"],
+      "libraries": ["<!@(bash detect-openblas.sh libs)", "<!@(bash detect-dnnl.sh libs)"]
     }
   ]
 }

@@ -1,6 +1,6 @@
 /*
- * Heavy tfjs kernels on OpenBLAS: NHWC convolution (forward and both gradients) as im2col + sgemm, and
- * batched matMul. The tfjs cpu backend keeps tensors in plain Float32Arrays, so every function reads its
+ * Heavy tfjs kernels: NHWC convolution (forward and both gradients) on oneDNN where it takes them, else as
+ * im2col + a matrix product (gemm.c: OpenBLAS's sgemm, or the addon's own loops without it), and batched matMul. The tfjs cpu backend keeps tensors in plain Float32Arrays, so every function reads its
  * inputs and writes a caller-allocated output in place: no copies cross the boundary.
  *
  * Convolution geometry is an Int32Array, in the order of `Geom` below; filters are [fH, fW, inC, outC],
@@ -8,8 +8,8 @@
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
-#include <cblas.h>
 #include "elementwise.h"
+#include "gemm.h"
 #include "napi_args.h"
 #include "conv_geom.h"
 #include "dnnl_conv.h"
@@ -21,10 +21,6 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
-
-void openblas_set_num_threads(int num_threads);
-int openblas_get_num_threads(void);
-char *openblas_get_config(void);
 
 /*
  * Patch rows are built this many floats at a time (1 MiB, half an L2), but at least MIN_CHUNK_ROWS rows: the
@@ -183,17 +179,14 @@ static long chunk_rows(long M, long K) {
 static int conv_forward(napi_env env, const float *x, const float *w, float *y, const Geom *g) {
   const long M = (long)g->batch * g->outH * g->outW, K = (long)g->fH * g->fW * g->inC, N = g->outC;
   if (M == 0 || N == 0) return 1;
-  if (is_pointwise(g)) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.f, x, K, w, N, 0.f, y, N);
-    return 1;
-  }
+  if (is_pointwise(g)) return gemm(0, 0, M, N, K, 1.f, x, K, w, N, 0.f, y, N);
   const long rows = chunk_rows(M, K);
   float *col = scratch(env, (size_t)rows * K);
   if (!col) return 0;
   for (long r0 = 0; r0 < M; r0 += rows) {
     const long r1 = r0 + rows < M ? r0 + rows : M;
     im2col(x, g, r0, r1, col);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, r1 - r0, N, K, 1.f, col, K, w, N, 0.f, y + r0 * N, N);
+    if (!gemm(0, 0, r1 - r0, N, K, 1.f, col, K, w, N, 0.f, y + r0 * N, N)) return 0;
   }
   return 1;
 }
@@ -249,7 +242,7 @@ static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
   if (dnnl_conv(state(env)->dnnl, DNNL_CONV_BACKWARD_DATA, dy, w, dx, &g, NULL, 0)) return undefined(env);
   const long M = (long)g.batch * g.outH * g.outW, K = (long)g.fH * g.fW * g.inC, N = g.outC;
   if (is_pointwise(&g)) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, K, N, 1.f, dy, N, w, N, 0.f, dx, K);
+    if (!gemm(0, 1, M, K, N, 1.f, dy, N, w, N, 0.f, dx, K)) return napi_throw_error(env, NULL, "out of memory for a matrix product"), NULL;
     return undefined(env);
   }
   if (g.strideH == 1 && g.strideW == 1 && g.dilH == 1 && g.dilW == 1) {
@@ -263,7 +256,8 @@ static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
   if (!col) return napi_throw_error(env, NULL, "out of memory for conv patches"), NULL;
   for (long r0 = 0; r0 < M; r0 += rows) {
     const long r1 = r0 + rows < M ? r0 + rows : M;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, r1 - r0, K, N, 1.f, dy + r0 * N, N, w, N, 0.f, col, K);
+    if (!gemm(0, 1, r1 - r0, K, N, 1.f, dy + r0 * N, N, w, N, 0.f, col, K))
+      return napi_throw_error(env, NULL, "out of memory for a matrix product"), NULL;
     col2im_add(col, &g, r0, r1, dx);
   }
   return undefined(env);
@@ -294,7 +288,7 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
     return undefined(env);
   }
   if (is_pointwise(&g)) {
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, N, M, 1.f, x, K, dy, N, 0.f, dw, N);
+    if (!gemm(1, 0, K, N, M, 1.f, x, K, dy, N, 0.f, dw, N)) return napi_throw_error(env, NULL, "out of memory for a matrix product"), NULL;
     return undefined(env);
   }
   const long rows = chunk_rows(M, K);
@@ -303,8 +297,8 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
   for (long r0 = 0; r0 < M; r0 += rows) {
     const long r1 = r0 + rows < M ? r0 + rows : M;
     im2col(x, &g, r0, r1, col);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, N, r1 - r0, 1.f, col, K, dy + r0 * N, N,
-                r0 == 0 ? 0.f : 1.f, dw, N);
+    if (!gemm(1, 0, K, N, r1 - r0, 1.f, col, K, dy + r0 * N, N, r0 == 0 ? 0.f : 1.f, dw, N))
+      return napi_throw_error(env, NULL, "out of memory for a matrix product"), NULL;
   }
   return undefined(env);
 }
@@ -331,8 +325,8 @@ static napi_value batch_mat_mul(napi_env env, napi_callback_info info) {
     return fail(env, "array length does not match the matMul dimensions"), NULL;
   if (M == 0 || N == 0) return undefined(env);
   for (long i = 0; i < batch; i++)
-    cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, M, N, K, 1.f,
-                a + (i % bA) * M * K, tA ? M : K, b + (i % bB) * K * N, tB ? K : N, 0.f, c + i * M * N, N);
+    if (!gemm(tA, tB, M, N, K, 1.f, a + (i % bA) * M * K, tA ? M : K, b + (i % bB) * K * N, tB ? K : N, 0.f, c + i * M * N, N))
+      return napi_throw_error(env, NULL, "out of memory for a matrix product"), NULL;
   return undefined(env);
 }
 
@@ -349,14 +343,14 @@ static int32_t thread_count_arg(napi_env env, napi_callback_info info) {
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   const int32_t n = thread_count_arg(env, info);
   if (!n) return NULL;
-  openblas_set_num_threads(n);
+  gemm_set_threads(n);
   return undefined(env);
 }
 
 static napi_value threads(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value v;
-  napi_create_int32(env, openblas_get_num_threads(), &v);
+  napi_create_int32(env, gemm_threads(), &v);
   return v;
 }
 
@@ -498,6 +492,25 @@ static napi_value use_dnnl(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/* useOpenBlas(on): whether this environment's matrix products run on OpenBLAS (where the addon has it). */
+static napi_value use_openblas(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  bool on = false;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 1 || napi_get_value_bool(env, argv[0], &on) != napi_ok) return fail(env, "expected a boolean"), NULL;
+  gemm_use_library(on);
+  return undefined(env);
+}
+
+/* openBlas(): whether this environment's matrix products run on OpenBLAS. */
+static napi_value open_blas(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value v;
+  napi_get_boolean(env, gemm_on_library(), &v);
+  return v;
+}
+
 /* dnnl(): "oneDNN x.y.z <kernel>" while this environment's convolutions run on oneDNN, else null. */
 static napi_value dnnl(napi_env env, napi_callback_info info) {
   (void)info;
@@ -525,7 +538,7 @@ static napi_value dnnl_threads_js(napi_env env, napi_callback_info info) {
 static napi_value config(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value v;
-  napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &v);
+  napi_create_string_utf8(env, gemm_describe(), NAPI_AUTO_LENGTH, &v);
   return v;
 }
 
@@ -564,6 +577,8 @@ NAPI_MODULE_INIT() {
       {"batchNormGrad", NULL, batch_norm_grad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"instanceNorm", NULL, instance_norm_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"instanceNormGrad", NULL, instance_norm_grad, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"useOpenBlas", NULL, use_openblas, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"openBlas", NULL, open_blas, NULL, NULL, NULL, napi_enumerable, NULL},
       {"useDnnl", NULL, use_dnnl, NULL, NULL, NULL, napi_enumerable, NULL},
       {"dnnl", NULL, dnnl, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setDnnlThreads", NULL, set_dnnl_threads, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# System packages: OpenBLAS and oneDNN for the optional native fast path (the `blas` backend, native/; oneDNN's
-# primitives compute its convolutions, OpenBLAS the rest and the convolutions where oneDNN is absent), where the
-# pure tfjs backends serve without them; and chromium, which the report's browser test (test/report-run.test.ts) drives
+# System packages: OpenBLAS and oneDNN for the native fast path (the `blas` backend, native/; oneDNN's primitives
+# compute its convolutions, OpenBLAS the matrix products and the convolutions where oneDNN is absent; without
+# either the addon computes them on its own, slower loops, and without a C compiler the pure tfjs backends serve);
+# and chromium, which the report's browser test (test/report-run.test.ts) drives
 # headless and which that test needs: without it the test fails saying how to install it; and redis-server, which
 # the worker pool's tests (test/queue-pool.test.ts) start on a free port of their own (never as a service), with
 # openssl making the certificates of the TLS test (test/queue-tls.test.ts); and NumPy with SciPy, the independent
@@ -15,7 +16,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null
 apt-get install -y -qq libopenblas-dev >/dev/null \
   && echo "install-system-deps: libopenblas-dev installed" \
-  || echo "install-system-deps: libopenblas-dev did not install; the pure backends will serve"
+  || echo "install-system-deps: libopenblas-dev did not install; the blas backend will compute its products on its own loops"
 apt-get install -y -qq libdnnl-dev >/dev/null \
   && echo "install-system-deps: libdnnl-dev (oneDNN) installed" \
   || echo "install-system-deps: libdnnl-dev did not install; the blas backend will compute convolutions on OpenBLAS"

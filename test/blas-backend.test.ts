@@ -14,6 +14,7 @@ import { ACTIVATION_GRAD } from '../src/backend/blas/activation-grad.js';
 import { CONV_FILTER_BIAS_GRAD } from '../src/backend/blas/kernels.js';
 import * as ops from '../src/backend/ops.js';
 import { InputError } from '../src/errors.js';
+import { BLAS_PATHS, onBlasPath } from './support/backends.js';
 import { convAndGrads } from './support/blas-conv.js';
 import { skipping } from './support/skipped.js';
 
@@ -67,24 +68,11 @@ const s = suite('blas backend');
 
 const check = addon.ok ? s : skipping(s, `the blas addon is unavailable, so its kernels are not compared: ${addon.why}`);
 
-/** The addon's convolution paths: oneDNN's primitives where it was built with them, and OpenBLAS's im2col always. */
-const CONV_PATHS = addon.ok && addon.addon.dnnl() !== null ? (['oneDNN', 'OpenBLAS'] as const) : (['OpenBLAS'] as const);
-if (addon.ok && CONV_PATHS.length === 1) console.log('blas-backend: the addon has no oneDNN; its convolutions are checked on OpenBLAS alone');
+if (addon.ok && !BLAS_PATHS.includes('oneDNN')) console.log(`blas-backend: the addon has no oneDNN; its convolutions are checked on ${BLAS_PATHS.join(' and ')}`);
 
-/** Runs `f` with the addon's convolutions on one path, then puts oneDNN back where the addon has it. */
-async function onConvPath<T>(path: (typeof CONV_PATHS)[number], f: () => Promise<T>): Promise<T> {
-  if (!addon.ok) return f();
-  addon.addon.useDnnl(path === 'oneDNN');
-  try {
-    return await f();
-  } finally {
-    addon.addon.useDnnl(true);
-  }
-}
-
-for (const path of CONV_PATHS) for (const [name, c] of Object.entries(convCases)) {
+for (const path of BLAS_PATHS) for (const [name, c] of Object.entries(convCases)) {
   check(`conv on ${path}, ${name}: forward${c.dilations ? '' : ' and both gradients'} agree with the stock cpu kernels`, async () => {
-    const worst = await onConvPath(path, () => disagreement(() => {
+    const worst = await onBlasPath(path, () => disagreement(() => {
       const x = rnd(c.x, 1) as tf.Tensor4D;
       const w = rnd(c.w, 2) as tf.Tensor4D;
       const conv = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad, 'NHWC', c.dilations ?? 1);
@@ -100,9 +88,9 @@ for (const path of CONV_PATHS) for (const [name, c] of Object.entries(convCases)
 
 // M·K = 16·32·32 × 9·128 is more than the addon's 16M-float patch chunk, so the whole batch is computed in
 // two chunks; each half alone fits one. (The stock kernels are too slow at this size to compare with.)
-check('a conv whose patches span several chunks equals its halves computed in one chunk each', async () => {
+for (const path of BLAS_PATHS) check(`a conv whose patches span several chunks equals its halves computed in one chunk each (convs on ${path})`, async () => {
   await startBackend('blas');
-  const worst = tf.tidy(() => {
+  const worst = await onBlasPath(path, () => tf.tidy(() => {
     const x = rnd([16, 32, 32, 128], 13) as tf.Tensor4D;
     const w = rnd([3, 3, 128, 3], 14) as tf.Tensor4D;
     const r = rnd([16, 32, 32, 3], 15);
@@ -118,7 +106,7 @@ check('a conv whose patches span several chunks equals its halves computed in on
     const b = parts(x2!, r2!);
     const diff = (p: tf.Tensor, q: tf.Tensor) => tf.max(tf.abs(tf.sub(p, q))).dataSync()[0]! / Math.max(1, tf.max(tf.abs(q)).dataSync()[0]!);
     return Math.max(diff(whole.y, tf.concat([a.y, b.y])), diff(whole.dx, tf.concat([a.dx, b.dx])), diff(whole.dw, tf.add(a.dw, b.dw)));
-  });
+  }));
   assert.ok(worst < TOL, `relative difference ${worst}`);
 });
 
@@ -138,12 +126,16 @@ const matCases: Record<string, { a: number[]; b: number[]; tA: boolean; tB: bool
   'broadcast A batch 1': { a: [1, 4, 5], b: [3, 5, 2], tA: false, tB: false },
   'broadcast B batch 1, transpose B': { a: [3, 4, 5], b: [1, 2, 5], tA: false, tB: true },
   'vector-like': { a: [1, 9], b: [9, 1], tA: false, tB: false },
+  // The addon's own loops sum blocks of 4 rows × 16 columns: full blocks and both edges.
+  'blocks and edges': { a: [9, 37], b: [37, 35], tA: false, tB: false },
+  'blocks and edges, transposes': { a: [2, 37, 9], b: [2, 35, 37], tA: true, tB: true },
 };
-for (const [name, c] of Object.entries(matCases)) {
+/** oneDNN computes no matrix product: the products' paths are OpenBLAS's and the addon's own. */
+for (const path of BLAS_PATHS.filter((p) => p !== 'oneDNN')) for (const [name, c] of Object.entries(matCases)) {
   // tfjs's matMul gradient does not sum over broadcast batches (on every backend): forward only there.
   const grads = c.a.slice(0, -2).join() === c.b.slice(0, -2).join();
-  check(`batchMatMul ${name}${grads ? ' and its gradients' : ''} agree with the stock cpu kernel`, async () => {
-    const worst = await disagreement(() => {
+  check(`batchMatMul on ${path}, ${name}${grads ? ' and its gradients' : ''} agree with the stock cpu kernel`, async () => {
+    const worst = await onBlasPath(path, () => disagreement(() => {
       const a = rnd(c.a, 6);
       const b = rnd(c.b, 7);
       const mm = (x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, c.tA, c.tB);
@@ -151,15 +143,15 @@ for (const [name, c] of Object.entries(matCases)) {
       if (!grads) return y;
       const [da, db] = tf.grads((x: tf.Tensor, z: tf.Tensor) => tf.sum(tf.mul(mm(x, z), rnd(y.shape, 8))))([a, b]);
       return [y, da!, db!];
-    });
+    }));
     assert.ok(worst < TOL, `relative difference ${worst}`);
   });
 }
 
-for (const path of CONV_PATHS) check(`fused conv2d (convs on ${path}) and matMul (bias, ReLU) agree with the stock cpu kernels, other activations included`, async () => {
+for (const path of BLAS_PATHS) check(`fused conv2d (convs on ${path}) and matMul (bias, ReLU) agree with the stock cpu kernels, other activations included`, async () => {
   for (const activation of ['linear', 'relu', 'elu', 'prelu'] as const) {
     for (const withBias of [true, false]) {
-      const worst = await onConvPath(path, () => disagreement(() => {
+      const worst = await onBlasPath(path, () => disagreement(() => {
         const bias = (n: number) => (withBias ? rnd([n], 23) : undefined);
         const prelu = (shape: number[]) => (activation === 'prelu' ? tf.fill(shape, 0.2) : undefined);
         return [
@@ -266,8 +258,8 @@ check('Tanh and the gradients through ReLU and tanh (one kernel on blas) agree w
   assert.ok(worst < 1e-5, `worst ${worst}`); // the filter gradient sums 16K products in another order
 });
 
-for (const path of CONV_PATHS) check(`a conv's filter and bias gradients from one pass (convs on ${path}) agree with the stock cpu kernels`, async () => {
-  const worst = await onConvPath(path, () => disagreement(() => {
+for (const path of BLAS_PATHS) check(`a conv's filter and bias gradients from one pass (convs on ${path}) agree with the stock cpu kernels`, async () => {
+  const worst = await onBlasPath(path, () => disagreement(() => {
     const [x, w, bias] = [rnd([8, 12, 12, 5], 41), rnd([3, 3, 5, 6], 42), rnd([6], 43)];
     const dy = rnd([8, 12, 12, 6], 44);
     const [w1, bias1] = [rnd([1, 1, 5, 3], 45), rnd([3], 46)];
@@ -386,7 +378,7 @@ s('without the addon, auto starts wasm and says on a line of its own how to get 
   const lines = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, [DISABLE_ENV]: '1' }, encoding: 'utf8' }).split('\n');
   if (lines[0]!.startsWith('backend: node')) return; // tfjs-node is installed here: auto never reaches wasm
   assert.match(lines[0]!, /^backend: wasm \(tfjs "wasm"\): .*skipped: .*blas \(see the next line\)$/);
-  assert.is(lines[1], 'backend: blas, the faster CPU backend (native kernels on oneDNN and OpenBLAS), is off: disabled by AUTOGAN_NO_BLAS=1 (unset it to use the addon)');
+  assert.is(lines[1], 'backend: blas, the faster CPU backend (native kernels, on oneDNN and OpenBLAS where installed), is off: disabled by AUTOGAN_NO_BLAS=1 (unset it to use the addon)');
 });
 
 s.run();

@@ -22,7 +22,7 @@ function openBlasThreads(env: NodeJS.ProcessEnv): string {
 }
 
 test('OpenBLAS runs one thread per process unless OPENBLAS_NUM_THREADS says otherwise', () => {
-  if (!loadBlasAddon().ok) throw new Error('the OpenBLAS addon is not built (install libopenblas-dev, npm run build:native)');
+  if (!loadBlasAddon().ok) throw new Error('the native addon is not built (npm run build:native)');
   const { OPENBLAS_NUM_THREADS: _, ...env } = process.env;
   assert.is(openBlasThreads(env), '1');
   assert.is(openBlasThreads({ ...env, OPENBLAS_NUM_THREADS: '2' }), '2');
@@ -40,7 +40,7 @@ test("oneDNN's OpenMP threads wait passively unless the user set how they wait",
 // oneDNN's OpenMP team size is per calling thread: a worker's share must not change the main thread's.
 test("a thread's oneDNN share is its own", async () => {
   const load = loadBlasAddon();
-  if (!load.ok) throw new Error('the OpenBLAS addon is not built (install libopenblas-dev, npm run build:native)');
+  if (!load.ok) throw new Error('the native addon is not built (npm run build:native)');
   if (load.addon.dnnl() === null) return void console.log('native-threads: the addon has no oneDNN; nothing to share');
   load.addon.setDnnlThreads(2);
   const addonUrl = new URL('../src/backend/blas/addon.js', import.meta.url).href;

@@ -24,7 +24,7 @@ function loadedConfig(env: NodeJS.ProcessEnv): string {
 }
 
 test('the addon loads OpenBLAS with the kernels the CPU supports; a user setting wins', () => {
-  if (!loadBlasAddon().ok) throw new Error('the OpenBLAS addon is not built (install libopenblas-dev, npm run build:native)');
+  if (!loadBlasAddon().ok) throw new Error('the native addon is not built (npm run build:native)');
   const { OPENBLAS_CORETYPE: _, ...env } = process.env;
   const flags = new Set((readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags')) ?? '').split(/\s+/));
   const expected = openBlasCoreFor(flags);

@@ -5,7 +5,7 @@ import * as ops from '../src/backend/ops.js';
 import { lstmCell } from '../src/nn/lstm.js';
 import { spectralNormalize } from '../src/nn/spectral-norm.js';
 import { GRAD_TOL, gradCheck, awayFromZero } from './support/gradcheck.js';
-import { BACKENDS_UNDER_TEST, useBackend } from './support/backends.js';
+import { BACKENDS_UNDER_TEST, BLAS_PATHS, useBackend, useBlasPath, type BlasPath } from './support/backends.js';
 
 type T4 = tf.Tensor4D;
 const rnd = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
@@ -74,9 +74,17 @@ const cases: Record<string, () => { f: (...xs: tf.Tensor[]) => tf.Tensor; inputs
   },
 };
 
-for (const backend of BACKENDS_UNDER_TEST) {
-  const s = suite(`gradients on ${backend}`);
-  s.before(() => useBackend(backend));
+/** Every backend, and the native addon on each of its paths. */
+type Run = { backend: (typeof BACKENDS_UNDER_TEST)[number]; path?: BlasPath };
+const runs = BACKENDS_UNDER_TEST.flatMap((backend): Run[] => (backend === 'blas' ? BLAS_PATHS.map((path) => ({ backend, path })) : [{ backend }]));
+
+for (const { backend, path } of runs) {
+  const s = suite(`gradients on ${backend}${path ? ` (${path})` : ''}`);
+  s.before(async () => {
+    await useBackend(backend);
+    if (path) useBlasPath(path);
+  });
+  if (path) s.after(() => useBlasPath(undefined));
   for (const [name, make] of Object.entries(cases)) {
     s(`${name} matches finite differences`, () => {
       const { f, inputs } = make();

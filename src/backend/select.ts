@@ -49,7 +49,7 @@ async function startCpu(): Promise<void> {
   await activate('cpu');
 }
 
-/** The cpu backend with OpenBLAS convs and matMuls (src/backend/blas/); null when started, else why not. */
+/** The cpu backend with the native addon's convs and matMuls (src/backend/blas/); null when started, else why not. */
 async function startBlas(): Promise<string | null> {
   const load = registerBlasBackend();
   if (!load.ok) return load.why;
@@ -79,17 +79,17 @@ async function startWebgpu(): Promise<string | null> {
 /**
  * Chooses and starts the tfjs backend of this process. An explicit request that cannot start is an
  * `InputError`, never a silent fallback. `auto` takes tfjs-node-gpu when GPUs are asked for and it loads,
- * else tfjs-node when it loads, else the OpenBLAS `blas` backend when its addon is built, else wasm: the
+ * else tfjs-node when it loads, else the native `blas` backend when its addon is built, else wasm: the
  * fastest pure CPU backend that trains correctly (with the gradient fixes in `ops.ts`; see `npm run bench`).
  */
 export async function startBackend(requested: BackendName, opts: StartOptions = {}): Promise<BackendInfo> {
   const info = await choose(requested, opts);
   // Both lines read the addon's load, which starting blas (or trying it, under auto) already did: no new load.
   const blas = info.name === 'blas' || (requested === 'auto' && info.name === 'wasm') ? loadBlasAddon() : null;
-  const kernels = info.name === 'blas' && blas?.ok ? ` [${blas.addon.config()}] [convolutions: ${blas.addon.dnnl() ?? 'OpenBLAS'}]` : '';
+  const kernels = info.name === 'blas' && blas?.ok ? ` [${blas.addon.config()}] [convolutions: ${blas.addon.dnnl() ?? (blas.addon.openBlas() ? 'OpenBLAS' : 'the addon\'s loops')}]` : '';
   opts.log?.(`backend: ${info.name} (tfjs "${info.tfName}"): ${info.reason}${kernels}`);
   // On a line of its own, where a user looking for why training is slow will see it: the way to the fast path.
-  if (blas && !blas.ok) opts.log?.(`backend: blas, the faster CPU backend (native kernels on oneDNN and OpenBLAS), is off: ${blas.why}`);
+  if (blas && !blas.ok) opts.log?.(`backend: blas, the faster CPU backend (native kernels, on oneDNN and OpenBLAS where installed), is off: ${blas.why}`);
   return info;
 }
 
@@ -127,7 +127,7 @@ async function choose(requested: BackendName, opts: StartOptions): Promise<Backe
       const why = await startNative('node');
       if (!why) return { requested, name: 'node', tfName: 'tensorflow', reason: 'tfjs-node loads' };
       skipped.push(why);
-      if ((await startBlas()) === null) return { requested, name: 'blas', tfName: BLAS_TF_NAME, reason: `OpenBLAS addon loads; skipped: ${skipped.join('; ')}` };
+      if ((await startBlas()) === null) return { requested, name: 'blas', tfName: BLAS_TF_NAME, reason: `native addon loads; skipped: ${skipped.join('; ')}` };
       skipped.push('blas (see the next line)');
       await startWasm();
       return { requested, name: 'wasm', tfName: 'wasm', reason: `fastest pure CPU backend, one core; skipped: ${skipped.join('; ')}` };

@@ -1,5 +1,6 @@
 /**
- * Loads the optional OpenBLAS addon (native/, built by `npm run build:native` at install and build time).
+ * Loads the optional native addon (native/, built by `npm run build:native` at install and build time): its
+ * kernels run on oneDNN and OpenBLAS where it was built with them, else on its own loops.
  * Absent or unloadable, the caller gets the reason and the pure backends serve.
  */
 import { createRequire } from 'node:module';
@@ -40,9 +41,14 @@ export interface BlasAddon {
   powerIterate(w: Float32Array, u: Float32Array, vOut: Float32Array, uOut: Float32Array): void;
   spectralNormalize(w: Float32Array, u: Float32Array, v: Float32Array, y: Float32Array): number;
   spectralNormalizeGrad(dy: Float32Array, w: Float32Array, u: Float32Array, v: Float32Array, sigma: number, dw: Float32Array): void;
-  /** OpenBLAS's threads (process-wide). */
+  /** Whether this thread's matrix products run on OpenBLAS, where the addon was built with it (else its own loops). */
+  useOpenBlas(on: boolean): void;
+  /** Whether this thread's matrix products run on OpenBLAS now. */
+  openBlas(): boolean;
+  /** OpenBLAS's threads (process-wide); 1 on the addon's own loops. */
   setThreads(n: number): void;
   threads(): number;
+  /** OpenBLAS's build string, or "built-in loops (no OpenBLAS)" while this thread's products run on the addon's own. */
   config(): string;
   /**
    * NHWC resampling on oneDNN, mode 0 nearest, 1 linear (half-pixel centres), 2 average pooling; dims
@@ -77,7 +83,9 @@ export type AddonLoad = { ok: true; addon: BlasAddon; path: string } | { ok: fal
 export const DISABLE_ENV = 'AUTOGAN_NO_BLAS';
 /** Setting this one to 1 keeps the addon but computes its convolutions on OpenBLAS instead of oneDNN. */
 export const DISABLE_DNNL_ENV = 'AUTOGAN_NO_DNNL';
-export const BUILD_HINT = 'install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas-dev) and run `npm run build:native`';
+/** And this one computes its matrix products on the addon's own loops instead of OpenBLAS. */
+export const DISABLE_OPENBLAS_ENV = 'AUTOGAN_NO_OPENBLAS';
+export const BUILD_HINT = 'it needs a C compiler (and, for speed, Debian/Ubuntu: apt-get install libopenblas-dev libdnnl-dev); then run `npm run build:native`';
 const ADDON_PATH = join('native', 'build', 'Release', 'blas.node');
 
 /** The addon sits in the package root's native/; this module runs from dist/ or .test-build/, so search upward. */
@@ -101,13 +109,14 @@ function load(): AddonLoad {
   chooseOpenBlasThreads();
   chooseOmpWaitPolicy();
   const path = findAddon();
-  if (!path) return { ok: false, why: `the native BLAS addon is not built (no ${ADDON_PATH}); ${BUILD_HINT}` };
+  if (!path) return { ok: false, why: `the native addon is not built (no ${ADDON_PATH}); ${BUILD_HINT}` };
   try {
     const addon = createRequire(import.meta.url)(path) as BlasAddon;
     if (process.env[DISABLE_DNNL_ENV] === '1') addon.useDnnl(false);
+    if (process.env[DISABLE_OPENBLAS_ENV] === '1') addon.useOpenBlas(false);
     return { ok: true, addon, path };
   } catch (e) {
-    return { ok: false, why: `the native BLAS addon at ${path} does not load (${(e as Error).message.split('\n')[0]}); ${BUILD_HINT}` };
+    return { ok: false, why: `the native addon at ${path} does not load (${(e as Error).message.split('\n')[0]}); ${BUILD_HINT}` };
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * tfjs kernels computed by the OpenBLAS addon, for a backend that stores tensors as the cpu backend does
+ * tfjs kernels computed by the native addon, for a backend that stores tensors as the cpu backend does
  * (MathBackendCPU: plain typed arrays): convolution and its gradients, batched matMul, and their fused forms
  * with a bias and ReLU. Inputs the addon does not cover (non-float32, NCHW, matMul batch shapes that the
  * stock kernel broadcasts differently, other fused activations) go to the stock cpu kernel.
