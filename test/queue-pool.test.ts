@@ -169,11 +169,17 @@ test('coordinator and workers as processes: a worker SIGKILLed mid-job, a Redis 
   assert.ok(resubmitted.length >= 1 && resubmitted.every((e) => e.payload.attached === true), JSON.stringify(resubmitted));
   const rank = midJob.payload.rank as number;
   const job = (log.find((e) => e.type === 'queue.submitted' && e.payload.rank === rank)!.payload.job) as string;
+  // The retry resumed from the checkpoint the killed worker left: its derivation's report says so in any case. The
+  // log has its start where a coordinator was following then; with the stall this short the retry may begin, or
+  // even end, while the killed coordinator's successor is still starting.
+  const derived = JSON.parse(readFileSync(join(out, 'derive', `top${rank}`, 'report.json'), 'utf8')) as { resumedFromStep: number | null };
+  assert.ok((derived.resumedFromStep ?? 0) >= 10, `the retried job started at step ${derived.resumedFromStep}, not from its checkpoint`);
   const starts = log.filter((e) => e.type === 'queue.started' && e.payload.job === job).map((e) => e.payload);
-  assert.ok(starts.length >= 2, JSON.stringify(starts));
-  const resumed = starts[starts.length - 1]!;
-  assert.ok((resumed.from as number) >= 10, `the retried job started at step ${resumed.from}, not from its checkpoint`);
-  assert.is.not(resumed.worker, midJob.source);
+  assert.ok(starts.length >= 1, JSON.stringify(starts));
+  for (const retry of starts.slice(1)) {
+    assert.ok((retry.from as number) >= 10, `the retried job started at step ${retry.from}, not from its checkpoint`);
+    assert.is.not(retry.worker, midJob.source);
+  }
   const recorded = log.filter((e) => e.type === 'queue.recorded').map((e) => e.payload.job);
   assert.equal(recorded.sort(), [...new Set(recorded)].sort());
   assert.is(recorded.length, 2);
