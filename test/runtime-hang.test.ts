@@ -24,4 +24,21 @@ test('a hung evaluator is detected by its missing heartbeats, restarted, and the
   assert.ok(hung.silentMs > 1500 && hung.silentMs < 5000, `silent ${hung.silentMs} ms`);
 });
 
+test('a supervisor that did not run for longer than the hang timeout (a process suspended, a blocked event loop) takes no actor for hung', async () => {
+  const dir = tempRunDir();
+  const sys = await startFixtureSystem({ runDir: dir });
+  try {
+    await miniSearch(sys, dir, 1);
+    // The supervisor's thread stops for 2.5 s, past the 1.5 s hang timeout, while the actors' heartbeats queue up:
+    // its watchdog's next look comes first and late, as after a SIGSTOP or a laptop's sleep.
+    const until = Date.now() + 2500;
+    while (Date.now() < until);
+    assert.is((await miniSearch(sys, dir, 2)).length, 6);
+  } finally {
+    await sys.shutdown('done');
+  }
+  const events = readEvents(dir);
+  assert.equal(events.filter((e) => e.type === 'actor.hung' || e.type === 'actor.exited').map((e) => `${e.source} ${e.type}`), []);
+});
+
 test.run();

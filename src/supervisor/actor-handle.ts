@@ -259,13 +259,19 @@ export class ActorHandle<K extends ActorKind> extends EventEmitter<ActorHandleEv
   /** The watchdog of incarnation `inc`: a look once per heartbeat interval while it starts or serves. */
   private watch(inc: number): () => void {
     let cancel = () => {};
+    let due = 0;
+    const schedule = () => {
+      due = this.deps.clock.now() + this.deps.timing.heartbeatMs;
+      cancel = this.deps.clock.setTimeout(look, this.deps.timing.heartbeatMs);
+    };
     const look = () => {
       if (inc !== this.life.incarnation) return;
-      this.apply({ type: 'tick', now: this.deps.clock.now() });
+      const now = this.deps.clock.now();
+      this.apply({ type: 'tick', now, lateMs: now - due });
       const s = this.life.status.status;
-      if (s === 'starting' || s === 'ready' || s === 'busy') cancel = this.deps.clock.setTimeout(look, this.deps.timing.heartbeatMs);
+      if (s === 'starting' || s === 'ready' || s === 'busy') schedule();
     };
-    cancel = this.deps.clock.setTimeout(look, this.deps.timing.heartbeatMs);
+    schedule();
     return () => cancel();
   }
 

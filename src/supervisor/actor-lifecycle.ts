@@ -39,8 +39,12 @@ export type LifecycleEvent =
   | { readonly type: 'heard'; readonly now: number }
   | { readonly type: 'work'; readonly busy: boolean }
   | { readonly type: 'refused-input'; readonly message: string }
-  /** The watchdog's look, once per heartbeat interval. */
-  | { readonly type: 'tick'; readonly now: number }
+  /**
+   * The watchdog's look, once per heartbeat interval; `lateMs` after its time when the supervisor itself did not run
+   * meanwhile (the process suspended, a laptop asleep, its event loop blocked). Silence is counted only while the
+   * supervisor runs: the actor's messages could not be heard in that time either.
+   */
+  | { readonly type: 'tick'; readonly now: number; readonly lateMs: number }
   | { readonly type: 'exited'; readonly cause: string; readonly now: number }
   | { readonly type: 'halted'; readonly why: string; readonly cause: Error | null };
 
@@ -88,10 +92,20 @@ export function transition(lc: Lifecycle, e: LifecycleEvent, rules: LifecycleRul
       return isServing(s) && (s.status === 'busy') !== e.busy ? to({ ...s, status: e.busy ? 'busy' : 'ready' }) : lc;
     case 'refused-input':
       return s.status === 'starting' ? to({ ...s, inputError: e.message }) : lc;
-    case 'tick':
-      if (s.status === 'starting' && lc.incarnation > 0 && e.now - s.since > rules.timing.startTimeoutMs) return to({ status: 'hung', wasReady: false, silentMs: e.now - s.since });
-      if (isServing(s) && e.now - s.lastSeen > rules.timing.hangTimeoutMs) return to({ status: 'hung', wasReady: true, silentMs: e.now - s.lastSeen });
+    case 'tick': {
+      const late = Math.max(0, e.lateMs);
+      if (s.status === 'starting' && lc.incarnation > 0) {
+        const since = s.since + late;
+        if (e.now - since > rules.timing.startTimeoutMs) return to({ status: 'hung', wasReady: false, silentMs: e.now - since });
+        return late > 0 ? to({ ...s, since }) : lc;
+      }
+      if (isServing(s)) {
+        const lastSeen = s.lastSeen + late;
+        if (e.now - lastSeen > rules.timing.hangTimeoutMs) return to({ status: 'hung', wasReady: true, silentMs: e.now - lastSeen });
+        return late > 0 ? to({ ...s, lastSeen }) : lc;
+      }
       return lc;
+    }
     case 'exited': {
       if (s.status === 'restarting' || lc.incarnation === 0) return lc;
       if (s.status === 'starting' && s.inputError !== null) return to({ status: 'error', error: new ActorInputError(rules.id, s.inputError) });
