@@ -481,24 +481,27 @@ static napi_value instance_norm_grad(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-/* useDnnl(on): whether this environment's convolutions run on oneDNN (where the addon has it). */
-static napi_value use_dnnl(napi_env env, napi_callback_info info) {
+/* The one argument of useDnnl and useOpenBlas into *on; false after throwing. */
+static bool switch_arg(napi_env env, napi_callback_info info, bool *on) {
   size_t argc = 1;
   napi_value argv[1];
-  bool on = false;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc != 1 || napi_get_value_bool(env, argv[0], &on) != napi_ok) return fail(env, "expected a boolean"), NULL;
+  if (argc != 1 || napi_get_value_bool(env, argv[0], on) != napi_ok) return fail(env, "expected a boolean"), false;
+  return true;
+}
+
+/* useDnnl(on): whether this environment's convolutions run on oneDNN (where the addon has it). */
+static napi_value use_dnnl(napi_env env, napi_callback_info info) {
+  bool on = false;
+  if (!switch_arg(env, info, &on)) return NULL;
   dnnl_state_enable(state(env)->dnnl, on);
   return undefined(env);
 }
 
 /* useOpenBlas(on): whether this environment's matrix products run on OpenBLAS (where the addon has it). */
 static napi_value use_openblas(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
   bool on = false;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc != 1 || napi_get_value_bool(env, argv[0], &on) != napi_ok) return fail(env, "expected a boolean"), NULL;
+  if (!switch_arg(env, info, &on)) return NULL;
   gemm_use_library(on);
   return undefined(env);
 }
