@@ -93,6 +93,9 @@ typedef float vec16 __attribute__((vector_size(64)));
 typedef float vec16u __attribute__((vector_size(64), aligned(4), may_alias));
 
 #define load16(p) (*(const vec16u *)(p))
+/* y[0..15] = alpha · acc (+ beta · y): scaled() above, on 16 lanes at once. */
+#define store16(y, acc, alpha, beta) \
+  (*(vec16u *)(y) = (beta) == 0.f ? (alpha) * (acc) : (alpha) * (acc) + (beta) * load16(y))
 
 /* The sum of v's lanes, in one fixed order. */
 static inline float lanes_sum(const vec16 *v) {
@@ -121,12 +124,10 @@ static void product(long M, long N, long K, float alpha, const float *restrict A
         acc2 += a2[k * cs] * b;
         acc3 += a3[k * cs] * b;
       }
-      const vec16 acc[ROWS] = {acc0, acc1, acc2, acc3};
-      for (int r = 0; r < ROWS; r++)
-        for (int c = 0; c < COLS; c++) {
-          float *y = C + (i + r) * ldc + j + c;
-          *y = scaled(acc[r][c], alpha, beta, y);
-        }
+      store16(C + i * ldc + j, acc0, alpha, beta);
+      store16(C + (i + 1) * ldc + j, acc1, alpha, beta);
+      store16(C + (i + 2) * ldc + j, acc2, alpha, beta);
+      store16(C + (i + 3) * ldc + j, acc3, alpha, beta);
     }
   }
   /* Rows past the last full block: every column, as a row of blocks of one. */
@@ -134,10 +135,7 @@ static void product(long M, long N, long K, float alpha, const float *restrict A
     for (long j = 0; j < fullN; j += COLS) {
       vec16 acc = {0};
       for (long k = 0; k < K; k++) acc += A[i * rs + k * cs] * load16(B + k * N + j);
-      for (int c = 0; c < COLS; c++) {
-        float *y = C + i * ldc + j + c;
-        *y = scaled(acc[c], alpha, beta, y);
-      }
+      store16(C + i * ldc + j, acc, alpha, beta);
     }
   /* Columns past the last full block (a 16→1 convolution's only one): dot products along K, 16 terms at a time. */
   const long fullK = K - K % 16;
