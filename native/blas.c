@@ -1,7 +1,8 @@
 /*
  * Heavy tfjs kernels: NHWC convolution (forward and both gradients) on oneDNN where it takes them, else as
- * im2col + a matrix product (gemm.c: OpenBLAS's sgemm, or the addon's own loops without it), and batched matMul. The tfjs cpu backend keeps tensors in plain Float32Arrays, so every function reads its
- * inputs and writes a caller-allocated output in place: no copies cross the boundary.
+ * im2col + a matrix product (gemm.c: OpenBLAS's sgemm, or the addon's own loops without it), and batched matMul.
+ * The tfjs cpu backend keeps tensors in plain Float32Arrays, so every function reads its inputs and writes a
+ * caller-allocated output in place: no copies cross the boundary.
  *
  * Convolution geometry is an Int32Array, in the order of `Geom` below; filters are [fH, fW, inC, outC],
  * so a filter is already the [K = fH·fW·inC, outC] matrix that the patch rows multiply.

@@ -64,9 +64,10 @@ int gemm_threads(void) {
 
 const char *gemm_describe(void) {
 #ifdef HAVE_OPENBLAS
-  if (on_library) return openblas_get_config();
-#endif
+  return on_library ? openblas_get_config() : "built-in loops (OpenBLAS switched off)";
+#else
   return "built-in loops (no OpenBLAS)";
+#endif
 }
 
 /* op(X) [rows × cols] as a dense row-major copy; X is [cols × rows] at stride ld where transposed. */

@@ -48,7 +48,7 @@ export interface BlasAddon {
   /** OpenBLAS's threads (process-wide); 1 on the addon's own loops. */
   setThreads(n: number): void;
   threads(): number;
-  /** OpenBLAS's build string, or "built-in loops (no OpenBLAS)" while this thread's products run on the addon's own. */
+  /** OpenBLAS's build string, or "built-in loops (…)" while this thread's products run on the addon's own. */
   config(): string;
   /**
    * NHWC resampling on oneDNN, mode 0 nearest, 1 linear (half-pixel centres), 2 average pooling; dims
