@@ -66,6 +66,7 @@ void dnnl_state_free(DnnlState *s) {
   for (size_t i = 0; i < s->count; i++) plan_free(&s->plans[i]);
   free(s->plans);
   free(s->scratch);
+  free(s->staging);
   dnnl_stream_destroy(s->stream);
   dnnl_engine_destroy(s->engine);
   free(s);
@@ -275,10 +276,33 @@ int use_scratch(DnnlState *s, Plan *p) {
   return !p->m_scratch || set(p->m_scratch, s->scratch);
 }
 
+/*
+ * oneDNN's resampling and pooling kernels store with non-temporal writes (vmovntps) once their data outgrow its
+ * estimate of the cache, and such a write to an address that is not 64-byte aligned faults: on a Zen 4 the default
+ * job's first 16 -> 32 linear upsampling of a large batch crashed the process (SIGSEGV). A JavaScript array's data
+ * is 16-byte aligned at best, so an output that is not 64-byte aligned is computed in an aligned buffer of the
+ * environment's and copied out: one copy of the output, small beside the kernel's own traffic.
+ */
+static float *staging_for(DnnlState *s, size_t bytes) {
+  if (bytes > s->staging_cap) {
+    free(s->staging);
+    const size_t rounded = (bytes + 63) / 64 * 64;
+    s->staging = aligned_alloc(64, rounded);
+    s->staging_cap = s->staging ? rounded : 0;
+  }
+  return s->staging;
+}
+
 int run_plan(DnnlState *s, Plan *p, int arg_a, const void *a, int arg_out, void *out) {
-  if (!use_scratch(s, p) || !set(p->m_a, a) || !set(p->m_out, out)) return 0;
+  const dnnl_memory_desc_t *out_md = NULL;
+  if (dnnl_memory_get_memory_desc(p->m_out, &out_md) != dnnl_success) return 0;
+  const size_t bytes = dnnl_memory_desc_get_size(out_md);
+  float *target = ((uintptr_t)out & 63) ? staging_for(s, bytes) : out;
+  if (!target || !use_scratch(s, p) || !set(p->m_a, a) || !set(p->m_out, target)) return 0;
   dnnl_exec_arg_t args[3] = {{arg_a, p->m_a}, {arg_out, p->m_out}, {DNNL_ARG_SCRATCHPAD, p->m_scratch}};
-  return execute_plan(s, p, p->prim, p->m_scratch ? 3 : 2, args);
+  if (!execute_plan(s, p, p->prim, p->m_scratch ? 3 : 2, args)) return 0;
+  if (target != out) memcpy(out, target, bytes);
+  return 1;
 }
 
 int dnnl_resample(DnnlState *s, int kind, const float *in, float *out, int batch, int inH, int inW, int channels,

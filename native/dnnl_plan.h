@@ -37,6 +37,8 @@ struct DnnlState {
   size_t count, cap;
   void *scratch;
   size_t scratch_cap;
+  float *staging; /* 64-byte aligned: where run_plan computes an output whose own address is not */
+  size_t staging_cap;
   char describe[160];
 };
 
@@ -55,7 +57,8 @@ Plan *plan_for(DnnlState *s, const PlanKey *key);
 int execute_plan(DnnlState *s, Plan *p, dnnl_primitive_t prim, int n, const dnnl_exec_arg_t *args);
 /* Points p's scratchpad at the environment's buffer, grown to p's need; 0 when out of memory. */
 int use_scratch(DnnlState *s, Plan *p);
-/* Runs p's primitive with these handles (a: input, out: output) and the environment's scratchpad. */
+/* Runs p's primitive with these handles (a: input, out: output) and the environment's scratchpad; an output that
+   is not 64-byte aligned is computed in the environment's staging buffer and copied out. */
 int run_plan(DnnlState *s, Plan *p, int arg_a, const void *a, int arg_out, void *out);
 
 #endif
