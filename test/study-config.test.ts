@@ -44,7 +44,7 @@ test('every shipped study config is valid, every arm of it included', () => {
   assert.equal([study.arms.length, study.seeds.length, base.data.dataset], [ARM_NAMES.length, 6, 'mnist']);
 });
 
-test('the deciding studies of docs/studies.md: margins stated, claims seeds from the power figures, 20+ proxy architectures at the default derivation', () => {
+test('the deciding studies of docs/studies.md: margins stated, claims seeds from the power figures, 20+ proxy architectures at the derivation pinned when the study began', () => {
   const claims = loadStudy('configs/mnist-claims-study.json').study;
   assert.equal(claims.margins, { fid: { relative: 0.1, of: 'full' }, is: { relative: 0.1, of: 'full' }, minibatches: null, searchSeconds: null });
   // The largest FID count of the first study's claims (31, 47, 30), at its budget.
