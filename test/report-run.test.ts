@@ -104,10 +104,11 @@ test('in chromium: every chart, diagram, grid and the timeline has data; a scree
     diagrams: [...document.querySelectorAll('svg.arch')].map((s) => ({ nodes: s.querySelectorAll('g.node').length, width: s.getBBox().width })),
     images: [...document.images].map((i) => ({ ok: i.complete && i.naturalWidth > 0, data: i.src.startsWith('data:image/png;base64,') })),
     busy: document.querySelectorAll('svg.timeline rect.busy').length,
+    busyLanes: new Set([...document.querySelectorAll('svg.timeline rect.busy')].map((r) => r.getAttribute('y'))).size,
     marks: [...document.querySelectorAll('svg.timeline circle.mark')].map((m) => m.getAttribute('class')),
   })`, root) as Promise<{
     charts: { title: string; empty: boolean; length: number; dots: number }[]; diagrams: { nodes: number; width: number }[];
-    images: { ok: boolean; data: boolean }[]; busy: number; marks: string[];
+    images: { ok: boolean; data: boolean }[]; busy: number; busyLanes: number; marks: string[];
   }>,
     chromium(join(run, 'report.html'), `--screenshot=${shot}`, '--window-size=1280,2400'),
     chromium(join(run, 'report.html'), `--print-to-pdf=${pdf}`, '--no-pdf-header-footer'),
@@ -118,7 +119,9 @@ test('in chromium: every chart, diagram, grid and the timeline has data; a scree
   for (const d of checks.diagrams) assert.ok(d.nodes >= 13 && d.width > 100, JSON.stringify(d));
   assert.ok(checks.images.length >= 8, `${checks.images.length} images`);
   assert.ok(checks.images.every((i) => i.ok && i.data), 'every grid is an inline PNG that decoded');
-  assert.ok(checks.busy > 10, `${checks.busy} busy spans`);
+  // How many spans there are depends on the machine's pace (spans closer than the merge gap become one: 10 on a
+  // loaded 2-core machine, more on a quiet one), so what is checked is that every working actor's lane has them.
+  assert.ok(checks.busyLanes >= 4 && checks.busy >= checks.busyLanes, `${checks.busy} busy spans in ${checks.busyLanes} lanes`);
   for (const kind of ['error', 'restart', 'reset', 'resume']) assert.ok(checks.marks.includes(`mark ${kind}`), `a ${kind} mark in ${checks.marks}`);
   assert.ok(statSync(shot).size > 50_000, 'a screenshot with content');
   const text = readFileSync(pdf, 'latin1');
