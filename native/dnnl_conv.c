@@ -8,6 +8,7 @@
  * environments (worker threads) never share mutable state.
  */
 #include "dnnl_conv.h"
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
