@@ -267,13 +267,19 @@ int execute_plan(DnnlState *s, Plan *p, dnnl_primitive_t prim, int n, const dnnl
 
 static int set(dnnl_memory_t m, const void *data) { return dnnl_memory_set_data_handle(m, (void *)data) == dnnl_success; }
 
-int use_scratch(DnnlState *s, Plan *p) {
-  if (p->scratch_bytes > s->scratch_cap) {
-    free(s->scratch);
-    s->scratch = malloc(p->scratch_bytes);
-    s->scratch_cap = s->scratch ? p->scratch_bytes : 0;
-    if (!s->scratch) return 0;
+/* An environment's buffer grown to `bytes`, 64-byte aligned (see run_plan); NULL when out of memory. */
+static void *grown(void **buf, size_t *cap, size_t bytes) {
+  if (bytes > *cap) {
+    free(*buf);
+    const size_t rounded = (bytes + 63) / 64 * 64;
+    *buf = aligned_alloc(64, rounded);
+    *cap = *buf ? rounded : 0;
   }
+  return *buf;
+}
+
+int use_scratch(DnnlState *s, Plan *p) {
+  if (!grown(&s->scratch, &s->scratch_cap, p->scratch_bytes) && p->scratch_bytes) return 0;
   return !p->m_scratch || set(p->m_scratch, s->scratch);
 }
 
@@ -284,21 +290,11 @@ int use_scratch(DnnlState *s, Plan *p) {
  * is 16-byte aligned at best, so an output that is not 64-byte aligned is computed in an aligned buffer of the
  * environment's and copied out: one copy of the output, small beside the kernel's own traffic.
  */
-static float *staging_for(DnnlState *s, size_t bytes) {
-  if (bytes > s->staging_cap) {
-    free(s->staging);
-    const size_t rounded = (bytes + 63) / 64 * 64;
-    s->staging = aligned_alloc(64, rounded);
-    s->staging_cap = s->staging ? rounded : 0;
-  }
-  return s->staging;
-}
-
 int run_plan(DnnlState *s, Plan *p, int arg_a, const void *a, int arg_out, void *out) {
   const dnnl_memory_desc_t *out_md = NULL;
   if (dnnl_memory_get_memory_desc(p->m_out, &out_md) != dnnl_success) return 0;
   const size_t bytes = dnnl_memory_desc_get_size(out_md);
-  float *target = ((uintptr_t)out & 63) ? staging_for(s, bytes) : out;
+  void *target = ((uintptr_t)out & 63) ? grown(&s->staging, &s->staging_cap, bytes) : out;
   if (!target || !use_scratch(s, p) || !set(p->m_a, a) || !set(p->m_out, target)) return 0;
   dnnl_exec_arg_t args[3] = {{arg_a, p->m_a}, {arg_out, p->m_out}, {DNNL_ARG_SCRATCHPAD, p->m_scratch}};
   if (!execute_plan(s, p, p->prim, p->m_scratch ? 3 : 2, args)) return 0;

@@ -37,7 +37,7 @@ struct DnnlState {
   size_t count, cap;
   void *scratch;
   size_t scratch_cap;
-  float *staging; /* 64-byte aligned: where run_plan computes an output whose own address is not */
+  void *staging; /* 64-byte aligned: where run_plan computes an output whose own address is not */
   size_t staging_cap;
   char describe[160];
 };
