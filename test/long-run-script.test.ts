@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomDelay, writeTinySearchConfig } from './support/kill.js';
+import { writeTinySearchConfig } from './support/kill.js';
 import { readStudyJson, writeTinyStudy } from './support/study.js';
 
 const root = mkdtempSync(join(tmpdir(), 'agts-long-run-'));
@@ -22,23 +22,40 @@ interface Summary {
 const childrenOf = (pid: number): number[] =>
   spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
 
+/** Search iterations trained so far, over the run's event log or, for a study, its runs' logs. */
+function iterationsTrainedIn(out: string): number {
+  const logs = [join(out, 'events.jsonl'), ...(existsSync(join(out, 'runs')) ? readdirSync(join(out, 'runs')).map((r) => join(out, 'runs', r, 'events.jsonl')) : [])];
+  let n = 0;
+  for (const log of logs) if (existsSync(log)) n += readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('"type":"search.trained"')).length;
+  return n;
+}
+
 /**
- * Runs scripts/long-run.sh on `target` (a search config, or `study` and a study config); once the run directory
- * exists, waits `killDelayMs` and SIGKILLs the search or study process itself (the script's grandchild, under
- * `timeout`), as a crash of the machine's node would.
+ * A point of the run to SIGKILL it at: once `afterIterations` search iterations are trained, drawn at random
+ * below `total` (the run's whole count), so that the kill lands part-way whatever the machine's pace: a kill
+ * timed by the clock could come after a fast machine's run had ended.
  */
-function longRun(out: string, flags: string[], killDelayMs: number | null, target = [config]): Promise<{ code: number | null; stderr: string }> {
+function killPoint(total: number, label: string): number {
+  const afterIterations = 1 + Math.floor(Math.random() * (total - 1));
+  console.log(`  ${label}: kill once ${afterIterations} of the ${total} iterations are trained`);
+  return afterIterations;
+}
+
+/**
+ * Runs scripts/long-run.sh on `target` (a search config, or `study` and a study config); once `killAfterIterations`
+ * iterations are trained, SIGKILLs the search or study process itself (the script's grandchild, under `timeout`),
+ * as a crash of the machine's node would.
+ */
+function longRun(out: string, flags: string[], killAfterIterations: number | null, target = [config]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const script = spawn('bash', ['scripts/long-run.sh', ...target, out, ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     script.stderr.on('data', (d) => (stderr += d));
-    let killed = killDelayMs === null;
+    let killed = killAfterIterations === null;
     const poll = setInterval(() => {
-      if (killed || !(existsSync(join(out, 'config.json')) || existsSync(join(out, 'study-config.json')))) return;
+      if (killed || iterationsTrainedIn(out) < killAfterIterations!) return;
       killed = true;
-      setTimeout(() => {
-        for (const t of childrenOf(script.pid!)) for (const node of childrenOf(t)) process.kill(node, 'SIGKILL');
-      }, killDelayMs!);
+      for (const t of childrenOf(script.pid!)) for (const node of childrenOf(t)) process.kill(node, 'SIGKILL');
     }, 20);
     script.on('error', reject);
     script.on('exit', (code) => {
@@ -52,7 +69,7 @@ const summaryOf = (out: string): Summary => JSON.parse(readFileSync(join(out, 'l
 
 test('long-run.sh: the search crashes (SIGKILL), is resumed, finishes, and the summary counts the restart', async () => {
   const out = join(root, 'crash');
-  const r = await longRun(out, ['--hours', '1', '--pause', '0'], randomDelay(4000, 'long-run kill'));
+  const r = await longRun(out, ['--hours', '1', '--pause', '0'], killPoint(3, 'long-run kill'));
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stderr, /long-run: search exited 137; resuming \(restart 1 of at most 20\)/);
   const s = summaryOf(out);
@@ -77,7 +94,7 @@ test('long-run.sh: --iterations stops the search once that many iterations are t
 test('long-run.sh study: the study crashes (SIGKILL), is resumed, finishes, and the summary counts the iterations of all its runs', async () => {
   const out = join(root, 'study');
   const study = writeTinyStudy(join(root, 'study.json'), { arms: ['full'] });
-  const r = await longRun(out, ['--hours', '1', '--pause', '0'], randomDelay(8000, 'long-run study kill'), ['study', study]);
+  const r = await longRun(out, ['--hours', '1', '--pause', '0'], killPoint(6, 'long-run study kill'), ['study', study]);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stderr, /long-run: study exited 137; resuming \(restart 1 of at most 20\)/);
   const s = summaryOf(out);
