@@ -9,7 +9,7 @@ export interface ConvPath {
   readonly name: string;
   /** Switches the process's convolutions to this path. */
   use(): void;
-  /** "OpenBLAS n / oneDNN m" threads, or null off blas. */
+  /** "OpenBLAS n / OpenMP m": OpenBLAS's own threads and the calling thread's OpenMP team; null off blas. */
   threads(): string | null;
 }
 
@@ -17,7 +17,7 @@ export function convPaths(backend: BackendName): ConvPath[] {
   const load = loadBlasAddon();
   if (backend !== 'blas' || !load.ok) return [{ name: '', use: () => {}, threads: () => null }];
   const a = load.addon;
-  const threads = () => `OpenBLAS ${a.threads()}${a.dnnl() ? ` / oneDNN ${a.dnnlThreads()}` : ''}`;
+  const threads = () => `OpenBLAS ${a.threads()} / OpenMP ${a.kernelThreads()}`;
   a.useDnnl(true);
   const paths: ConvPath[] = [];
   if (a.dnnl() !== null) paths.push({ name: 'oneDNN', use: () => a.useDnnl(true), threads });

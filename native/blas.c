@@ -22,6 +22,10 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#ifdef _OPENMP
+#include "work_threads.h"
+#include <omp.h>
+#endif
 
 /*
  * Patch rows are built this many floats at a time (1 MiB, half an L2), but at least MIN_CHUNK_ROWS rows: the
@@ -126,23 +130,50 @@ static int conv_args(napi_env env, napi_callback_info info, float **a, float **b
 
 /* ---------- im2col / col2im over output rows [r0, r1): row r is output pixel (b, oy, ox) ---------- */
 
-static void im2col(const float *x, const Geom *g, long r0, long r1, float *col) {
-  const long K = (long)g->fH * g->fW * g->inC, hw = (long)g->outH * g->outW;
-  const size_t bytes = (size_t)g->inC * sizeof(float);
+/*
+ * Patch rows [r0, r1) over the filter's taps [t0, t1) (tap t = ky·fW + kx): row r − r0 holds (t1 − t0)·inC floats.
+ * Taps along a filter row at undilated stride 1 read neighbouring pixels: one copy for those inside the image.
+ */
+static void im2col_taps(const float *x, const Geom *g, long r0, long r1, int t0, int t1, float *col) {
+  const long hw = (long)g->outH * g->outW, C = g->inC, len = (long)(t1 - t0) * C;
+  const size_t bytes = (size_t)C * sizeof(float);
   for (long r = r0; r < r1; r++) {
     const long b = r / hw, oy = (r % hw) / g->outW, ox = r % g->outW;
-    float *dst = col + (r - r0) * K;
-    for (int ky = 0; ky < g->fH; ky++) {
+    float *dst = col + (r - r0) * len;
+    const long ix0 = ox * g->strideW - g->padLeft;
+    for (int ky = t0 / g->fW; ky * g->fW < t1; ky++) {
+      /* this filter row's taps kx in [k0, k1) */
+      const long k0 = ky * g->fW < t0 ? t0 - ky * g->fW : 0, k1 = (ky + 1) * g->fW > t1 ? t1 - ky * g->fW : g->fW;
       const long iy = oy * g->strideH - g->padTop + (long)ky * g->dilH;
-      for (int kx = 0; kx < g->fW; kx++, dst += g->inC) {
-        const long ix = ox * g->strideW - g->padLeft + (long)kx * g->dilW;
-        if (iy < 0 || iy >= g->inH || ix < 0 || ix >= g->inW)
-          memset(dst, 0, bytes);
-        else
-          memcpy(dst, x + ((b * g->inH + iy) * g->inW + ix) * g->inC, bytes);
+      if (iy < 0 || iy >= g->inH) {
+        memset(dst, 0, bytes * (k1 - k0));
+      } else if (g->dilW == 1) {
+        const float *row = x + (b * g->inH + iy) * g->inW * C;
+        const long first = -ix0 > k0 ? -ix0 : k0, end = g->inW - ix0 < k1 ? g->inW - ix0 : k1;
+        if (end <= first) {
+          memset(dst, 0, bytes * (k1 - k0));
+        } else {
+          memset(dst, 0, bytes * (first - k0));
+          memcpy(dst + (first - k0) * C, row + (ix0 + first) * C, bytes * (end - first));
+          memset(dst + (end - k0) * C, 0, bytes * (k1 - end));
+        }
+      } else {
+        const float *row = x + (b * g->inH + iy) * g->inW * C;
+        for (long kx = k0; kx < k1; kx++) {
+          const long ix = ix0 + kx * g->dilW;
+          if (ix < 0 || ix >= g->inW)
+            memset(dst + (kx - k0) * C, 0, bytes);
+          else
+            memcpy(dst + (kx - k0) * C, row + ix * C, bytes);
+        }
       }
+      dst += (k1 - k0) * C;
     }
   }
+}
+
+static void im2col(const float *x, const Geom *g, long r0, long r1, float *col) {
+  im2col_taps(x, g, r0, r1, 0, g->fH * g->fW, col);
 }
 
 static void col2im_add(const float *col, const Geom *g, long r0, long r1, float *dx) {
@@ -176,20 +207,45 @@ static long chunk_rows(long M, long K) {
   return (M + chunks - 1) / chunks;
 }
 
-/* y = conv(x, w); false when out of memory. */
+/* Threads for a convolution's chunks of patch rows: as many as its multiply-adds warrant, of the calling thread's
+   team, at most one per chunk; 1 without OpenMP. */
+static int chunk_threads(double macs, long chunks) {
+#ifdef _OPENMP
+  const int t = work_threads(macs, PRODUCT_MACS_PER_THREAD, omp_get_max_threads());
+  return t < chunks ? t : (int)chunks;
+#else
+  (void)macs, (void)chunks;
+  return 1;
+#endif
+}
+
+/* y = conv(x, w); false when out of memory. Chunks of output rows are independent (patches, then their product):
+   they are shared out over the team, each thread building its patches in its own part of the scratch; each chunk
+   is computed alike on any number of threads. */
 static int conv_forward(napi_env env, const float *x, const float *w, float *y, const Geom *g) {
   const long M = (long)g->batch * g->outH * g->outW, K = (long)g->fH * g->fW * g->inC, N = g->outC;
   if (M == 0 || N == 0) return 1;
   if (is_pointwise(g)) return gemm(0, 0, M, N, K, 1.f, x, K, w, N, 0.f, y, N);
-  const long rows = chunk_rows(M, K);
-  float *col = scratch(env, (size_t)rows * K);
+  const long rows = chunk_rows(M, K), chunks = (M + rows - 1) / rows;
+  const int threads = chunk_threads((double)M * N * K, chunks);
+  float *col = scratch(env, (size_t)threads * rows * K);
   if (!col) return 0;
-  for (long r0 = 0; r0 < M; r0 += rows) {
-    const long r1 = r0 + rows < M ? r0 + rows : M;
-    im2col(x, g, r0, r1, col);
-    if (!gemm(0, 0, r1 - r0, N, K, 1.f, col, K, w, N, 0.f, y + r0 * N, N)) return 0;
+  const int library = gemm_on_library();
+  int ok = 1;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static) reduction(&& : ok)
+#endif
+  for (long c = 0; c < chunks; c++) {
+#ifdef _OPENMP
+    float *mine = col + (size_t)omp_get_thread_num() * rows * K;
+#else
+    float *mine = col;
+#endif
+    const long r0 = c * rows, r1 = r0 + rows < M ? r0 + rows : M;
+    im2col(x, g, r0, r1, mine);
+    ok = gemm_on(library, 0, 0, r1 - r0, N, K, 1.f, mine, K, w, N, 0.f, y + r0 * N, N) && ok;
   }
-  return 1;
+  return ok;
 }
 
 /* y = max(y + bias, 0) over [rows, n], the epilogue of the OpenBLAS path's fused conv. */
@@ -292,15 +348,35 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
     if (!gemm(1, 0, K, N, M, 1.f, x, K, dy, N, 0.f, dw, N)) return napi_throw_error(env, NULL, "out of memory for a matrix product"), NULL;
     return undefined(env);
   }
+  /* The taps are shared out over the team: each thread builds the patches of its own taps and sums its rows of dw
+     over every chunk, with no waiting on the others; each element of dw is the same sum over the same chunks on
+     any number of threads. */
+  const int taps = g.fH * g.fW;
   const long rows = chunk_rows(M, K);
+  const int threads = chunk_threads((double)M * N * K, taps);
   float *col = scratch(env, (size_t)rows * K);
   if (!col) return napi_throw_error(env, NULL, "out of memory for conv patches"), NULL;
-  for (long r0 = 0; r0 < M; r0 += rows) {
-    const long r1 = r0 + rows < M ? r0 + rows : M;
-    im2col(x, &g, r0, r1, col);
-    if (!gemm(1, 0, K, N, r1 - r0, 1.f, col, K, dy + r0 * N, N, r0 == 0 ? 0.f : 1.f, dw, N))
-      return napi_throw_error(env, NULL, "out of memory for a matrix product"), NULL;
+  const int library = gemm_on_library();
+  int ok = 1;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(threads) if (threads > 1) reduction(&& : ok)
+#endif
+  {
+#ifdef _OPENMP
+    const int p = omp_get_thread_num(), team = omp_get_num_threads();
+#else
+    const int p = 0, team = 1;
+#endif
+    const int t0 = taps * p / team, t1 = taps * (p + 1) / team;
+    const long part = (long)(t1 - t0) * g.inC;
+    float *mine = col + rows * t0 * g.inC;
+    for (long r0 = 0; r0 < M && ok; r0 += rows) {
+      const long r1 = r0 + rows < M ? r0 + rows : M;
+      im2col_taps(x, &g, r0, r1, t0, t1, mine);
+      ok = gemm_on(library, 1, 0, part, N, r1 - r0, 1.f, mine, part, dy + r0 * N, N, r0 == 0 ? 0.f : 1.f, dw + t0 * g.inC * N, N);
+    }
   }
+  if (!ok) return napi_throw_error(env, NULL, "out of memory for a matrix product"), NULL;
   return undefined(env);
 }
 
@@ -525,17 +601,26 @@ static napi_value dnnl(napi_env env, napi_callback_info info) {
   return v;
 }
 
-static napi_value set_dnnl_threads(napi_env env, napi_callback_info info) {
+/* setKernelThreads(n): the calling thread's OpenMP team for oneDNN's primitives and the addon's own loops. */
+static napi_value set_kernel_threads(napi_env env, napi_callback_info info) {
   const int32_t n = thread_count_arg(env, info);
   if (!n) return NULL;
+#ifdef _OPENMP
+  omp_set_num_threads(n);
+#endif
   dnnl_set_threads(state(env)->dnnl, n);
   return undefined(env);
 }
 
-static napi_value dnnl_threads_js(napi_env env, napi_callback_info info) {
+/* kernelThreads(): that team's size; 1 where the addon is built without OpenMP. */
+static napi_value kernel_threads(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value v;
-  napi_create_int32(env, dnnl_threads(state(env)->dnnl), &v);
+#ifdef _OPENMP
+  napi_create_int32(env, omp_get_max_threads(), &v);
+#else
+  napi_create_int32(env, 1, &v);
+#endif
   return v;
 }
 
@@ -585,8 +670,8 @@ NAPI_MODULE_INIT() {
       {"openBlas", NULL, open_blas, NULL, NULL, NULL, napi_enumerable, NULL},
       {"useDnnl", NULL, use_dnnl, NULL, NULL, NULL, napi_enumerable, NULL},
       {"dnnl", NULL, dnnl, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"setDnnlThreads", NULL, set_dnnl_threads, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"dnnlThreads", NULL, dnnl_threads_js, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setKernelThreads", NULL, set_kernel_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"kernelThreads", NULL, kernel_threads, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns);
   define_elementwise(env, exports);

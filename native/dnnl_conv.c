@@ -19,7 +19,6 @@ void dnnl_state_free(DnnlState *s) { (void)s; }
 void dnnl_state_enable(DnnlState *s, int on) { (void)s; (void)on; }
 int dnnl_state_enabled(const DnnlState *s) { (void)s; return 0; }
 void dnnl_set_threads(DnnlState *s, int n) { (void)s, (void)n; }
-int dnnl_threads(const DnnlState *s) { (void)s; return 0; }
 const char *dnnl_describe(DnnlState *s) { (void)s; return NULL; }
 int dnnl_conv(DnnlState *s, int kind, const float *a, const float *b, float *out, const Geom *g, float *bias,
               int relu) {
@@ -82,10 +81,7 @@ int dnnl_state_enabled(const DnnlState *s) { return s && s->enabled; }
 void dnnl_set_threads(DnnlState *s, int n) {
   if (!s) return;
   s->share = n;
-  omp_set_num_threads(n); /* the addon's own OpenMP loops (instance_norm.c) take the share too */
 }
-
-int dnnl_threads(const DnnlState *s) { return s ? s->share : 0; }
 
 /* A plan's threads by its work: multiply-adds of a convolution, elements of the others. */
 static int plan_threads(const PlanKey *k) {

@@ -31,10 +31,10 @@ void dnnl_state_free(DnnlState *s);
 /* Whether this environment computes on oneDNN (on by default where built). */
 void dnnl_state_enable(DnnlState *s, int on);
 int dnnl_state_enabled(const DnnlState *s);
-/* The calling thread's share of the cores for oneDNN's OpenMP threads (OpenMP's count is per thread); each
-   kernel takes as many of them as its work warrants (work_threads.h). 0 without oneDNN. */
+/* Records the calling thread's share of the cores (its OpenMP team, which blas.c sets; OpenMP's count is per
+   thread), which a plan's primitive is made and run within: each takes as many threads as its work warrants
+   (work_threads.h). */
 void dnnl_set_threads(DnnlState *s, int n);
-int dnnl_threads(const DnnlState *s);
 /* The library's version and the kernel the last forward primitive picked, or NULL without oneDNN. */
 const char *dnnl_describe(DnnlState *s);
 

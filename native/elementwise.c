@@ -4,7 +4,7 @@
  * innermost loops vectorise and ReLU/Step compile without branches; the same loops in JS cost 5-10x more
  * and dominated a GAN step once the convolutions were native. Results equal the JS loops bit for bit:
  * +, -, ·, / on float32 operands round alike in float and double, and squares and sums are taken in double.
- * Where the addon is built with OpenMP (with oneDNN), a long loop is split over the calling thread's share of the
+ * Where the addon is built with OpenMP (detect-openmp.sh), a long loop is split over the calling thread's share of the
  * cores (work_threads.h); every element is computed alike on any split, so results do not depend on it.
  */
 #include "elementwise.h"

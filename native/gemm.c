@@ -7,13 +7,23 @@
  * The loops are written for this project's products, which are thin: convolution patches times a filter with 1–64
  * output channels. op(B) is first copied row-major, op(A) read in place; then each block of 4 rows × 16
  * columns of C is summed in registers over the whole of K, k in order, one multiply and one add per term
- * (-ffp-contract=off); columns past the last block of 16 are dot products along K in 16 fixed lanes. Every element
- * of C is the same sum whichever vector width the compiler chose.
+ * (-ffp-contract=off); columns past the last block of 16 are dot products along K in 16 fixed lanes where op(A) is
+ * A, and sums over k in order, 16 rows at a time, where op(A) is Aᵀ (read in place: no transposed copy, which cost
+ * a derived step 17 % in a filter gradient with one output channel). Every element of C is the same sum whichever
+ * vector width the compiler chose.
  * target_clones builds the loops for AVX-512, AVX2 and baseline x86-64 and picks one when the addon loads.
+ *
+ * Where the addon is built with OpenMP, a large product's rows are split over the calling thread's team
+ * (work_threads.h), on either path; an element of C is computed alike on any split, so results do not depend on
+ * the thread count. OpenBLAS itself stays on one thread (openblas-core.ts): it is called once per part.
  */
 #include "gemm.h"
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include "work_threads.h"
+#include <omp.h>
+#endif
 
 #ifdef HAVE_OPENBLAS
 #include <cblas.h>
@@ -106,9 +116,9 @@ static inline float lanes_sum(const vec16 *v) {
 }
 
 /*
- * C = alpha · A · B + beta · C with A [M × K] at A[i·rs + k·cs] (row-major, or its transpose read in place), B
- * [K × N] dense row-major, and Bt = Bᵀ's rows for the columns past the last full block of 16 (N mod 16 of them,
- * [N mod 16 × K]; their dot products read A's rows, so cs is 1 where there are any).
+ * C = alpha · A · B + beta · C with A [M × K] at A[i·rs + k·cs] (row-major, rs = lda and cs = 1; or its transpose
+ * read in place, rs = 1 and cs = lda), B [K × N] dense row-major, and Bt = Bᵀ's rows for the columns past the last
+ * full block of 16 (N mod 16 of them, [N mod 16 × K]) where A is row-major, else NULL.
  */
 VECTOR_CLONES
 static void product(long M, long N, long K, float alpha, const float *restrict A, long rs, long cs,
@@ -138,6 +148,29 @@ static void product(long M, long N, long K, float alpha, const float *restrict A
       for (long k = 0; k < K; k++) acc += A[i * rs + k * cs] * load16(B + k * N + j);
       store16(C + i * ldc + j, acc, alpha, beta);
     }
+  if (fullN == N) return;
+  if (!Bt) {
+    /* Aᵀ's columns past the last block of 16 (a 16→1 convolution's filter gradient: its only one): 16 rows of C at
+       a time, each a sum over k in order, A's rows read along their length. */
+    const long fullM16 = M - M % 16;
+    for (long j = fullN; j < N; j++) {
+      for (long i = 0; i < fullM16; i += 16) {
+        vec16 acc = {0};
+        for (long k = 0; k < K; k++) acc += B[k * N + j] * load16(A + i + k * cs);
+        for (int r = 0; r < 16; r++) {
+          float *y = C + (i + r) * ldc + j;
+          *y = scaled(acc[r], alpha, beta, y);
+        }
+      }
+      for (long i = fullM16; i < M; i++) {
+        float sum = 0.f;
+        for (long k = 0; k < K; k++) sum += B[k * N + j] * A[i + k * cs];
+        float *y = C + i * ldc + j;
+        *y = scaled(sum, alpha, beta, y);
+      }
+    }
+    return;
+  }
   /* Columns past the last full block (a 16→1 convolution's only one): dot products along K, 16 terms at a time. */
   const long fullK = K - K % 16;
   for (long j = fullN; j < N; j++) {
@@ -154,28 +187,66 @@ static void product(long M, long N, long K, float alpha, const float *restrict A
   }
 }
 
+/* Parts of a product's rows: one per thread its multiply-adds warrant, of the calling thread's share (1 without
+   OpenMP); rows split in multiples of 16. */
+static int parts_of(long M, long N, long K) {
+#ifdef _OPENMP
+  if (omp_in_parallel()) return 1; /* a part of a convolution already split over the team (blas.c) */
+  const int t = work_threads((double)M * N * K, PRODUCT_MACS_PER_THREAD, omp_get_max_threads());
+  return M >= 32 ? (t < M / 16 ? t : (int)(M / 16)) : 1;
+#else
+  (void)M, (void)N, (void)K;
+  return 1;
+#endif
+}
+
+/* Rows [r0, r1) of part p of `parts`. */
+static void part_rows(long M, int p, int parts, long *r0, long *r1) {
+  const long blocks = (M + 15) / 16;
+  *r0 = blocks * p / parts * 16;
+  *r1 = p + 1 == parts ? M : blocks * (p + 1) / parts * 16;
+}
+
 int gemm(int tA, int tB, long M, long N, long K, float alpha, const float *A, long lda, const float *B, long ldb,
          float beta, float *C, long ldc) {
+  return gemm_on(on_library, tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+int gemm_on(int library, int tA, int tB, long M, long N, long K, float alpha, const float *A, long lda, const float *B,
+            long ldb, float beta, float *C, long ldc) {
   if (M <= 0 || N <= 0) return 1;
+  const int parts = parts_of(M, N, K);
 #ifdef HAVE_OPENBLAS
-  if (on_library) {
-    cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, (int)M, (int)N, (int)K,
-                alpha, A, (int)lda, B, (int)ldb, beta, C, (int)ldc);
+  if (library) {
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(parts) if (parts > 1)
+#endif
+    for (int p = 0; p < parts; p++) {
+      long r0, r1;
+      part_rows(M, p, parts, &r0, &r1);
+      cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, (int)(r1 - r0), (int)N,
+                  (int)K, alpha, tA ? A + r0 : A + r0 * lda, (int)lda, B, (int)ldb, beta, C + r0 * ldc, (int)ldc);
+    }
     return 1;
   }
 #endif
   const long edge = N % COLS;
-  /* op(A) is read in place but for the edge columns' dot products, which read it along rows. */
-  const int copyA = tA && edge, copyB = tB || ldb != N;
-  float *a = copyA ? dense(A, lda, tA, M, K) : (float *)A;
-  const long rs = copyA ? K : tA ? 1 : lda, cs = tA && !copyA ? lda : 1;
-  float *b = copyB ? dense(B, ldb, tB, K, N) : (float *)B;
-  /* Bᵀ's last rows: op(B)'s last columns, transposed back. */
-  float *bt = edge && b ? dense(b + (N - edge), N, 1, edge, K) : NULL;
-  const int ok = a && b && (bt || !edge);
-  if (ok) product(M, N, K, alpha, a, rs, cs, b, bt, beta, C, ldc);
-  if (copyA) free(a);
-  if (copyB) free(b);
+  const long rs = tA ? 1 : lda, cs = tA ? lda : 1;
+  float *b = tB || ldb != N ? dense(B, ldb, tB, K, N) : (float *)B;
+  /* Bᵀ's last rows, op(B)'s last columns transposed back, for the dot products of a row-major A. */
+  float *bt = edge && cs == 1 && b ? dense(b + (N - edge), N, 1, edge, K) : NULL;
+  const int ok = b && (bt || !edge || cs != 1);
+  if (ok) {
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(parts) if (parts > 1)
+#endif
+    for (int p = 0; p < parts; p++) {
+      long r0, r1;
+      part_rows(M, p, parts, &r0, &r1);
+      product(r1 - r0, N, K, alpha, A + r0 * rs, rs, cs, b, bt, beta, C + r0 * ldc, ldc);
+    }
+  }
+  if (b != B) free(b);
   free(bt);
   return ok;
 }

@@ -7,6 +7,12 @@
 int gemm(int tA, int tB, long M, long N, long K, float alpha, const float *A, long lda, const float *B, long ldb,
          float beta, float *C, long ldc);
 
+/* gemm on OpenBLAS (library 1, where built with it) or the built-in loops (0), whichever thread calls it: the
+   threads of an OpenMP team do not hold their caller's switch (gemm_use_library), so a kernel that shares out its
+   products passes the caller's on. */
+int gemm_on(int library, int tA, int tB, long M, long N, long K, float alpha, const float *A, long lda, const float *B,
+            long ldb, float beta, float *C, long ldc);
+
 /* Whether the calling thread's products run on OpenBLAS (where built with it); off, on the built-in loops. */
 void gemm_use_library(int on);
 int gemm_on_library(void);

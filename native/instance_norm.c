@@ -1,6 +1,6 @@
 /*
  * Instance norm as plain loops, channels innermost so that they vectorise, images split over the calling
- * thread's OpenMP team where the addon is built with one (with oneDNN). oneDNN 2.6 has no instance norm, and
+ * thread's OpenMP team where the addon is built with one (detect-openmp.sh). oneDNN 2.6 has no instance norm, and
  * both of its stand-ins measured slower (CPU µs forward/backward, 1 thread, N·H·W·C; issue 21's sizes):
  *
  *   shape        these loops   batch norm per image   layer norm on a [N, C, H·W] view

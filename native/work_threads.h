@@ -21,6 +21,9 @@
    steady on one thread; spinning waits and V8's GC on one thread did not remove the stalls). Paired against 10 M
    (five pairs each): the shared stage-0 step 11 % faster, the derived step 7 %, stage 1 level, stage 2 8 % slower. */
 #define CONV_WEIGHTS_MACS_PER_THREAD 20e6
+/* Multiply-adds per thread of the addon's own matrix product (gemm.c; convolutions as im2col + product where oneDNN
+   is absent). */
+#define PRODUCT_MACS_PER_THREAD 10e6
 /* Elements per thread of a memory-bound kernel (resampling, pooling, normalisation). */
 #define ELEMENTS_PER_THREAD 128e3
 

@@ -129,6 +129,8 @@ const matCases: Record<string, { a: number[]; b: number[]; tA: boolean; tB: bool
   // The addon's own loops sum blocks of 4 rows × 16 columns: full blocks and both edges.
   'blocks and edges': { a: [9, 37], b: [37, 35], tA: false, tB: false },
   'blocks and edges, transposes': { a: [2, 37, 9], b: [2, 35, 37], tA: true, tB: true },
+  // Aᵀ's edge columns are summed 16 rows at a time: a block of 16 and the rows past it.
+  'blocks and edges, transpose A': { a: [37, 21], b: [37, 35], tA: true, tB: false },
 };
 /** oneDNN computes no matrix product: the products' paths are OpenBLAS's and the addon's own. */
 for (const path of BLAS_PATHS.filter((p) => p !== 'oneDNN')) for (const [name, c] of Object.entries(matCases)) {

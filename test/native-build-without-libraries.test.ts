@@ -21,6 +21,7 @@ const nodeGyp = join(dirname(process.execPath), '..', 'lib', 'node_modules', 'np
 const builds = [
   { without: 'oneDNN', env: { AUTOGAN_BUILD_NO_DNNL: '1' }, products: 'OpenBLAS' },
   { without: 'oneDNN and OpenBLAS', env: { AUTOGAN_BUILD_NO_DNNL: '1', AUTOGAN_BUILD_NO_OPENBLAS: '1' }, products: 'own loops' },
+  { without: 'oneDNN, OpenBLAS and OpenMP', env: { AUTOGAN_BUILD_NO_DNNL: '1', AUTOGAN_BUILD_NO_OPENBLAS: '1', AUTOGAN_BUILD_NO_OPENMP: '1' }, products: 'own loops' },
 ] as const;
 
 for (const build of builds) {
@@ -32,7 +33,9 @@ for (const build of builds) {
       execFileSync(process.execPath, [nodeGyp, 'rebuild'], { cwd: dir, env: { ...process.env, ...build.env }, stdio: 'pipe' });
       const plain = createRequire(import.meta.url)(join(dir, 'build', 'Release', 'blas.node')) as BlasAddon;
       assert.is(plain.dnnl(), null);
-      assert.is(plain.dnnlThreads(), 0);
+      // The team takes the share it is given where built with OpenMP, and stays one thread without it.
+      plain.setKernelThreads(2);
+      assert.is(plain.kernelThreads(), 'AUTOGAN_BUILD_NO_OPENMP' in build.env ? 1 : 2);
       assert.is(plain.openBlas(), build.products === 'OpenBLAS');
       if (build.products === 'own loops') assert.is(plain.config(), 'built-in loops (no OpenBLAS)');
       const g = Int32Array.from([2, 6, 5, 3, 6, 5, 4, 3, 3, 1, 1, 1, 1, 1, 1]);
@@ -41,6 +44,10 @@ for (const build of builds) {
       const bias = Float32Array.from([0.5, -1, 0, 2]);
       const a = Float32Array.from({ length: 2 * 9 * 37 }, (_, i) => Math.sin(0.3 * i));
       const b = Float32Array.from({ length: 2 * 37 * 35 }, (_, i) => Math.cos(0.2 * i));
+      // Large enough (22 M multiply-adds) that a team of two splits it.
+      const big = { M: 517, N: 67, K: 640 };
+      const bigA = Float32Array.from({ length: big.M * big.K }, (_, i) => Math.sin(0.37 * i));
+      const bigB = Float32Array.from({ length: big.K * big.N }, (_, i) => Math.cos(0.11 * i));
       const run = (addon: BlasAddon) => {
         const y = new Float32Array(2 * 6 * 5 * 4);
         addon.conv2d(x, w, y, g, bias, true);
@@ -50,7 +57,9 @@ for (const build of builds) {
         addon.conv2dBackpropFilter(x, y, dw, g);
         const c = new Float32Array(2 * 9 * 35);
         addon.batchMatMul(a, b, c, Int32Array.from([2, 2, 9, 35, 37, 0, 0]));
-        return [y, dx, dw, c];
+        const bigC = new Float32Array(big.M * big.N);
+        addon.batchMatMul(bigA, bigB, bigC, Int32Array.from([1, 1, big.M, big.N, big.K, 0, 0]));
+        return [y, dx, dw, c, bigC];
       };
       const want = run(main.addon);
       run(plain).forEach((got, i) => got.forEach((v, j) => assert.ok(Math.abs(v - want[i]![j]!) <= 1e-4 * Math.max(1, Math.abs(want[i]![j]!)), `output ${i}[${j}]: ${v} vs ${want[i]![j]}`)));

@@ -45,7 +45,7 @@ export interface BlasAddon {
   useOpenBlas(on: boolean): void;
   /** Whether this thread's matrix products run on OpenBLAS now. */
   openBlas(): boolean;
-  /** OpenBLAS's threads (process-wide); 1 on the addon's own loops. */
+  /** OpenBLAS's own threads (process-wide; one per call, openblas-core.ts); 1 on the addon's own loops. */
   setThreads(n: number): void;
   threads(): number;
   /** OpenBLAS's build string, or "built-in loops (…)" while this thread's products run on the addon's own. */
@@ -72,9 +72,12 @@ export interface BlasAddon {
   useDnnl(on: boolean): void;
   /** "oneDNN x.y.z <kernel>" while this thread's convolutions run on oneDNN, else null. */
   dnnl(): string | null;
-  /** oneDNN's OpenMP threads for the calling thread; 0 where the addon has no oneDNN. */
-  setDnnlThreads(n: number): void;
-  dnnlThreads(): number;
+  /**
+   * The calling thread's OpenMP team: oneDNN's primitives and the addon's own loops (elementwise, norms, the built-in
+   * matrix product, split by their work) take up to this many threads; 1 where the addon is built without OpenMP.
+   */
+  setKernelThreads(n: number): void;
+  kernelThreads(): number;
 }
 
 export type AddonLoad = { ok: true; addon: BlasAddon; path: string } | { ok: false; why: string };

@@ -1,8 +1,8 @@
 /**
  * How the native kernels' threads divide the machine. OpenBLAS keeps one thread per process (openblas-core.ts).
- * The heavy kernels (convolutions) run on
- * oneDNN, whose OpenMP team is per calling thread: a lone trainer takes every core, and actors that compute at
- * the same time each take their share, so that the teams never outnumber the cores.
+ * The heavy kernels (convolutions, on oneDNN or as im2col and a matrix product split by rows) run on the calling
+ * thread's OpenMP team: a lone trainer takes every core, and actors that compute at the same time each take their
+ * share, so that the teams never outnumber the cores.
  */
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
@@ -15,7 +15,7 @@ export function coreShare(concurrent: number, cores = availableParallelism()): n
 }
 
 /**
- * Gives the calling thread's native kernels `threads` threads (oneDNN's team for this thread). Every thread of a
+ * Gives the calling thread's native kernels `threads` threads (its OpenMP team). Every thread of a
  * kind sets the same value before its first kernel, from the run's config alone, so that a result never depends
  * on how work was scheduled: oneDNN's sums (a filter gradient's, split across threads) differ in their last bits
  * with another thread count.
@@ -23,5 +23,5 @@ export function coreShare(concurrent: number, cores = availableParallelism()): n
 export function useCoreShare(threads: number): void {
   if (tf.getBackend() !== BLAS_TF_NAME) return;
   const load = loadBlasAddon();
-  if (load.ok) load.addon.setDnnlThreads(threads);
+  if (load.ok) load.addon.setKernelThreads(threads);
 }
