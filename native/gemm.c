@@ -215,38 +215,36 @@ int gemm(int tA, int tB, long M, long N, long K, float alpha, const float *A, lo
 int gemm_on(int library, int tA, int tB, long M, long N, long K, float alpha, const float *A, long lda, const float *B,
             long ldb, float beta, float *C, long ldc) {
   if (M <= 0 || N <= 0) return 1;
-  const int parts = parts_of(M, N, K);
-#ifdef HAVE_OPENBLAS
-  if (library) {
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(parts) if (parts > 1)
-#endif
-    for (int p = 0; p < parts; p++) {
-      long r0, r1;
-      part_rows(M, p, parts, &r0, &r1);
-      cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, (int)(r1 - r0), (int)N,
-                  (int)K, alpha, tA ? A + r0 : A + r0 * lda, (int)lda, B, (int)ldb, beta, C + r0 * ldc, (int)ldc);
-    }
-    return 1;
-  }
+#ifndef HAVE_OPENBLAS
+  library = 0;
 #endif
   const long edge = N % COLS;
   const long rs = tA ? 1 : lda, cs = tA ? lda : 1;
-  float *b = tB || ldb != N ? dense(B, ldb, tB, K, N) : (float *)B;
-  /* Bᵀ's last rows, op(B)'s last columns transposed back, for the dot products of a row-major A. */
-  float *bt = edge && cs == 1 && b ? dense(b + (N - edge), N, 1, edge, K) : NULL;
-  const int ok = b && (bt || !edge || cs != 1);
-  if (ok) {
+  /* The built-in loops read op(B) dense row-major, and Bᵀ's last rows (op(B)'s last columns transposed back) for
+     the dot products of a row-major A. */
+  float *b = library || (!tB && ldb == N) ? (float *)B : dense(B, ldb, tB, K, N);
+  float *bt = !library && edge && cs == 1 && b ? dense(b + (N - edge), N, 1, edge, K) : NULL;
+  if (!b || (!library && edge && cs == 1 && !bt)) {
+    if (b != B) free(b);
+    return 0;
+  }
+  const int parts = parts_of(M, N, K);
 #ifdef _OPENMP
 #pragma omp parallel for num_threads(parts) if (parts > 1)
 #endif
-    for (int p = 0; p < parts; p++) {
-      long r0, r1;
-      part_rows(M, p, parts, &r0, &r1);
-      product(r1 - r0, N, K, alpha, A + r0 * rs, rs, cs, b, bt, beta, C + r0 * ldc, ldc);
+  for (int p = 0; p < parts; p++) {
+    long r0, r1;
+    part_rows(M, p, parts, &r0, &r1);
+#ifdef HAVE_OPENBLAS
+    if (library) {
+      cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, (int)(r1 - r0), (int)N,
+                  (int)K, alpha, A + r0 * rs, (int)lda, B, (int)ldb, beta, C + r0 * ldc, (int)ldc);
+      continue;
     }
+#endif
+    product(r1 - r0, N, K, alpha, A + r0 * rs, rs, cs, b, bt, beta, C + r0 * ldc, ldc);
   }
   if (b != B) free(b);
   free(bt);
-  return ok;
+  return 1;
 }
