@@ -3,7 +3,7 @@
 #define AUTOGAN_GEMM_H
 
 /* C = alpha · op(A) · op(B) + beta · C, row-major, op(X) = Xᵀ where tX; C is not read when beta is 0. False when
-   out of memory (the built-in loops copy their operands). */
+   out of memory (the built-in loops copy op(B)). */
 int gemm(int tA, int tB, long M, long N, long K, float alpha, const float *A, long lda, const float *B, long ldb,
          float beta, float *C, long ldc);
 
@@ -17,7 +17,8 @@ int gemm_on(int library, int tA, int tB, long M, long N, long K, float alpha, co
 void gemm_use_library(int on);
 int gemm_on_library(void);
 
-/* The library's threads (process-wide); the built-in loops take one. */
+/* OpenBLAS's own threads within one call (process-wide; 1 without it). Apart from these, a large product is split
+   by rows over the calling thread's OpenMP team, on either path. */
 void gemm_set_threads(int n);
 int gemm_threads(void);
 

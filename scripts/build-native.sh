@@ -12,6 +12,7 @@ fi
 if node-gyp rebuild >build.log 2>&1; then
   if [ -n "$(bash detect-openblas.sh cflags)" ]; then blas="on OpenBLAS"; else blas="on its own loops (install libopenblas-dev for OpenBLAS's faster ones)"; fi
   if [ -n "$(bash detect-dnnl.sh cflags)" ]; then with="with oneDNN's convolutions"; else with="without oneDNN (install libdnnl-dev for its faster convolutions)"; fi
+  [ -n "$(bash detect-openmp.sh)$(bash detect-dnnl.sh cflags)" ] || with="$with, on one core (the compiler has no OpenMP)"
   echo "native: built the addon $blas, $with; the blas backend is available"
 else
   rm -rf build
