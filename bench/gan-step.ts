@@ -145,6 +145,7 @@ export async function benchGanStep(backends: readonly BackendName[]): Promise<vo
         x_range: ratios.length > 1 ? `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : null,
       });
     }
+    convPaths(backend)[0]!.use();
   }
   printTable(`GAN training step (one D + one G step), arch ${TOP1.join(' ')} (prefix at stages 0/1); PyTorch: ${peer?.describe ?? 'not run (--pytorch DIR)'}${pairs > 1 ? `; ${pairs} pairs, medians` : ''}`, rows);
 }

@@ -49,5 +49,6 @@ export async function benchStepBreakdown(backends: readonly BackendName[]): Prom
       ];
       printTable(`Where one training step (one D + one G step, 32 px) goes on ${label}: by kernel and outside the kernels`, rows);
     }
+    convPaths(backend)[0]!.use();
   }
 }

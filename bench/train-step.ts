@@ -49,6 +49,7 @@ export async function benchTrainStep(backends: readonly BackendName[]): Promise<
         s_per_g_step: s, pytorch_s: pytorch, x_pytorch: pytorch === null ? null : s / pytorch,
       });
     }
+    convPaths(backend)[0]!.use();
   }
   printTable('Derived training end to end (train job: D steps, G step, EMA, data, samples and checkpoints amortised), per G step', rows);
 }
