@@ -59,6 +59,9 @@ const ownRoutes: Record<string, { f: (...xs: tf.Tensor[]) => tf.Tensor; shapes: 
   'nearest x2': { f: (x) => ops.upsampleNearest(x as tf.Tensor4D, 2), shapes: [[3, 4, 5, 6]] },
   'nearest x4': { f: (x) => ops.upsampleNearest(x as tf.Tensor4D, 4), shapes: [[2, 3, 2, 5]] },
   'bilinear x2': { f: (x) => ops.upsampleBilinear(x as tf.Tensor4D, 2), shapes: [[3, 4, 5, 6]] },
+  // The addon's own 2× loops clamp both neighbours of a lone row or column to itself.
+  'bilinear x2, one row': { f: (x) => ops.upsampleBilinear(x as tf.Tensor4D, 2), shapes: [[2, 1, 3, 4]] },
+  'nearest x2, one column': { f: (x) => ops.upsampleNearest(x as tf.Tensor4D, 2), shapes: [[2, 3, 1, 4]] },
   'bilinear x4': { f: (x) => ops.upsampleBilinear(x as tf.Tensor4D, 4), shapes: [[2, 3, 2, 5]] },
   'average pool 2': { f: (x) => ops.avgPool2(x as tf.Tensor4D), shapes: [[3, 8, 6, 4]] },
   'conv 3x3 + bias': { f: (x, w, b) => ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D), shapes: [[3, 7, 6, 5], [3, 3, 5, 4], [4]] },
