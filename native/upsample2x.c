@@ -81,6 +81,7 @@ static void backward_linear(const float *dy, float *dx, int H, int W, int C, flo
 
 int upsample2x(int linear, int backward, const float *in, float *out, int batch, int H, int W, int C) {
   const size_t image = (size_t)H * W * C;
+  if (batch < 1 || image == 0) return 1; /* nothing to write (and no zero-length buffer to ask for) */
   int ok = 1;
 #ifdef _OPENMP
   const int threads = work_threads((double)batch * image * 4, ELEMENTS_PER_THREAD, omp_get_max_threads());
