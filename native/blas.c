@@ -23,10 +23,7 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
-#ifdef _OPENMP
 #include "work_threads.h"
-#include <omp.h>
-#endif
 
 /*
  * Patch rows are built this many floats at a time (1 MiB, half an L2), but at least MIN_CHUNK_ROWS rows: the
@@ -208,18 +205,6 @@ static long chunk_rows(long M, long K) {
   return (M + chunks - 1) / chunks;
 }
 
-/* Threads for a convolution's chunks of patch rows: as many as its multiply-adds warrant, of the calling thread's
-   team, at most one per chunk; 1 without OpenMP. */
-static int chunk_threads(double macs, long chunks) {
-#ifdef _OPENMP
-  const int t = work_threads(macs, PRODUCT_MACS_PER_THREAD, omp_get_max_threads());
-  return t < chunks ? t : (int)chunks;
-#else
-  (void)macs, (void)chunks;
-  return 1;
-#endif
-}
-
 /* y = conv(x, w); false when out of memory. Chunks of output rows are independent (patches, then their product):
    they are shared out over the team, each thread building its patches in its own part of the scratch; each chunk
    is computed alike on any number of threads. */
@@ -228,7 +213,7 @@ static int conv_forward(napi_env env, const float *x, const float *w, float *y, 
   if (M == 0 || N == 0) return 1;
   if (is_pointwise(g)) return gemm(0, 0, M, N, K, 1.f, x, K, w, N, 0.f, y, N);
   const long rows = chunk_rows(M, K), chunks = (M + rows - 1) / rows;
-  const int threads = chunk_threads((double)M * N * K, chunks);
+  const int threads = team_for((double)M * N * K, PRODUCT_MACS_PER_THREAD, chunks);
   float *col = scratch(env, (size_t)threads * rows * K);
   if (!col) return 0;
   const int library = gemm_on_library();
@@ -354,13 +339,15 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
      any number of threads. */
   const int taps = g.fH * g.fW;
   const long rows = chunk_rows(M, K);
-  const int threads = chunk_threads((double)M * N * K, taps);
+  const int threads = team_for((double)M * N * K, PRODUCT_MACS_PER_THREAD, taps);
   float *col = scratch(env, (size_t)rows * K);
   if (!col) return napi_throw_error(env, NULL, "out of memory for conv patches"), NULL;
   const int library = gemm_on_library();
   int ok = 1;
 #ifdef _OPENMP
 #pragma omp parallel num_threads(threads) if (threads > 1) reduction(&& : ok)
+#else
+  (void)threads;
 #endif
   {
 #ifdef _OPENMP

@@ -20,10 +20,7 @@
 #include "gemm.h"
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
 #include "work_threads.h"
-#include <omp.h>
-#endif
 
 #ifdef HAVE_OPENBLAS
 #include <cblas.h>
@@ -192,12 +189,8 @@ static void product(long M, long N, long K, float alpha, const float *restrict A
 static int parts_of(long M, long N, long K) {
 #ifdef _OPENMP
   if (omp_in_parallel()) return 1; /* a part of a convolution already split over the team (blas.c) */
-  const int t = work_threads((double)M * N * K, PRODUCT_MACS_PER_THREAD, omp_get_max_threads());
-  return M >= 32 ? (t < M / 16 ? t : (int)(M / 16)) : 1;
-#else
-  (void)M, (void)N, (void)K;
-  return 1;
 #endif
+  return M >= 32 ? team_for((double)M * N * K, PRODUCT_MACS_PER_THREAD, M / 16) : 1;
 }
 
 /* Rows [r0, r1) of part p of `parts`. */
@@ -222,9 +215,10 @@ int gemm_on(int library, int tA, int tB, long M, long N, long K, float alpha, co
   const long rs = tA ? 1 : lda, cs = tA ? lda : 1;
   /* The built-in loops read op(B) dense row-major, and Bᵀ's last rows (op(B)'s last columns transposed back) for
      the dot products of a row-major A. */
+  const int dots = !library && edge && cs == 1;
   float *b = library || (!tB && ldb == N) ? (float *)B : dense(B, ldb, tB, K, N);
-  float *bt = !library && edge && cs == 1 && b ? dense(b + (N - edge), N, 1, edge, K) : NULL;
-  if (!b || (!library && edge && cs == 1 && !bt)) {
+  float *bt = dots && b ? dense(b + (N - edge), N, 1, edge, K) : NULL;
+  if (!b || (dots && !bt)) {
     if (b != B) free(b);
     return 0;
   }

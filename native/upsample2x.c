@@ -10,10 +10,7 @@
 #include "upsample2x.h"
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
 #include "work_threads.h"
-#include <omp.h>
-#endif
 
 /* row[j] for j in [0, W) of C floats each, the neighbours clamped at the edges */
 #define AT(row, j, W, C) ((row) + (size_t)((j) < 0 ? 0 : (j) >= (W) ? (W) - 1 : (j)) * (C))
@@ -84,7 +81,7 @@ int upsample2x(int linear, int backward, const float *in, float *out, int batch,
   if (batch < 1 || image == 0) return 1; /* nothing to write (and no zero-length buffer to ask for) */
   int ok = 1;
 #ifdef _OPENMP
-  const int threads = work_threads((double)batch * image * 4, ELEMENTS_PER_THREAD, omp_get_max_threads());
+  const int threads = team_for((double)batch * image * 4, ELEMENTS_PER_THREAD, batch);
 #pragma omp parallel num_threads(threads) if (threads > 1) reduction(&& : ok)
 #endif
   {

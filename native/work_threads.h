@@ -8,6 +8,9 @@
  */
 #ifndef WORK_THREADS_H
 #define WORK_THREADS_H
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 /* Multiply-adds per thread of a convolution (about 0.15 ms of one AVX-512 core at oneDNN's rate at 8 M). 10 M leaves
    the 19 M-MAC 8 px convolutions of a gf 32 step on one thread: paired against 8 M (session 9, 2-vCPU Xeon, six
@@ -31,6 +34,18 @@ static inline int work_threads(double work, double per_thread, int share) {
   const double wanted = work / per_thread;
   if (wanted < 2 || share < 2) return 1;
   return wanted >= share ? share : (int)wanted;
+}
+
+/* The calling thread's team for `work` (work_threads of its OpenMP share), at most `most` threads (most >= 1); 1
+   where the addon is built without OpenMP. */
+static inline int team_for(double work, double per_thread, long most) {
+#ifdef _OPENMP
+  const int t = work_threads(work, per_thread, omp_get_max_threads());
+  return t < most ? t : (int)most;
+#else
+  (void)work, (void)per_thread, (void)most;
+  return 1;
+#endif
 }
 
 #endif
