@@ -16,7 +16,7 @@
 #include "dnnl_conv.h"
 #include "instance_norm.h"
 #include "param_updates.h"
-#include "upsample2x.h"
+#include "resample2x.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -421,9 +421,9 @@ static napi_value threads(napi_env env, napi_callback_info info) {
 
 /*
  * resample(mode, backward, input, output, dims): mode 0 nearest, 1 linear upsampling, 2 average pooling; dims
- * [batch, inH, inW, C, outH, outW] of the forward map. 2× upsampling runs on the addon's own loops (upsample2x.c),
- * the rest on oneDNN. Returns false where neither computed it (no oneDNN, switched off, refused): the caller then
- * takes its own path.
+ * [batch, inH, inW, C, outH, outW] of the forward map. 2× upsampling and 2×2 pooling run on the addon's own loops
+ * (resample2x.c), upsampling by other factors on oneDNN. Returns false where neither computed it (other pooling, no
+ * oneDNN, switched off, refused): the caller then takes its own path.
  */
 static napi_value resample(napi_env env, napi_callback_info info) {
   size_t argc = 5;
@@ -441,17 +441,17 @@ static napi_value resample(napi_env env, napi_callback_info info) {
   const size_t fwd_in = (size_t)d[0] * d[1] * d[2] * d[3], fwd_out = (size_t)d[0] * d[4] * d[5] * d[3];
   if (lin != (backward ? fwd_out : fwd_in) || lout != (backward ? fwd_in : fwd_out))
     return fail(env, "array length does not match the resampling dims"), NULL;
-  if (mode < 2 && d[4] == 2 * d[1] && d[5] == 2 * d[2]) {
-    if (!upsample2x(mode, backward, in, out, d[0], d[1], d[2], d[3])) return napi_throw_error(env, NULL, "out of memory for upsampling"), NULL;
+  const int up2 = mode < 2 && d[4] == 2 * d[1] && d[5] == 2 * d[2], pool2 = mode == 2 && d[1] == 2 * d[4] && d[2] == 2 * d[5];
+  if (up2 || pool2) {
+    if (!resample2x(mode, backward, in, out, d[0], up2 ? d[1] : d[4], up2 ? d[2] : d[5], d[3]))
+      return napi_throw_error(env, NULL, "out of memory for resampling"), NULL;
     napi_value v;
     napi_get_boolean(env, true, &v);
     return v;
   }
-  const int kinds[3][2] = {{DNNL_NEAREST_FORWARD, DNNL_NEAREST_BACKWARD},
-                           {DNNL_LINEAR_FORWARD, DNNL_LINEAR_BACKWARD},
-                           {DNNL_AVG_POOL_FORWARD, DNNL_AVG_POOL_BACKWARD}};
+  const int kinds[2][2] = {{DNNL_NEAREST_FORWARD, DNNL_NEAREST_BACKWARD}, {DNNL_LINEAR_FORWARD, DNNL_LINEAR_BACKWARD}};
   napi_value v;
-  napi_get_boolean(env, dnnl_resample(state(env)->dnnl, kinds[mode][backward], in, out, d[0], d[1], d[2], d[3], d[4], d[5]), &v);
+  napi_get_boolean(env, mode < 2 && dnnl_resample(state(env)->dnnl, kinds[mode][backward], in, out, d[0], d[1], d[2], d[3], d[4], d[5]), &v);
   return v;
 }
 

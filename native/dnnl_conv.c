@@ -280,7 +280,7 @@ int use_scratch(DnnlState *s, Plan *p) {
 }
 
 /*
- * oneDNN's resampling and pooling kernels store with non-temporal writes (vmovntps) once their data outgrow its
+ * oneDNN's resampling kernels store with non-temporal writes (vmovntps) once their data outgrow its
  * estimate of the cache, and such a write to an address that is not 64-byte aligned faults: on a Zen 4 the default
  * job's first 16 -> 32 linear upsampling of a large batch crashed the process (SIGSEGV). A JavaScript array's data
  * is 16-byte aligned at best, so an output that is not 64-byte aligned is computed in an aligned buffer of the
@@ -307,7 +307,7 @@ int dnnl_resample(DnnlState *s, int kind, const float *in, float *out, int batch
   key.g = (Geom){batch, inH, inW, channels, outH, outW, channels, 0, 0, 0, 0, 0, 0, 0, 0};
   Plan *p = plan_for(s, &key);
   if (!p || !p->ok) return 0;
-  const int backward = kind == DNNL_NEAREST_BACKWARD || kind == DNNL_LINEAR_BACKWARD || kind == DNNL_AVG_POOL_BACKWARD;
+  const int backward = kind == DNNL_NEAREST_BACKWARD || kind == DNNL_LINEAR_BACKWARD;
   return run_plan(s, p, backward ? DNNL_ARG_DIFF_DST : DNNL_ARG_SRC, in, backward ? DNNL_ARG_DIFF_SRC : DNNL_ARG_DST, out);
 }
 

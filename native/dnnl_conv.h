@@ -18,8 +18,6 @@ enum {
   DNNL_NEAREST_BACKWARD,
   DNNL_LINEAR_FORWARD,
   DNNL_LINEAR_BACKWARD,
-  DNNL_AVG_POOL_FORWARD,
-  DNNL_AVG_POOL_BACKWARD,
   DNNL_NORM_FIRST,
   DNNL_BATCH_NORM_FORWARD = DNNL_NORM_FIRST,
   DNNL_BATCH_NORM_BACKWARD,
@@ -47,9 +45,9 @@ int dnnl_conv(DnnlState *s, int kind, const float *a, const float *b, float *out
               int relu);
 
 /*
- * NHWC resampling [batch, inH, inW, C] -> [batch, outH, outW, C]: nearest or linear (half-pixel centres, edges
- * clamped) upsampling, or average pooling by inH/outH; BACKWARD kinds take dy of the output's shape and write dx
- * of the input's (the sizes still given as the forward's).
+ * NHWC upsampling [batch, inH, inW, C] -> [batch, outH, outW, C]: nearest or linear (half-pixel centres, edges
+ * clamped); BACKWARD kinds take dy of the output's shape and write dx of the input's (the sizes still given as the
+ * forward's).
  */
 int dnnl_resample(DnnlState *s, int kind, const float *in, float *out, int batch, int inH, int inW, int channels,
                   int outH, int outW);

@@ -42,7 +42,7 @@ struct DnnlState {
   char describe[160];
 };
 
-/* Fills p's primitive and memories for a resampling or pooling kind (dnnl_resample.c); p->ok tells. */
+/* Fills p's primitive and memories for a resampling kind (dnnl_resample.c); p->ok tells. */
 void make_resample_plan(dnnl_engine_t engine, Plan *p);
 void plan_free(Plan *p);
 /* A plan oneDNN refused: freed, its key kept, `ok` 0, so that the caller takes its own path from then on. */

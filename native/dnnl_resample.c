@@ -1,6 +1,6 @@
 /*
- * Plans for oneDNN's resampling (nearest, linear) and average pooling primitives on NHWC tensors, forward and
- * backward: the generator's upsampling and the discriminator's downsampling. oneDNN's linear resampling samples
+ * Plans for oneDNN's resampling primitives (nearest, linear) on NHWC tensors, forward and backward: the generator's
+ * upsampling by factors other than 2 (resample2x.c takes 2×, and the discriminator's 2×2 pooling). oneDNN's linear resampling samples
  * the input at (i + 0.5)·in/out − 0.5 with the edges clamped: PyTorch's align_corners=False, which the
  * reference's bilinear upsampling uses, and what the other backends' interpolation matrices compute (ops.ts).
  */
@@ -14,11 +14,9 @@
 void make_resample_plan(dnnl_engine_t e, Plan *p) {
   const Geom *g = &p->key.g;
   const int kind = p->key.kind;
-  const int pool = kind == DNNL_AVG_POOL_FORWARD || kind == DNNL_AVG_POOL_BACKWARD;
-  const int forward = kind == DNNL_NEAREST_FORWARD || kind == DNNL_LINEAR_FORWARD || kind == DNNL_AVG_POOL_FORWARD;
-  const dnnl_alg_kind_t alg = pool ? dnnl_pooling_avg_exclude_padding
-                              : kind == DNNL_NEAREST_FORWARD || kind == DNNL_NEAREST_BACKWARD ? dnnl_resampling_nearest
-                                                                                             : dnnl_resampling_linear;
+  const int forward = kind == DNNL_NEAREST_FORWARD || kind == DNNL_LINEAR_FORWARD;
+  const dnnl_alg_kind_t alg =
+      kind == DNNL_NEAREST_FORWARD || kind == DNNL_NEAREST_BACKWARD ? dnnl_resampling_nearest : dnnl_resampling_linear;
   const dnnl_dims_t src_dims = {g->batch, g->inC, g->inH, g->inW};
   const dnnl_dims_t dst_dims = {g->batch, g->outC, g->outH, g->outW};
   dnnl_memory_desc_t src_md, dst_md;
@@ -28,26 +26,13 @@ void make_resample_plan(dnnl_engine_t e, Plan *p) {
   OK(dnnl_memory_desc_init_by_tag(&dst_md, 4, dst_dims, dnnl_f32, dnnl_nhwc));
   OK(dnnl_primitive_attr_create(&attr));
   OK(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user));
-  if (pool) {
-    if (g->outH < 1 || g->outW < 1 || g->inH % g->outH || g->inW % g->outW) goto refused;
-    const dnnl_dims_t window = {g->inH / g->outH, g->inW / g->outW}, none = {0, 0};
-    dnnl_pooling_v2_desc_t fd, bd;
-    OK(dnnl_pooling_v2_forward_desc_init(&fd, forward ? dnnl_forward_inference : dnnl_forward_training, alg, &src_md,
-                                         &dst_md, window, window, none, none, none));
-    OK(dnnl_primitive_desc_create(&fwd_pd, &fd, forward ? attr : NULL, e, NULL));
-    if (!forward) {
-      OK(dnnl_pooling_v2_backward_desc_init(&bd, alg, &src_md, &dst_md, window, window, none, none, none));
-      OK(dnnl_primitive_desc_create(&pd, &bd, attr, e, fwd_pd));
-    }
-  } else {
-    dnnl_resampling_desc_t fd, bd;
-    OK(dnnl_resampling_forward_desc_init(&fd, forward ? dnnl_forward_inference : dnnl_forward_training, alg, NULL,
-                                         &src_md, &dst_md));
-    OK(dnnl_primitive_desc_create(&fwd_pd, &fd, forward ? attr : NULL, e, NULL));
-    if (!forward) {
-      OK(dnnl_resampling_backward_desc_init(&bd, alg, NULL, &src_md, &dst_md));
-      OK(dnnl_primitive_desc_create(&pd, &bd, attr, e, fwd_pd));
-    }
+  dnnl_resampling_desc_t fd, bd;
+  OK(dnnl_resampling_forward_desc_init(&fd, forward ? dnnl_forward_inference : dnnl_forward_training, alg, NULL,
+                                       &src_md, &dst_md));
+  OK(dnnl_primitive_desc_create(&fwd_pd, &fd, forward ? attr : NULL, e, NULL));
+  if (!forward) {
+    OK(dnnl_resampling_backward_desc_init(&bd, alg, NULL, &src_md, &dst_md));
+    OK(dnnl_primitive_desc_create(&pd, &bd, attr, e, fwd_pd));
   }
   if (forward) {
     pd = fwd_pd;

@@ -26,12 +26,20 @@ function onBlas(): boolean {
 }
 
 /**
- * Whether the blas backend computes on oneDNN now: then upsampling, pooling and batch norm are one kernel each way
- * (blas/resample.ts, blas/norm.ts) and 1×1 convs are convolutions, which its primitives run faster than
- * OpenBLAS's thin sgemms.
+ * Whether the blas backend computes on oneDNN now: then batch norm is one kernel each way (blas/norm.ts), so is
+ * upsampling by any factor, and 1×1 convs are convolutions, which its primitives run faster than OpenBLAS's thin
+ * sgemms.
  */
 function onBlasWithDnnl(): boolean {
   return onBlas() && onDnnl();
+}
+
+/**
+ * Whether the blas backend upsamples in one kernel each way (blas/resample.ts): 2× (`twice`) on the addon's own loops
+ * in every build, other factors on oneDNN.
+ */
+function onBlasUpsampling(twice: boolean): boolean {
+  return onBlas() && (twice || onDnnl());
 }
 
 tf.registerGradient({
@@ -302,7 +310,7 @@ function upsampleSeparable(x: T4, factor: number, mode: 'nearest' | 'linear'): T
  * ResizeNearestNeighborGrad, which is right there).
  */
 export function upsampleNearest(x: T4, factor: number): T4 {
-  if (onBlasWithDnnl()) return resampleNatively(x, 'nearest', factor * x.shape[1], factor * x.shape[2]);
+  if (onBlasUpsampling(factor === 2)) return resampleNatively(x, 'nearest', factor * x.shape[1], factor * x.shape[2]);
   if (!onWasm()) return upsampleSeparable(x, factor, 'nearest');
   const [, h, w] = x.shape;
   return withAdjoint(
@@ -318,7 +326,7 @@ export function upsampleNearest(x: T4, factor: number): T4 {
  * PyTorch's reference uses; see test/ops-values.test.ts.
  */
 export function upsampleBilinear(x: T4, factor: number): T4 {
-  if (onBlasWithDnnl()) return resampleNatively(x, 'linear', factor * x.shape[1], factor * x.shape[2]);
+  if (onBlasUpsampling(factor === 2)) return resampleNatively(x, 'linear', factor * x.shape[1], factor * x.shape[2]);
   return onWasm() && factor % 2 === 0 ? bilinearOnWasm(x, factor) : upsampleSeparable(x, factor, 'linear');
 }
 
@@ -353,12 +361,13 @@ function pool2Matrix(n: number): tf.Tensor2D {
 }
 
 /**
- * 2×2 average pooling, stride 2, as two matMuls (the cpu backend's AvgPoolGrad is slow). On wasm, its pooling
+ * 2×2 average pooling, stride 2: on blas one kernel each way (even sizes: the addon's own loops), elsewhere two
+ * matMuls (the cpu backend's AvgPoolGrad is slow). On wasm, its pooling
  * kernel, with dy/4 spread over each block by its nearest resize (4× faster than its AvgPoolGrad).
  */
 export function avgPool2(x: T4): T4 {
   const [, h, w] = x.shape;
-  if (onBlasWithDnnl()) return resampleNatively(x, 'avgPool', h / 2, w / 2);
+  if (onBlas() && h % 2 === 0 && w % 2 === 0) return resampleNatively(x, 'avgPool', h / 2, w / 2);
   if (!onWasm()) return separable(x, pool2Matrix(h), pool2Matrix(w));
   return withAdjoint(
     x,

@@ -1,7 +1,8 @@
 /**
- * Upsampling (nearest, linear with half-pixel centres) and average pooling as single kernels on oneDNN's
- * primitives, forward and backward, for the ops of ../ops.ts: one kernel each way where the other backends run
- * two batched matMuls with interpolation matrices (on OpenBLAS, a thousand tiny sgemms per call).
+ * Upsampling (nearest, linear with half-pixel centres) and average pooling as single kernels, forward and backward,
+ * for the ops of ../ops.ts: 2× on the addon's own loops, other factors on oneDNN's primitives. One kernel each way
+ * where the other backends run two batched matMuls with interpolation matrices (on OpenBLAS, a thousand tiny
+ * sgemms per call).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
@@ -32,7 +33,7 @@ export function resampleKernels(addon: BlasAddon): Record<string, tf.KernelFunc>
     const data = floats(backend, input);
     const out = outputArray(backend, size(shape));
     if (!data || !addon.resample(a.mode, backward, data, out, Int32Array.from([b, a.inH, a.inW, c, a.outH, a.outW]))) {
-      throw new Error(`${backward ? RESAMPLE_GRAD : RESAMPLE}: oneDNN did not compute mode ${a.mode} for ${JSON.stringify(input.shape)}`);
+      throw new Error(`${backward ? RESAMPLE_GRAD : RESAMPLE}: the addon did not compute mode ${a.mode} for ${JSON.stringify(input.shape)}`);
     }
     return backend.makeTensorInfo(shape, 'float32', out);
   };

@@ -1,13 +1,16 @@
 /*
  * The generator's 2× upsampling, nearest and linear (samples at (i + 0.5)/2 − 0.5, edges clamped: PyTorch's
- * align_corners=False, as oneDNN's linear resampling and ops.ts's interpolation matrices), forward and backward, as
- * plain loops. oneDNN 2.6's resampling primitives ran these shapes at about 12 GB/s (a 32×16×16×32 batch: 0.35 ms
- * nearest and 0.29 ms linear forward, 0.22 and 0.87 ms backward, where a copy of half the output took 0.04 ms),
- * 14 % of a derived step. Linear is separable, weights 3/4 and 1/4: rows first, then columns, and its gradient
- * the same sums transposed, columns first, then rows. Images are split over the calling thread's OpenMP team
+ * align_corners=False, as oneDNN's linear resampling and ops.ts's interpolation matrices), and the discriminator's
+ * 2×2 average pooling, forward and backward, as plain loops, with or without oneDNN. oneDNN 2.6's resampling
+ * primitives ran these shapes at about 12 GB/s (a 32×16×16×32 batch: 0.35 ms nearest and 0.29 ms linear forward,
+ * 0.22 and 0.87 ms backward, where a copy of half the output took 0.04 ms), 14 % of a derived step; without
+ * oneDNN the other route is two batched matMuls with interpolation matrices. Linear is separable, weights 3/4 and
+ * 1/4: rows first, then columns, and its gradient the same sums transposed, columns first, then rows. Pooling is
+ * nearest upsampling's transpose scaled by ¼, its four terms summed in oneDNN's order (row by row, left to right),
+ * so a build with oneDNN computes the bits its pooling did. Images are split over the calling thread's OpenMP team
  * (work_threads.h) where the addon has one; an image is one thread's, so results do not depend on the split.
  */
-#include "upsample2x.h"
+#include "resample2x.h"
 #include <stdlib.h>
 #include <string.h>
 #include "work_threads.h"
@@ -38,26 +41,37 @@ static void narrow_linear(const float *src, float *dst, int W, int C) {
   }
 }
 
-static void forward_nearest(const float *in, float *out, int H, int W, int C) {
+/* Each input pixel into its 2×2 block of out [2H × 2W], times `scale`: nearest upsampling (1), pooling's gradient (¼). */
+static void spread(const float *in, float *out, int H, int W, int C, float scale) {
   const size_t row = (size_t)2 * W * C;
   for (int i = 0; i < H; i++) {
     float *even = out + (size_t)2 * i * row;
     for (int j = 0; j < W; j++) {
       const float *s = in + ((size_t)i * W + j) * C;
-      memcpy(even + (size_t)2 * j * C, s, (size_t)C * sizeof(float));
-      memcpy(even + (size_t)(2 * j + 1) * C, s, (size_t)C * sizeof(float));
+      float *a = even + (size_t)2 * j * C, *b = a + C;
+      if (scale == 1.0f) {
+        memcpy(a, s, (size_t)C * sizeof(float));
+        memcpy(b, s, (size_t)C * sizeof(float));
+      } else {
+        for (int c = 0; c < C; c++) a[c] = b[c] = s[c] * scale;
+      }
     }
     memcpy(even + row, even, row * sizeof(float));
   }
 }
 
-static void backward_nearest(const float *dy, float *dx, int H, int W, int C) {
+/* Each 2×2 block of in [2H × 2W] summed into one pixel of out [H × W]: nearest upsampling's gradient, or pooling
+   (`pool`: the sum times ¼, its terms in oneDNN's order, see the file comment). */
+static void gather(const float *in, float *out, int H, int W, int C, int pool) {
   const size_t row = (size_t)2 * W * C;
   for (int i = 0; i < H; i++)
     for (int j = 0; j < W; j++) {
-      const float *a = dy + (size_t)2 * i * row + (size_t)2 * j * C, *b = a + C, *e = a + row, *f = e + C;
-      float *d = dx + ((size_t)i * W + j) * C;
-      for (int c = 0; c < C; c++) d[c] = (a[c] + b[c]) + (e[c] + f[c]);
+      const float *a = in + (size_t)2 * i * row + (size_t)2 * j * C, *b = a + C, *e = a + row, *f = e + C;
+      float *d = out + ((size_t)i * W + j) * C;
+      if (pool)
+        for (int c = 0; c < C; c++) d[c] = (((a[c] + b[c]) + e[c]) + f[c]) * 0.25f;
+      else
+        for (int c = 0; c < C; c++) d[c] = (a[c] + b[c]) + (e[c] + f[c]);
     }
 }
 
@@ -76,9 +90,12 @@ static void backward_linear(const float *dy, float *dx, int H, int W, int C, flo
   narrow_linear(tmp, dx, H, n);
 }
 
-int upsample2x(int linear, int backward, const float *in, float *out, int batch, int H, int W, int C) {
+int resample2x(int mode, int backward, const float *in, float *out, int batch, int H, int W, int C) {
   const size_t image = (size_t)H * W * C;
   if (batch < 1 || image == 0) return 1; /* nothing to write (and no zero-length buffer to ask for) */
+  const int linear = mode == RESAMPLE2X_LINEAR, pool = mode == RESAMPLE2X_AVG_POOL;
+  /* the large map is the input of an upsampling's gradient and of a pooling */
+  const int in_large = backward != pool;
   int ok = 1;
 #ifdef _OPENMP
   const int threads = team_for((double)batch * image * 4, ELEMENTS_PER_THREAD, batch);
@@ -92,12 +109,11 @@ int upsample2x(int linear, int backward, const float *in, float *out, int batch,
 #endif
     for (int b = 0; b < batch; b++) {
       if (!ok) continue;
-      const float *src = in + (size_t)b * image * (backward ? 4 : 1);
-      float *dst = out + (size_t)b * image * (backward ? 1 : 4);
-      if (!linear && !backward) forward_nearest(src, dst, H, W, C);
-      else if (!linear) backward_nearest(src, dst, H, W, C);
-      else if (!backward) forward_linear(src, dst, H, W, C, tmp);
-      else backward_linear(src, dst, H, W, C, tmp);
+      const float *src = in + (size_t)b * image * (in_large ? 4 : 1);
+      float *dst = out + (size_t)b * image * (in_large ? 1 : 4);
+      if (linear) (backward ? backward_linear : forward_linear)(src, dst, H, W, C, tmp);
+      else if (in_large) gather(src, dst, H, W, C, pool);
+      else spread(src, dst, H, W, C, pool ? 0.25f : 1.0f);
     }
     free(tmp);
   }
