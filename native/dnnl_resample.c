@@ -1,8 +1,9 @@
 /*
  * Plans for oneDNN's resampling primitives (nearest, linear) on NHWC tensors, forward and backward: the generator's
- * upsampling by factors other than 2 (resample2x.c takes 2×, and the discriminator's 2×2 pooling). oneDNN's linear resampling samples
- * the input at (i + 0.5)·in/out − 0.5 with the edges clamped: PyTorch's align_corners=False, which the
- * reference's bilinear upsampling uses, and what the other backends' interpolation matrices compute (ops.ts).
+ * upsampling by factors other than 2 (resample2x.c takes 2×, and the discriminator's 2×2 pooling). oneDNN's linear
+ * resampling samples the input at (i + 0.5)·in/out − 0.5 with the edges clamped: PyTorch's align_corners=False,
+ * which the reference's bilinear upsampling uses, and what the other backends' interpolation matrices compute
+ * (ops.ts).
  */
 #ifdef HAVE_DNNL
 #include "dnnl_plan.h"
