@@ -222,11 +222,7 @@ static int conv_forward(napi_env env, const float *x, const float *w, float *y, 
 #pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static) reduction(&& : ok)
 #endif
   for (long c = 0; c < chunks; c++) {
-#ifdef _OPENMP
-    float *mine = col + (size_t)omp_get_thread_num() * rows * K;
-#else
-    float *mine = col;
-#endif
+    float *mine = col + (size_t)team_member() * rows * K;
     const long r0 = c * rows, r1 = r0 + rows < M ? r0 + rows : M;
     im2col(x, g, r0, r1, mine);
     ok = gemm_on(library, 0, 0, r1 - r0, N, K, 1.f, mine, K, w, N, 0.f, y + r0 * N, N) && ok;
@@ -350,11 +346,7 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
   (void)threads;
 #endif
   {
-#ifdef _OPENMP
-    const int p = omp_get_thread_num(), team = omp_get_num_threads();
-#else
-    const int p = 0, team = 1;
-#endif
+    const int p = team_member(), team = team_size();
     const int t0 = taps * p / team, t1 = taps * (p + 1) / team;
     const long part = (long)(t1 - t0) * g.inC;
     float *mine = col + rows * t0 * g.inC;

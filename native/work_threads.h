@@ -48,4 +48,22 @@ static inline int team_for(double work, double per_thread, long most) {
 #endif
 }
 
+/* The calling thread's place in the OpenMP team it runs in, and that team's size: 0 and 1 outside a parallel
+   region or without OpenMP. */
+static inline int team_member(void) {
+#ifdef _OPENMP
+  return omp_get_thread_num();
+#else
+  return 0;
+#endif
+}
+
+static inline int team_size(void) {
+#ifdef _OPENMP
+  return omp_get_num_threads();
+#else
+  return 1;
+#endif
+}
+
 #endif
